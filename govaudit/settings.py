@@ -1,0 +1,131 @@
+"""Scrapy settings for govaudit.
+
+Every GOVAUDIT_* setting is listed here with its default and a one-line comment.
+Each can be overridden with ``-s NAME=VALUE`` on the command line or with an
+environment variable of the same name (read below, once, at import).
+Secrets (a PostgreSQL password) come only from the environment: put them in
+GOVAUDIT_DATABASE_URL there, never in this file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "govaudit"
+SPIDER_MODULES = ["govaudit.spiders"]
+NEWSPIDER_MODULE = "govaudit.spiders"
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default):
+    """Environment override for a GOVAUDIT_* setting (typed like its default)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+# --- govaudit ---------------------------------------------------------------
+# SQLAlchemy URL of the results store; default an embedded SQLite file under var/.
+GOVAUDIT_DATABASE_URL = _env("GOVAUDIT_DATABASE_URL", f"sqlite:///{_ROOT / 'var' / 'govaudit.sqlite'}")
+# Folder that receives one report bundle per run (<dir>/<run id>/index.html).
+GOVAUDIT_REPORTS_DIR = _env("GOVAUDIT_REPORTS_DIR", str(_ROOT / "var" / "reports"))
+# Folder of rubric YAML files; `-a rubric=NAME` looks up NAME.yaml here.
+GOVAUDIT_RUBRICS_DIR = _env("GOVAUDIT_RUBRICS_DIR", str(_ROOT / "rubrics"))
+# Rubric used when the spider gets no `-a rubric=`.
+GOVAUDIT_DEFAULT_RUBRIC = _env("GOVAUDIT_DEFAULT_RUBRIC", "inspection-2019")
+# Folder of the report templates and static assets.
+GOVAUDIT_TEMPLATES_DIR = _env("GOVAUDIT_TEMPLATES_DIR", str(_ROOT / "reports"))
+# Registry used when no `-a registry=` is given and none was imported: "demo" = bundled demo province.
+GOVAUDIT_DEFAULT_REGISTRY = _env("GOVAUDIT_DEFAULT_REGISTRY", "demo")
+# Time zone of the as-of date (监测时间点) default "today".
+GOVAUDIT_TIMEZONE = _env("GOVAUDIT_TIMEZONE", "Asia/Shanghai")
+# Port the demo province's sites listen on (each on its own 127.0.0.x); 0 = any free port.
+GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 0)
+# Highest column depth followed from the home page (1 = navigation columns, 2 = their sub-columns...).
+GOVAUDIT_MAX_COLUMN_DEPTH = _env("GOVAUDIT_MAX_COLUMN_DEPTH", 2)
+# Most columns audited per site (guards against link farms and calendar traps).
+GOVAUDIT_MAX_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_COLUMNS_PER_SITE", 60)
+# Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
+GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
+# Days of history a column's pages must cover before pagination stops (longest rubric window).
+GOVAUDIT_HISTORY_DAYS = _env("GOVAUDIT_HISTORY_DAYS", 366)
+# Links checked per non-home page for link availability (home page links are all checked).
+GOVAUDIT_LINK_SAMPLE_PER_PAGE = _env("GOVAUDIT_LINK_SAMPLE_PER_PAGE", 5)
+# Most links checked per site in total.
+GOVAUDIT_MAX_LINKS_PER_SITE = _env("GOVAUDIT_MAX_LINKS_PER_SITE", 150)
+# Most service-guide (办事指南) pages fetched per site.
+GOVAUDIT_MAX_GUIDES_PER_SITE = _env("GOVAUDIT_MAX_GUIDES_PER_SITE", 10)
+# Most article pages fetched per site (meta-tag and date checks).
+GOVAUDIT_MAX_ARTICLES_PER_SITE = _env("GOVAUDIT_MAX_ARTICLES_PER_SITE", 5)
+# Render columns with headless Chromium when the raw HTML has no list but scripts ("auto"), "never" or "always".
+GOVAUDIT_RENDER_JS = _env("GOVAUDIT_RENDER_JS", "auto")
+# Minimum probes in the 7-day window before availability is judged (7 days x 20 a day would be 140).
+GOVAUDIT_MIN_PROBES = _env("GOVAUDIT_MIN_PROBES", 100)
+# Render the report bundle when the crawl closes.
+GOVAUDIT_REPORT_ON_CLOSE = _env("GOVAUDIT_REPORT_ON_CLOSE", True)
+# Seconds between progress lines in the log.
+GOVAUDIT_PROGRESS_INTERVAL = _env("GOVAUDIT_PROGRESS_INTERVAL", 30.0)
+# Items buffered by the store pipeline before a flush (a finished site always flushes).
+GOVAUDIT_STORE_BATCH = _env("GOVAUDIT_STORE_BATCH", 200)
+
+# --- crawling manners ----------------------------------------------------------
+# Politeness is per site: many sites in parallel, few requests at once on each.
+ROBOTSTXT_OBEY = False  # government sites are public records; the rubric requires checking them
+USER_AGENT = "Mozilla/5.0 (compatible; govaudit/0.1; +government website inspection)"
+CONCURRENT_REQUESTS = _env("CONCURRENT_REQUESTS", 64)
+CONCURRENT_REQUESTS_PER_DOMAIN = _env("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+CONCURRENT_ITEMS = 10  # stack-notes: 100 starts too many tasks per response
+DOWNLOAD_DELAY = _env("DOWNLOAD_DELAY", 0.0)
+DOWNLOAD_TIMEOUT = _env("DOWNLOAD_TIMEOUT", 15)  # the rubric's 15 s "cannot open" limit
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = True
+HTTPERROR_ALLOW_ALL = True  # 404/403/500 are evidence, the spider records them
+AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", False)
+DNS_TIMEOUT = 10
+
+# --- safety (stack-notes) -------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# --- components -------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "govaudit.pipelines.dates.DateNormalisePipeline": 100,
+    "govaudit.pipelines.classify.ColumnClassifyPipeline": 200,
+    "govaudit.pipelines.freshness.FreshnessPipeline": 300,
+    "govaudit.pipelines.store.StorePipeline": 500,
+    "govaudit.pipelines.scoring.ScoringPipeline": 800,
+}
+EXTENSIONS = {
+    "govaudit.extensions.progress.ProgressLog": 500,
+    "govaudit.extensions.report.ReportOnClose": 900,
+}
+
+# --- scrapy-playwright on Debian's Chromium (only requests with meta["playwright"]) ---
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": _env("GOVAUDIT_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": ["--disable-gpu", "--disable-quic"],
+}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")

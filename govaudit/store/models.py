@@ -1,0 +1,265 @@
+"""The schema. One table per kind of evidence; every evidence row is keyed by (run_id, site_id, ...)
+with a unique constraint so that a resumed run never stores a row twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="audit")  # audit | monitor | spotcheck | rescore
+    asof: Mapped[dt.date] = mapped_column(Date)
+    rubric: Mapped[str] = mapped_column(String(200))
+    registry: Mapped[str] = mapped_column(String(500), default="")
+    started: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    finished: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | interrupted
+    parent_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # rescore source
+    sample_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sample_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # registry totals at run time: {"registered", "running", "offline_temporary", "offline_permanent"}
+    totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RunSite(Base):
+    """A site as it was in this run: registry data, whether sampled, how its crawl went."""
+
+    __tablename__ = "run_sites"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    organizer: Mapped[str] = mapped_column(String(300), default="")
+    region: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="department")
+    has_services: Mapped[bool] = mapped_column(Boolean, default=True)
+    crawl_state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | ok | unreachable | blocked | error
+    home_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    final_url: Mapped[str] = mapped_column(String(2000), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_page"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class Column(Base):
+    __tablename__ = "columns"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_column"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    name: Mapped[str] = mapped_column(String(300))
+    parent_url: Mapped[str] = mapped_column(String(2000), default="")
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str] = mapped_column(String(20), default="nav")
+    on_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    category: Mapped[str] = mapped_column(String(40), default="other")
+    http_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    blank_note: Mapped[bool] = mapped_column(Boolean, default=False)
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    rendered: Mapped[bool] = mapped_column(Boolean, default=False)
+    entries_count: Mapped[int] = mapped_column(Integer, default=0)
+    undated: Mapped[int] = mapped_column(Integer, default=0)
+    latest: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    future: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("run_id", "site_id", "column_url", "url", name="uq_article"),
+        Index("ix_article_site", "run_id", "site_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64))
+    site_id: Mapped[str] = mapped_column(String(64))
+    column_url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class Link(Base):
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "page_url", "link_url", name="uq_link"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    page_url: Mapped[str] = mapped_column(String(2000))
+    link_url: Mapped[str] = mapped_column(String(2000))
+    on_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Guide(Base):
+    __tablename__ = "guides"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_guide"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    elements: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class Letter(Base):
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_letter"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    column_url: Mapped[str] = mapped_column(String(2000), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    submitted: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    replied: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class Probe(Base):
+    """Availability probes are not tied to a run: the audit reads the 7 days before its as-of date."""
+
+    __tablename__ = "probes"
+    __table_args__ = (Index("ix_probe_site_at", "site_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    elapsed: Mapped[float | None] = mapped_column(Float, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Score(Base):
+    __tablename__ = "scores"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rubric: Mapped[str] = mapped_column(String(200))
+    verdict: Mapped[str] = mapped_column(String(20))  # qualified | unqualified | unaudited
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # final (deduction score + bonus)
+    deduction_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bonus: Mapped[float] = mapped_column(Float, default=0.0)
+    vetoes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why unaudited, or the deciding veto/score
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_finding_site", "run_id", "site_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64))
+    site_id: Mapped[str] = mapped_column(String(64))
+    indicator: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(20))  # veto | deduction | bonus | requirement | info
+    title: Mapped[str] = mapped_column(String(200), default="")
+    points: Mapped[float] = mapped_column(Float, default=0.0)  # points actually applied (after caps)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ManualFinding(Base):
+    """Findings an operator adds (e.g. a serious typo); they enter the verdict of runs covering the site."""
+
+    __tablename__ = "manual_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    indicator: Mapped[str] = mapped_column(String(40))
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    author: Mapped[str] = mapped_column(String(100))
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # applies to as-of dates from here
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class RegistrySite(Base):
+    """The imported registry (issue: registry import), with status history kept in RegistryEvent."""
+
+    __tablename__ = "registry_sites"
+
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    organizer: Mapped[str] = mapped_column(String(300), default="")
+    region: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="department")
+    status: Mapped[str] = mapped_column(String(30), default="running")
+    status_since: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    has_services: Mapped[bool] = mapped_column(Boolean, default=True)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class RegistryEvent(Base):
+    __tablename__ = "registry_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
