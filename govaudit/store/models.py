@@ -37,7 +37,7 @@ class Run(Base):
     kind: Mapped[str] = mapped_column(String(20), default="audit")  # audit | monitor | spotcheck | rescore
     asof: Mapped[dt.date] = mapped_column(Date)
     rubric: Mapped[str] = mapped_column(String(200))
-    registry: Mapped[str] = mapped_column(String(500), default="")
+    registry_source: Mapped[str] = mapped_column(String(500), default="")
     started: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     finished: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | interrupted

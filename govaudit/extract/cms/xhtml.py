@@ -1,0 +1,24 @@
+"""Government "xhtml" site-cluster platform (.shtml pages, channelId meta, 页面生成时间 comments).
+
+Its pager is the 6-argument ``createPageHTML('page-div', count, current, name, ext, records)`` handled by
+:mod:`govaudit.extract.cms.trs`; this module only names the family.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govaudit.extract.cms import trs
+from govaudit.extract.pagination import PageInfo
+
+NAME = "xhtml"
+
+_DETECT_RE = re.compile(r"/xhtml/js/|name=[\"']channelId[\"']|页面生成时间", re.IGNORECASE)
+
+
+def detect(text: str, url: str) -> bool:
+    return bool(_DETECT_RE.search(text[:60000]))
+
+
+def pagination(text: str, url: str) -> PageInfo | None:
+    return trs.pagination(text, url)

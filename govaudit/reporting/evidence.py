@@ -1,0 +1,112 @@
+"""Reading a finding's evidence JSON: display entries, the column URLs it names, and a matching key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from govaudit.reporting.labels import EVIDENCE_LABELS
+from govaudit.reporting.safety import safe_href
+
+# Evidence keys that name a column (a column named by a problem finding is reported as stale).
+COLUMN_REF_KEYS = ("column_url", "columns", "url")
+
+
+@dataclass
+class EvidenceEntry:
+    key: str
+    label: str
+    text: str
+    href: str | None = None
+
+
+def _url_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("url", "column_url", "link_url"):
+            if isinstance(value.get(key), str):
+                return value[key]
+    return None
+
+
+def column_refs(evidence: Any) -> set[str]:
+    """URLs a finding names as columns: evidence "column_url", "columns" (URLs or {"url"}) and "url"."""
+    refs: set[str] = set()
+    if not isinstance(evidence, dict):
+        return refs
+    for key in COLUMN_REF_KEYS:
+        value = evidence.get(key)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            url = _url_of(item)
+            if url:
+                refs.add(url)
+    return refs
+
+
+def match_key(evidence: Any) -> str | None:
+    """What distinguishes two findings of one indicator: the column or page URL they are about."""
+    if not isinstance(evidence, dict):
+        return None
+    for key in ("column_url", "url", "link_url", "page_url"):
+        value = evidence.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _scalar_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _entries_for(key: str, value: Any, out: list[EvidenceEntry], limit: int) -> None:
+    label = EVIDENCE_LABELS.get(key, key)
+    if isinstance(value, list):
+        for item in value:
+            if len(out) >= limit:
+                return
+            _entries_for(key, item, out, limit)
+        return
+    if isinstance(value, dict):
+        url = _url_of(value)
+        rest = {k: v for k, v in value.items() if _scalar_text(v) != url}
+        parts = [f"{EVIDENCE_LABELS.get(k, k)}: {_scalar_text(v)}" for k, v in sorted(rest.items())]
+        text = url if url else "; ".join(parts)
+        if url and parts:
+            text = f"{url} ({'; '.join(parts)})"
+        out.append(EvidenceEntry(key, label, text, safe_href(url)))
+        return
+    text = _scalar_text(value)
+    out.append(EvidenceEntry(key, label, text, safe_href(value)))
+
+
+def evidence_entries(evidence: Any, limit: int = 60) -> list[EvidenceEntry]:
+    """Flatten an evidence JSON object into labelled lines; http(s) URLs get a link target."""
+    out: list[EvidenceEntry] = []
+    if isinstance(evidence, dict):
+        for key in sorted(evidence, key=lambda k: (k not in ("url", "column_url", "columns", "urls"), str(k))):
+            if len(out) >= limit:
+                break
+            _entries_for(str(key), evidence[key], out, limit)
+    elif evidence not in (None, "", [], {}):
+        _entries_for("evidence", evidence, out, limit)
+    return out
+
+
+def evidence_urls(evidence: Any) -> list[str]:
+    """Every safe http(s) URL in the evidence, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for entry in evidence_entries(evidence, limit=500):
+        if entry.href:
+            seen.setdefault(entry.href, None)
+    return list(seen)

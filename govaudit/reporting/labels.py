@@ -1,0 +1,83 @@
+"""Display labels for the report (Chinese UI); column-category labels come from the data file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VERDICT_LABELS = {"qualified": "合格", "unqualified": "不合格", "unaudited": "未能检查"}
+CATEGORY_LABELS = {
+    "veto": "单项否决",
+    "deduction": "扣分",
+    "bonus": "加分",
+    "requirement": "规范要求",
+    "info": "提示",
+}
+CRAWL_STATE_LABELS = {
+    "ok": "正常",
+    "pending": "未完成抓取",
+    "unreachable": "无法访问",
+    "blocked": "访问被拦截（403/429/防火墙）",
+    "error": "抓取出错",
+}
+LEVEL_ORDER = ["省级", "市级", "县级"]
+# Key element categories of a service guide (C19-V6 / C19-D13); element keys as the guide extractor names them.
+GUIDE_ELEMENTS = {
+    "name": "事项名称",
+    "basis": "设定依据",
+    "conditions": "申请条件",
+    "materials": "办理材料",
+    "location": "办理地点",
+    "agency": "办理机构",
+    "fees": "收费标准",
+    "hours": "办理时间",
+    "phone": "联系电话",
+    "process": "办理流程",
+}
+EVIDENCE_LABELS = {
+    "url": "网址",
+    "urls": "网址",
+    "column_url": "栏目",
+    "columns": "栏目",
+    "page_url": "所在页面",
+    "link_url": "链接",
+    "links": "链接",
+    "status": "HTTP状态",
+    "http_status": "HTTP状态",
+    "date": "日期",
+    "dates": "日期",
+    "latest": "最近更新",
+    "found": "发现时间",
+    "count": "数量",
+    "counts": "数量",
+    "name": "名称",
+    "names": "名称",
+    "error": "错误",
+    "window_days": "考察天数",
+    "threshold": "阈值",
+    "missing": "缺少",
+    "ratio": "比例",
+}
+# Problem indicators are these finding categories; bonus and info are not problems.
+PROBLEM_CATEGORIES = ("veto", "deduction", "requirement")
+
+
+@lru_cache(maxsize=1)
+def column_category_labels() -> dict[str, str]:
+    """category key -> Chinese label, from govaudit/data/column_categories.yaml (plus home/other)."""
+    text = (Path(__file__).resolve().parent.parent / "data" / "column_categories.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text) or {}
+    labels = {"home": "首页", "other": "其他"}
+    for entry in data.get("categories", []) or []:
+        if isinstance(entry, dict) and entry.get("key"):
+            labels[str(entry["key"])] = str(entry.get("label") or entry["key"])
+    return labels
+
+
+def category_label(key: str | None) -> str:
+    if not key:
+        return column_category_labels()["other"]
+    return column_category_labels().get(key, key)

@@ -1,0 +1,111 @@
+"""Plain data types shared by rubric loading, the check functions and the verdict."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+CATEGORIES = ("veto", "deduction", "bonus", "requirement")
+FindingCategory = Literal["veto", "deduction", "bonus", "requirement", "info"]
+Verdict = Literal["qualified", "unqualified", "unaudited"]
+
+
+class _SafeDict(dict):
+    """format_map helper: an unknown placeholder stays visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """Fill {placeholders}; numbers print without a useless ".0"."""
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, float):
+            value = round(value, 4)
+            value = int(value) if value.is_integer() else value
+        clean[key] = value
+    return string.Formatter().vformat(template, (), _SafeDict(clean))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    category: str  # veto | deduction | bonus | requirement
+    block: str
+    check: str  # a registered check kind, or "manual"
+    params: dict[str, Any]
+    cap: float | None
+    message: str
+    messages: dict[str, str] = field(default_factory=dict)  # variant wordings (indicator's own + rubric phrases)
+    description: str = ""
+
+    def text(self, key: str = "message", **values: Any) -> str:
+        """The rubric wording `key` ("message" = the indicator's main wording) with placeholders filled."""
+        template = self.message if key == "message" else self.messages.get(key, "{" + key + "}")
+        return fill(template, {**self.params, **values})
+
+
+@dataclass(frozen=True)
+class PassRule:
+    pass_mark: float
+    inclusive: bool  # True: score >= pass_mark passes; False: score > pass_mark
+    full_marks: float = 100.0
+    bonus_above: float | None = None  # bonus counted only when the deduction score is above this
+    bonus_cap: float = 0.0
+    skip_blocks_without_services: tuple[str, ...] = ()  # blocks not checked when the site has no services
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rubric:
+    name: str
+    title: str
+    path: Path
+    pass_rule: PassRule
+    blocks: dict[str, float]
+    indicators: tuple[Indicator, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        return None
+
+
+@dataclass
+class RawFinding:
+    """What a check reports before caps: `points` are the rule's points (positive); `info` = not a problem."""
+
+    indicator: str
+    message: str
+    points: float = 0.0
+    evidence: dict[str, Any] = field(default_factory=dict)
+    info: bool = False
+
+
+@dataclass
+class Finding:
+    """A finding as stored: `points` are the points actually applied after caps."""
+
+    indicator: str
+    category: FindingCategory
+    title: str
+    points: float
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    manual: bool = False
+
+
+@dataclass
+class ScoreResult:
+    verdict: Verdict
+    score: float | None
+    deduction_score: float | None
+    bonus: float
+    vetoes: list[str]
+    findings: list[Finding]
+    reason: str

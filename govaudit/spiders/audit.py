@@ -1,0 +1,501 @@
+"""The audit spider: for every site of the run, the home page, its columns (栏目) and sub-columns with
+their dated lists (following pagination far enough to cover the rubric windows), a sample of articles,
+service guides, published letters, and link availability. It only gathers evidence; pipelines classify,
+store and score it.
+
+    scrapy crawl audit [-a registry=FILE] [-a site=ID[,ID]] [-a asof=YYYY-MM-DD] [-a rubric=NAME|FILE]
+                       [-a sample=0.3 -a seed=S] [-a run=ID] [-a render=auto|never|always]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from govaudit.classify import classify_column
+from govaudit.extract.encoding import decode_html
+from govaudit.extract.features import looks_blocked, page_features, page_links
+from govaudit.extract.guides import find_guide_links, guide_info
+from govaudit.extract.letters import extract_letters
+from govaudit.extract.listpage import extract_list
+from govaudit.extract.navigation import discover_columns, looks_like_article_url
+from govaudit.items import (
+    ColumnItem,
+    GuideItem,
+    LetterItem,
+    LinkItem,
+    PageItem,
+    SiteDoneItem,
+    SiteItem,
+)
+from govaudit.registry import RegistryError, Site
+from govaudit.registry.sampling import sample_sites
+from govaudit.scoring.rubric import RubricError, load_rubric
+from govaudit.spiders.args import ArgumentError, parse_audit_args
+from govaudit.spiders.base import RegistrySource
+from govaudit.store import models as m
+from govaudit.store.db import session_factory
+
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".et", ".ofd", ".txt")
+
+
+@dataclass
+class SiteCrawl:
+    """Per-site bookkeeping: outstanding requests, URLs already scheduled, budgets used."""
+
+    site: Site
+    host: str
+    pending: int = 0
+    seen: set[str] = field(default_factory=set)
+    columns: int = 0
+    links: int = 0
+    guides: int = 0
+    articles: int = 0
+    finished: bool = False
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _same_site(url: str, host: str) -> bool:
+    h = _host(url)
+    if not h or not host:
+        return False
+    base = host[4:] if host.startswith("www.") else host
+    return h in (host, base) or h.endswith("." + base)
+
+
+def _clean(url: str) -> str:
+    return urldefrag(url)[0]
+
+
+def _charset(response: Response) -> str | None:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if "charset=" in ctype:
+        return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
+    return None
+
+
+class BadArguments(Exception):
+    pass
+
+
+class AuditSpider(scrapy.Spider):
+    name = "audit"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._raw_args = {k: kwargs.pop(k) for k in list(kwargs)
+                          if k in {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render"}}
+        super().__init__(*args, **kwargs)
+
+    # --- set-up: everything is validated before the first request ---------------------------------
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AuditSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider._configure(crawler.settings)
+        except (ArgumentError, RegistryError, RubricError) as exc:
+            # a clear message, no traceback, and no request made
+            logger.error("govaudit: %s", exc)
+            crawler.stats.set_value("govaudit/argument_error", str(exc))
+            raise SystemExit(f"govaudit: {exc}") from None
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    def _configure(self, settings: Any) -> None:
+        self.args = parse_audit_args(
+            self._raw_args,
+            default_registry="",
+            default_rubric=settings.get("GOVAUDIT_DEFAULT_RUBRIC"),
+            tz=settings.get("GOVAUDIT_TIMEZONE"),
+        )
+        self.asof: dt.date = self.args.asof
+        self.rubric = load_rubric(self.args.rubric, settings.get("GOVAUDIT_RUBRICS_DIR"))
+        self.source = RegistrySource(self.args.registry or None, settings, self.asof)
+        registry = self.source.registry
+        by_id = registry.by_id()
+        unknown = [s for s in self.args.sites if s not in by_id]
+        if unknown:
+            raise ArgumentError(f"site={','.join(unknown)}: not in registry {registry.source}")
+        self.max_depth = settings.getint("GOVAUDIT_MAX_COLUMN_DEPTH")
+        self.max_columns = settings.getint("GOVAUDIT_MAX_COLUMNS_PER_SITE")
+        self.max_pages = settings.getint("GOVAUDIT_MAX_LIST_PAGES")
+        self.history = dt.timedelta(days=settings.getint("GOVAUDIT_HISTORY_DAYS"))
+        self.link_sample = settings.getint("GOVAUDIT_LINK_SAMPLE_PER_PAGE")
+        self.max_links = settings.getint("GOVAUDIT_MAX_LINKS_PER_SITE")
+        self.max_guides = settings.getint("GOVAUDIT_MAX_GUIDES_PER_SITE")
+        self.max_articles = settings.getint("GOVAUDIT_MAX_ARTICLES_PER_SITE")
+        self.render_mode = self.args.render if self.args.render != "auto" else settings.get("GOVAUDIT_RENDER_JS")
+        self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
+        self.run_id, self.resumed = self._run_identity(settings)
+        self.targets = self._select_sites()
+        self.sites: dict[str, SiteCrawl] = {}
+        self.started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s%s", self.run_id, len(self.targets),
+                    self.asof, self.rubric.name, " (resumed)" if self.resumed else "")
+
+    def _run_identity(self, settings: Any) -> tuple[str, bool]:
+        """The run id: `-a run=`, else the one recorded in JOBDIR (resume), else a new one."""
+        jobdir = settings.get("JOBDIR")
+        marker = Path(jobdir) / "govaudit_run.json" if jobdir else None
+        run_id = self.args.run
+        if run_id is None and marker is not None and marker.exists():
+            run_id = json.loads(marker.read_text())["run_id"]
+        if run_id is None:
+            now = dt.datetime.now(dt.UTC)
+            run_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        if marker is not None:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(json.dumps({"run_id": run_id}))
+        with session_factory(self.database_url)() as s:
+            existing = s.get(m.Run, run_id)
+            if existing is not None and existing.asof != self.asof:
+                raise ArgumentError(f"run={run_id} exists with as-of {existing.asof}, not {self.asof}")
+            resumed = existing is not None
+        return run_id, resumed
+
+    def _select_sites(self) -> list[Site]:
+        running = self.source.registry.running()
+        if self.args.sites:
+            wanted = set(self.args.sites)
+            chosen = [s for s in self.source.registry.sites if s.site_id in wanted]
+            offline = [s.site_id for s in chosen if not s.running]
+            if offline:
+                logger.warning("site(s) %s are not running in the registry; auditing them as asked", offline)
+            return chosen
+        if self.args.sample is not None:
+            return sample_sites(running, self.args.sample, self.args.seed)
+        return running
+
+    # --- what the store pipeline records when the run opens ------------------------------------------
+    def run_record(self) -> dict[str, Any]:
+        return {
+            "id": self.run_id,
+            "kind": self.args.kind,
+            "asof": self.asof,
+            "rubric": self.rubric.name,
+            "registry_source": self.source.registry.source,
+            "started": self.started_at,
+            "status": "running",
+            "sample_share": self.args.sample,
+            "sample_seed": self.args.seed if self.args.sample else None,
+            "totals": self.source.registry.totals(),
+            "params": {"sites": list(self.args.sites), "render": self.render_mode},
+        }
+
+    def site_records(self) -> list[dict[str, Any]]:
+        return [
+            {"site_id": s.site_id, "name": s.name, "url": s.url, "organizer": s.organizer, "region": s.region,
+             "level": s.level, "kind": s.kind, "has_services": s.has_services}
+            for s in self.targets
+        ]
+
+    # --- start -----------------------------------------------------------------------------------
+    async def start(self):  # noqa: ANN201
+        if self.source.is_demo:
+            registry = self.source.start_demo()
+            by_id = registry.by_id()
+            self.targets = [by_id.get(s.site_id, s) for s in self.targets]
+            self.crawler._govaudit_writer.begin_run(self.run_record(), self.site_records())
+        done: set[str] = set()
+        if self.resumed:
+            done = self.crawler._govaudit_writer.done_sites(self.run_id)
+        for site in self.targets:
+            if site.site_id in done:
+                continue
+            sc = SiteCrawl(site=site, host=_host(site.url))
+            self.sites[site.site_id] = sc
+            sc.seen.add(_clean(site.url))
+            yield self._request(sc, site.url, "parse_home", priority=10)
+
+    def _closed(self, spider: Any, reason: str) -> None:
+        self.source.stop()
+
+    # --- request bookkeeping ------------------------------------------------------------------------
+    def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,
+                 method: str = "GET", priority: int = 0, render: bool = False) -> scrapy.Request:
+        sc.pending += 1
+        meta = {**(meta or {}), "site_id": sc.site.site_id, "fn": fn}
+        if render:
+            from scrapy_playwright.page import PageMethod
+
+            meta["playwright"] = True
+            meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+        return scrapy.Request(url, callback=self._on_response, errback=self._on_error, meta=meta,
+                              method=method, priority=priority, dont_filter=True)
+
+    def _task_done(self, sc: SiteCrawl):  # noqa: ANN202
+        sc.pending -= 1
+        if sc.pending <= 0 and not sc.finished and not self.resumed:
+            sc.finished = True
+            yield SiteDoneItem(run_id=self.run_id, site_id=sc.site.site_id)
+
+    def _on_response(self, response: Response):  # noqa: ANN201
+        sc = self.sites[response.meta["site_id"]]
+        try:
+            yield from getattr(self, response.meta["fn"])(response, sc)
+        except Exception as exc:  # a hostile page must not take the site's other evidence with it
+            logger.exception("error handling %s (%s)", response.url, response.meta["fn"])
+            self.crawler.stats.inc_value("govaudit/handler_errors")
+            if response.meta["fn"] == "parse_column":
+                yield self._column_item(sc, response.meta, response.status, f"页面无法解析: {type(exc).__name__}")
+        yield from self._task_done(sc)
+
+    def _on_error(self, failure: Failure):  # noqa: ANN201
+        request = failure.request  # type: ignore[attr-defined]
+        sc = self.sites[request.meta["site_id"]]
+        reason = _failure_text(failure)
+        handler = getattr(self, request.meta["fn"] + "_error", None)
+        try:
+            if handler is not None:
+                yield from handler(request, sc, reason)
+        except Exception:
+            logger.exception("error in errback for %s", request.url)
+        yield from self._task_done(sc)
+
+    # --- home page --------------------------------------------------------------------------------
+    def _site_item(self, sc: SiteCrawl, **kw: Any) -> SiteItem:
+        s = sc.site
+        return SiteItem(run_id=self.run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer,
+                        region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
+
+    def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+        text, _enc = decode_html(response.body, _charset(response))
+        if response.status >= 400 or looks_blocked(response.status, text):
+            blocked = looks_blocked(response.status, text) or response.status in (403, 429)
+            state = "blocked" if blocked else "error"
+            why = ("站点拒绝访问或要求人机验证（HTTP %d），无法检查" if blocked else "首页返回 HTTP %d") % response.status
+            yield self._site_item(sc, crawl_state=state, home_status=response.status, final_url=response.url,
+                                  error=why)
+            return
+        sc.host = _host(response.url) or sc.host  # follow the redirect's host (www. added etc.)
+        yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
+        yield PageItem(run_id=self.run_id, site_id=sc.site.site_id, url=response.url, kind="home",
+                       status=response.status, features=page_features(text, response.url, sc.site.name))
+        listing = extract_list(response.body, response.url, _charset(response), self.asof)
+        yield ColumnItem(
+            run_id=self.run_id, site_id=sc.site.site_id, url=response.url, name="首页", source="home",
+            on_home=True, depth=0, http_status=response.status, pages_fetched=1,
+            entries=[_entry(e) for e in listing.entries], future=[_entry(e) for e in listing.future],
+            error="; ".join(listing.errors),
+        )
+        # columns: the registry's declared ones first, then the navigation's
+        declared = [(c.get("name", ""), c["url"]) for c in sc.site.overrides.get("columns", []) if c.get("url")]
+        found = [(c.name, c.url) for c in discover_columns(text, response.url, max_columns=self.max_columns * 2)]
+        for i, (name, url) in enumerate(declared + found):
+            source = "registry" if i < len(declared) else "nav"
+            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source)
+            if req is not None:
+                yield req
+        # link availability: every link, image and attachment on the home page
+        for _kind, url in page_links(text, response.url):
+            req = self._link_request(sc, response.url, url, on_home=True)
+            if req is not None:
+                yield req
+
+    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+        yield self._site_item(sc, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
+
+    # --- columns --------------------------------------------------------------------------------------
+    def _column_request(self, sc: SiteCrawl, name: str, url: str, *, depth: int, parent: str,
+                        source: str) -> scrapy.Request | None:
+        url = _clean(url)
+        if url in sc.seen or not _same_site(url, sc.host) or sc.columns >= self.max_columns:
+            return None
+        sc.seen.add(url)
+        sc.columns += 1
+        render = self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
+        meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
+                        "source": source, "entries": [], "future": [], "pages": 0, "rendered": render,
+                        "blank": False, "blank_note": False, "status": None, "errors": []}}
+        return self._request(sc, url, "parse_column", meta=meta, render=render)
+
+    def _column_item(self, sc: SiteCrawl, meta: dict[str, Any], status: int | None, error: str = "") -> ColumnItem:
+        col = meta["col"]
+        return ColumnItem(
+            run_id=self.run_id, site_id=sc.site.site_id, url=col["url"], name=col["name"],
+            parent_url=col["parent"], depth=col["depth"], source=col["source"], http_status=status,
+            error=error or "; ".join(col["errors"]), blank=col["blank"] and not error,
+            blank_note=col["blank_note"], pages_fetched=col["pages"], rendered=col["rendered"],
+            entries=col["entries"], future=col["future"],
+        )
+
+    def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+        meta = response.meta
+        col = meta["col"]
+        first = col["pages"] == 0
+        if response.status >= 400:
+            if first:
+                yield self._column_item(sc, meta, response.status, f"栏目页面返回 HTTP {response.status}")
+            else:
+                col["errors"].append(f"翻页 {response.url} 返回 HTTP {response.status}")
+                yield self._column_item(sc, meta, col["status"])
+            return
+        charset = _charset(response)
+        listing = extract_list(response.body, response.url, charset, self.asof,
+                               selectors=sc.site.overrides.get("selectors"))
+        rendered_now = bool(meta.get("playwright"))
+        if (first and not rendered_now and not listing.entries and self.render_mode != "never"
+                and (listing.needs_render or sc.site.overrides.get("render_js"))):
+            # the list is built by scripts: pay for a browser on this page only
+            self.crawler.stats.inc_value("govaudit/pages_rendered")
+            col["rendered"] = True
+            yield self._request(sc, response.url, "parse_column", meta={"col": col}, render=True)
+            return
+        col["pages"] += 1
+        if first:
+            col["status"] = response.status
+            text, _ = decode_html(response.body, charset)
+            col["blank"] = listing.blank and not listing.subcolumns
+            col["blank_note"] = listing.blank_note
+            yield PageItem(run_id=self.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
+                           status=response.status, features=page_features(text, response.url, sc.site.name))
+            yield from self._follow_ups(response, sc, col, text)
+            for sub in listing.subcolumns:
+                if col["depth"] < self.max_depth:
+                    req = self._column_request(sc, sub.name, response.urljoin(sub.url), depth=col["depth"] + 1,
+                                               parent=col["url"], source="subcolumn")
+                    if req is not None:
+                        yield req
+        elif listing.entries:
+            col["blank"] = False
+        if listing.errors:
+            col["errors"].extend(listing.errors)
+        known = {e["url"] for e in col["entries"]}
+        col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
+        col["future"].extend(_entry(e) for e in listing.future)
+        if col["entries"]:
+            col["blank"] = False
+        # pagination: far enough to cover the longest rubric window
+        dates = [dt.date.fromisoformat(e["date"]) for e in col["entries"] if e.get("date")]
+        covered = bool(dates) and min(dates) <= self.asof - self.history
+        for nxt in listing.next_pages[:1]:
+            nxt = _clean(response.urljoin(nxt))
+            if col["pages"] < self.max_pages and not covered and nxt not in sc.seen and _same_site(nxt, sc.host):
+                sc.seen.add(nxt)
+                yield self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered_now)
+                return
+        yield self._column_item(sc, meta, col["status"])
+
+    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+        col = request.meta["col"]
+        if col["pages"] == 0:
+            yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
+        else:
+            col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
+            yield self._column_item(sc, request.meta, col["status"])
+
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
+        """Per column kind: guides, letters, an article sample, a link sample."""
+        category = classify_column(col["name"])
+        if category in {"guide", "service"}:
+            for url in find_guide_links(text, response.url):
+                url = _clean(response.urljoin(url))
+                if sc.guides < self.max_guides and url not in sc.seen:
+                    sc.seen.add(url)
+                    sc.guides += 1
+                    yield self._request(sc, url, "parse_guide")
+        if category in {"consultation", "survey", "interview"}:
+            for letter in extract_letters(text, response.url, self.asof):
+                yield LetterItem(run_id=self.run_id, site_id=sc.site.site_id, url=letter.url or response.url,
+                                 column_url=col["url"], title=letter.title,
+                                 submitted=_iso(letter.submitted), replied=_iso(letter.replied))
+        links = page_links(text, response.url)
+        for _kind, url in links[: self.link_sample]:
+            req = self._link_request(sc, response.url, url, on_home=False)
+            if req is not None:
+                yield req
+
+    def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+        if response.status >= 400:
+            return
+        text, _ = decode_html(response.body, _charset(response))
+        info = guide_info(text, response.url)
+        if not info.is_guide:
+            return
+        attachments = [_clean(response.urljoin(u)) for u in info.attachments]
+        yield GuideItem(run_id=self.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
+                        elements=list(info.elements), attachments=[{"url": u} for u in attachments])
+        for url in attachments:
+            req = self._link_request(sc, response.url, url, on_home=False, force=True)
+            if req is not None:
+                yield req
+
+    # --- articles -----------------------------------------------------------------------------------
+    def parse_article(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+        text, _ = decode_html(response.body, _charset(response))
+        yield PageItem(run_id=self.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
+                       status=response.status, features=page_features(text, response.url, sc.site.name))
+
+    # --- link availability ------------------------------------------------------------------------------
+    def _link_request(self, sc: SiteCrawl, page_url: str, url: str, *, on_home: bool,
+                      force: bool = False) -> scrapy.Request | None:
+        url = _clean(url)
+        key = f"link:{url}"
+        if key in sc.seen or not url.startswith(("http://", "https://")):
+            return None
+        if sc.links >= self.max_links and not force:
+            return None
+        sc.seen.add(key)
+        sc.links += 1
+        if (_same_site(url, sc.host) and looks_like_article_url(url) and sc.articles < self.max_articles
+                and not url.lower().endswith(ATTACHMENT_EXT)):
+            sc.articles += 1  # fetch an article in full: it is both a link check and a meta-tag sample
+            return self._request(sc, url, "check_link", meta={"page_url": page_url, "on_home": on_home,
+                                                              "article": True})
+        return self._request(sc, url, "check_link", method="HEAD",
+                             meta={"page_url": page_url, "on_home": on_home, "handle_httpstatus_all": True})
+
+    def check_link(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+        meta = response.meta
+        if response.request.method == "HEAD" and response.status in (400, 403, 405, 501):
+            # many servers refuse HEAD; a GET decides
+            yield self._request(sc, response.url, "check_link",
+                                meta={"page_url": meta["page_url"], "on_home": meta["on_home"]})
+            return
+        yield LinkItem(run_id=self.run_id, site_id=sc.site.site_id, page_url=meta["page_url"],
+                       link_url=response.request.url, on_home=meta["on_home"], status=response.status,
+                       ok=response.status < 400)
+        if meta.get("article") and response.status < 400:
+            yield from self.parse_article(response, sc)
+
+    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+        yield LinkItem(run_id=self.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
+                       link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _entry(e: Any) -> dict[str, Any]:
+    return {"title": e.title, "url": e.url, "date": _iso(e.date)}
+
+
+def _failure_text(failure: Failure) -> str:
+    exc = failure.value
+    name = type(exc).__name__
+    text = str(exc).strip()
+    if "Timeout" in name or "timeout" in text.lower():
+        return f"超时（{name}）"
+    if "ConnectionRefused" in name:
+        return "连接被拒绝（ConnectionRefused）"
+    if "DNSLookup" in name:
+        return "域名无法解析（DNSLookupError）"
+    return f"{name}: {text[:200]}" if text else name

@@ -1,0 +1,84 @@
+"""Engine and session helpers; dialect-neutral upserts (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from govaudit.store.models import Base
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine(url: str, create: bool = True) -> Engine:
+    """One engine per URL per process; creates the SQLite folder and the tables if missing."""
+    engine = _ENGINES.get(url)
+    if engine is not None:
+        return engine
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=OFF")
+            cur.close()
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if create:
+        Base.metadata.create_all(engine)
+    _ENGINES[url] = engine
+    return engine
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+def _insert_for(session: Session, model: type[Base]):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
+    return insert(model)
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    keys: Iterable[str],
+    update: Iterable[str] | None = None,
+) -> None:
+    """Insert rows; on a conflict on ``keys`` update the ``update`` columns (or do nothing when None).
+
+    This is what makes a resumed run store each row exactly once."""
+    if not rows:
+        return
+    keys = list(keys)
+    # de-duplicate inside the batch too (a conflict within one statement is an error on PostgreSQL)
+    unique: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        unique[tuple(row[k] for k in keys)] = row
+    batch = list(unique.values())
+    for start in range(0, len(batch), 500):
+        chunk = batch[start : start + 500]
+        stmt = _insert_for(session, model).values(chunk)
+        if update:
+            cols = list(update)
+            stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in cols})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+        session.execute(stmt)
