@@ -21,6 +21,7 @@ from govaudit.extract.dates import iter_dates, url_date
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_END_TAGS = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 _WS = re.compile(r"[\s\u3000\xa0]+")
 
 
@@ -31,6 +32,9 @@ def parse_html(html: str | bytes | None) -> lxml.html.HtmlElement | None:
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
     text = _CONTROL.sub(" ", _XML_DECL.sub("", html))
+    # stray </body></html> of server-side included fragments make libxml2 drop the rest of the page;
+    # browsers ignore them, and so do we
+    text = _END_TAGS.sub(" ", text)
     if not text.strip():
         return None
     try:

@@ -1,1 +1,6 @@
-"""reporting."""
+"""Report bundle: SQL -> plain data (context) -> HTML/JSON/CSV/XLSX/DOCX (render, exports)."""
+
+from govaudit.reporting.context import RunNotFound, build_report
+from govaudit.reporting.render import render_bundle
+
+__all__ = ["RunNotFound", "build_report", "render_bundle"]

@@ -1,0 +1,166 @@
+"""Rendering the report bundle: Jinja templates from reports/ over the data of `context.build_report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from govaudit.reporting.chart import trend_chart
+from govaudit.reporting.context import build_report
+from govaudit.reporting.exports import write_exports
+from govaudit.reporting.labels import VERDICT_LABELS
+from govaudit.reporting.notice_docx import write_notice_docx
+from govaudit.reporting.rectification import STATUS_LABELS
+from govaudit.reporting.safety import bundle_dir_name, safe_href
+from govaudit.reporting.views import Report
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (enough for numbered notice sections)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def fmt_rate(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def fmt_num(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_share(value: float | None) -> str:
+    if value is None:
+        return "—"
+    pct = value * 100 if value <= 1 else value
+    return f"{pct:.0f}%" if float(pct).is_integer() else f"{pct:.1f}%"
+
+
+def quarter_label(day: dt.date) -> str:
+    return f"{day.year}年第{cn_number((day.month - 1) // 3 + 1)}季度"
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "svg", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        cn_number=cn_number,
+        cn_date=cn_date,
+        rate=fmt_rate,
+        num=fmt_num,
+        share=fmt_share,
+        safe_href=safe_href,
+        quarter=quarter_label,
+    )
+    env.globals.update(verdict_labels=VERDICT_LABELS, status_labels=STATUS_LABELS)
+    return env
+
+
+def resolve_assets(templates_dir: Path) -> tuple[Path, Path]:
+    """(templates folder, static folder) from either reports/ or reports/templates/."""
+    templates_dir = Path(templates_dir)
+    if (templates_dir / "templates").is_dir():
+        return templates_dir / "templates", templates_dir / "static"
+    return templates_dir, templates_dir.parent / "static"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> None:
+    """Render every page of the bundle into `bundle` (an empty folder)."""
+    tpl_dir, static_dir = resolve_assets(templates_dir)
+    env = make_environment(tpl_dir)
+    common = {
+        "report": report,
+        "run": report.run,
+        "summary": report.summary,
+        "chart": trend_chart(report.trend),
+        "has_rectification": bool(report.rectified),
+    }
+    pages = {
+        "index.html": "index.html",
+        "notice.html": "notice.html",
+        "attachment1.html": "attachment1.html",
+        "attachment2.html": "attachment2.html",
+        "monitoring.html": "monitoring.html",
+    }
+    if report.rectified:
+        pages["rectification.html"] = "rectification.html"
+    rendered: dict[str, str] = {}
+    for out_name, tpl_name in pages.items():
+        rendered[out_name] = env.get_template(tpl_name).render(root="", page=out_name, **common)
+        _write(bundle / out_name, rendered[out_name])
+    site_tpl = env.get_template("site.html")
+    for site in report.sites:
+        _write(bundle / site.file, site_tpl.render(root="../", page=site.file, site=site, **common))
+    (bundle / "static").mkdir(exist_ok=True)
+    if static_dir.is_dir():
+        for item in static_dir.iterdir():
+            if item.is_file():
+                shutil.copy2(item, bundle / "static" / item.name)
+    write_exports(report, bundle)
+    write_notice_docx(report, rendered["notice.html"], bundle / "notice.docx")
+
+
+def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Path, templates_dir: Path) -> Path:
+    """Render run `run_id` from SQL into out_dir/<run_id>/ and return that folder.
+
+    The bundle is written to a temporary sibling folder and swapped in at the end, so a failed render
+    never leaves a half-written bundle in place of a good one."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if isinstance(session_or_engine, Session):
+        report = build_report(session_or_engine, run_id)
+    else:
+        with Session(session_or_engine) as session:
+            report = build_report(session, run_id)
+    final = out_dir / bundle_dir_name(run_id)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be published
+    try:
+        write_bundle(report, tmp, templates_dir)
+        if final.exists():
+            old = out_dir / f".{final.name}.old"
+            if old.exists():
+                shutil.rmtree(old)
+            final.rename(old)
+            tmp.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

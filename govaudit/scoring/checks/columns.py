@@ -1,0 +1,93 @@
+"""Column helpers shared by the freshness checks: which columns a rule covers, and why one is stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from govaudit.scoring.evidence import ColumnEv, SiteEvidence
+from govaudit.scoring.model import Indicator
+
+# wording keys every column-freshness check uses (they live in the rubric's `phrases`)
+REASON_KEYS = ("reason_latest", "reason_undated", "reason_empty", "reason_future")
+
+
+@dataclass
+class Staleness:
+    column: ColumnEv
+    window_days: int
+    latest: dt.date | None
+    reason_key: str
+    reason_values: dict[str, Any]
+
+
+def cutoff(asof: dt.date, window_days: int) -> dt.date:
+    """First day of the trailing window: an entry dated on or after it counts as an update.
+
+    The rubric's footnote counts the window's first day in (3月1日 "前2个月内" = 1月1日 to 3月1日)."""
+    return asof - dt.timedelta(days=window_days)
+
+
+def staleness(col: ColumnEv, window_days: int, asof: dt.date) -> Staleness | None:
+    """None when `col` was updated within the window, else why not (undated entries = not updated)."""
+    latest = col.latest_at(asof)
+    if latest is not None and latest >= cutoff(asof, window_days):
+        return None
+    total = col.entry_total()
+    undated = sum(1 for a in col.articles if a.date is None) if col.articles else col.undated
+    future = sum(1 for a in col.articles if a.date is not None and a.date > asof)
+    if latest is not None:
+        key, values = "reason_latest", {"latest": latest.isoformat(), "age_days": (asof - latest).days}
+    elif total == 0:
+        key, values = "reason_empty", {}
+    elif future and future + undated >= total:
+        key, values = "reason_future", {"future": future, "entries": total}
+    else:
+        key, values = "reason_undated", {"entries": total, "undated": max(undated, total - future)}
+    return Staleness(col, window_days, latest, key, values)
+
+
+def reason_text(ind: Indicator, st: Staleness) -> str:
+    return ind.text(st.reason_key, **st.reason_values)
+
+
+def rule_for(col: ColumnEv, rules: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first window rule covering the column's category (and depth, when the rule limits it)."""
+    for rule in rules:
+        if col.category in rule["categories"] and col.depth <= rule.get("max_depth", col.depth):
+            return rule
+    return None
+
+
+def judged_columns(ev: SiteEvidence) -> list[ColumnEv]:
+    """Content columns whose freshness can be judged: fetched, and not an empty list with a note."""
+    return [c for c in ev.content_columns if not c.unreachable and not c.blank_note]
+
+
+def column_evidence(col: ColumnEv, st: Staleness | None = None, reason: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "url": col.url,
+        "name": col.name,
+        "category": col.category,
+        "depth": col.depth,
+        "entries": col.entry_total(),
+    }
+    if st is not None:
+        out["latest"] = st.latest.isoformat() if st.latest else None
+        out["window_days"] = st.window_days
+    if reason:
+        out["reason"] = reason
+    return out
+
+
+def stale_in(ev: SiteEvidence, rules: list[dict[str, Any]], asof: dt.date) -> list[Staleness]:
+    out: list[Staleness] = []
+    for col in judged_columns(ev):
+        rule = rule_for(col, rules)
+        if rule is None:
+            continue
+        st = staleness(col, rule["window_days"], asof)
+        if st is not None:
+            out.append(st)
+    return out

@@ -1,0 +1,67 @@
+"""Shared fixtures: database URLs for both stores (SQLite file and a real PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REALPAGES = ROOT.parent / "shared" / "realpages"
+
+
+def _pg_url() -> str | None:
+    url = os.environ.get("GOVAUDIT_TEST_PG_URL")
+    if not url:
+        if os.environ.get("GOVAUDIT_REQUIRE_PG"):
+            pytest.fail("GOVAUDIT_TEST_PG_URL is not set but PostgreSQL tests are required (CI)")
+        return None
+    return url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty schema-less database on the test PostgreSQL server (dropped afterwards)."""
+    base = _pg_url()
+    if base is None:
+        pytest.skip("no PostgreSQL (set GOVAUDIT_TEST_PG_URL; scripts/test.sh starts one)")
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # a required server that does not answer is a failure under CI
+        if os.environ.get("GOVAUDIT_REQUIRE_PG"):
+            pytest.fail(f"PostgreSQL at {base} not usable: {exc}")
+        pytest.skip(f"PostgreSQL not usable: {exc}")
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        from govaudit.store import db
+
+        eng = db._ENGINES.pop(url, None)
+        if eng is not None:
+            eng.dispose()
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'govaudit.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Both stores: every test using it runs on an SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'govaudit.sqlite'}"
+    else:
+        yield request.getfixturevalue("pg_url")
