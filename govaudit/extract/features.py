@@ -19,6 +19,7 @@ from govaudit.extract.navigation import (
     clean_text,
     is_attachment_url,
     is_image_url,
+    looks_like_article_url,
     node_text,
     parse_html,
 )
@@ -75,11 +76,19 @@ def _footer_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]
 
 
 def _footer_text(root: lxml.html.HtmlElement, page_text: str) -> str:
-    """Text of the footer area: the footer elements, plus the page's last 1,500 characters (many sites
-    build the footer from bare tables without a telling class)."""
+    """Text of the footer area: the footer elements; when none has a telling class (bare tables), the
+    page's last 800 characters of text outside list entries."""
     parts = [node_text(el) for el in _footer_elements(root)]
-    parts.append(page_text[-1500:])
+    if not parts:
+        # no telling class: the page's last text, without list entries (article links)
+        body = root.find("body")
+        tail = node_text(body if body is not None else root, skip=_is_entry_link)
+        parts.append(tail[-800:])
     return " ".join(parts)
+
+
+def _is_entry_link(el: lxml.html.HtmlElement) -> bool:
+    return el.tag == "a" and looks_like_article_url(el.get("href") or "")
 
 
 def _header_text(root: lxml.html.HtmlElement, page_text: str) -> str:
@@ -327,7 +336,7 @@ def page_links(html: str, url: str) -> list[tuple[str, str]]:
 
 _WAF_MARKERS = re.compile(
     r"安全狗|safedog|云锁|yunsuo|知道创宇|创宇盾|加速乐|__jsl_clearance|jsl_clearance|jiasule|"
-    r"网站防火墙|web应用防火墙|waf|360网站卫士|网站卫士|护卫神|D盾|网防G01|阿里云盾|aliyun_waf|errors\.aliyun\.com|"
+    r"网站防火墙|web应用防火墙|(?<![a-z])waf(?![a-z])|360网站卫士|网站卫士|护卫神|D盾|网防G01|阿里云盾|aliyun_waf|errors\.aliyun\.com|"
     r"访问被拒绝|拒绝访问|您的访问被阻断|访问已被拦截|已被拦截|被拦截|请求被拦截|疑似黑客攻击|非法请求|"
     r"访问过于频繁|请求过于频繁|访问频率过高|"
     r"请开启\s*javascript|请启用\s*javascript|请打开\s*javascript|enable\s+javascript|javascript\s+is\s+disabled|"

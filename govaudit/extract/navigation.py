@@ -8,6 +8,7 @@ an empty, truncated or binary-ish page gives an empty result.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -22,6 +23,7 @@ from govaudit.extract.dates import iter_dates, url_date
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _END_TAGS = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+_INVISIBLE = frozenset(("script", "style", "noscript", "template"))
 _WS = re.compile(r"[\s\u3000\xa0]+")
 
 
@@ -49,23 +51,25 @@ def clean_text(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
-def node_text(el: lxml.html.HtmlElement) -> str:
-    """Visible text of an element, without <script>/<style> content, whitespace collapsed."""
+def node_text(el: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None) -> str:
+    """Visible text of an element, without <script>/<style> content, whitespace collapsed.
+    ``skip(element)`` true drops that element's own text and its descendants' (not its tail)."""
     parts: list[str] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str):
-            # comments / processing instructions: skip their text but keep their tail
-            if node is not el and node.tail:
-                parts.append(node.tail)
+    if el.text and isinstance(el.tag, str) and el.tag not in _INVISIBLE:
+        parts.append(el.text)
+    stack = list(reversed(el)) if isinstance(el.tag, str) and el.tag not in _INVISIBLE else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):  # a pending tail
+            parts.append(node)
             continue
-        if node.tag in ("script", "style", "noscript", "template"):
-            if node is not el and node.tail:
-                parts.append(node.tail)
+        if node.tail:
+            stack.append(node.tail)
+        if not isinstance(node.tag, str) or node.tag in _INVISIBLE or (skip is not None and skip(node)):
             continue
         if node.text:
             parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
+        stack.extend(reversed(node))
     return clean_text(" ".join(parts))
 
 
@@ -331,7 +335,8 @@ def _more_heading(a: lxml.html.HtmlElement) -> str:
         if anc is None or not isinstance(anc.tag, str) or anc.tag in ("body", "html"):
             return ""
         mores = [x for x in anc.iter("a") if _is_more(x, node_text(x))]
-        skip = {id(x) for m in mores for x in m.iter()}
+        keep_alive = [x for m in mores for x in m.iter()]  # lxml proxies: ids are stable only while alive
+        skip = {id(x) for x in keep_alive}
         titles = _title_candidates(anc, skip)
         if not titles:
             continue

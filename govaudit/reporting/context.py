@@ -271,6 +271,7 @@ def _rectification(session: Session, run: RunInfo, sites: list[SiteView]) -> lis
                 changes=compare_findings(
                     [f for f in before.get(site_id, []) if f.category in PROBLEM_CATEGORIES], site.problems
                 ),
+                site=site,
             )
             site.rectification = rect
             out.append(rect)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -38,6 +39,7 @@ class SiteRectification:
     score_before: float | None
     score_after: float | None
     changes: list[FindingChange] = field(default_factory=list)
+    site: Any = None  # the SiteView of the current run
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.changes if c.status == status)

@@ -119,6 +119,10 @@ class SiteView:
     rectification: Any = None  # SiteRectification | None
 
     @property
+    def stem(self) -> str:
+        return self.file.rsplit("/", 1)[-1].removesuffix(".html")
+
+    @property
     def problems(self) -> list[FindingView]:
         return [f for f in self.findings if f.category in ("veto", "deduction", "requirement")]
 

@@ -1,0 +1,145 @@
+"""Interaction (互动交流): consultation channel, letters unanswered, activity counts, letters published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from govaudit.scoring.checks.columns import cutoff
+from govaudit.scoring.checks.registry import Param, register
+from govaudit.scoring.evidence import ColumnEv, SiteEvidence
+from govaudit.scoring.model import Indicator, RawFinding
+
+
+def _channels(ev: SiteEvidence, categories: list[str]) -> list[ColumnEv]:
+    return [c for c in ev.content_columns if c.category in categories]
+
+
+def _dated_in(cols: list[ColumnEv], asof: dt.date, window_days: int) -> list[dt.date]:
+    first = cutoff(asof, window_days)
+    seen: dict[str, dt.date] = {}
+    for col in cols:
+        for art in col.articles:
+            if art.date is not None and first <= art.date <= asof:
+                seen.setdefault(art.url or f"{art.title}|{art.date}", art.date)
+    return list(seen.values())
+
+
+@register("consultation_channel", {"categories": Param("categories"), "points": Param("number", scoring=True)})
+def consultation_channel(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
+    """未开设政务咨询类栏目 / 未提供网上有效咨询建言渠道 (petition/discipline channels are other categories)."""
+    if _channels(ev, ind.params["categories"]):
+        return []
+    return [RawFinding(ind.id, ind.text(), points=ind.params.get("points", 0.0),
+                       evidence={"categories": ind.params["categories"]})]
+
+
+@register("consultation_activity", {"categories": Param("categories"), "window_days": Param("int"),
+                                    "points": Param("number", scoring=True)})
+def consultation_activity(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
+    """Channel exists but no letter or dated entry in the window (no channel: left to the channel check)."""
+    p = ind.params
+    cols = _channels(ev, p["categories"])
+    if not cols:
+        return []
+    first = cutoff(asof, p["window_days"])
+    letters = [x for x in ev.letters if x.submitted is not None and first <= x.submitted <= asof]
+    if letters or _dated_in(cols, asof, p["window_days"]):
+        return []
+    return [RawFinding(ind.id, ind.text(), points=p.get("points", 0.0),
+                       evidence={"columns": [c.url for c in cols], "window_days": p["window_days"]})]
+
+
+@register("letters_unanswered", {"window_days": Param("int"), "max_days": Param("int")},
+          messages=("no_letters", "late"))
+def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
+    """A letter submitted within the window left unanswered (or answered) after more than max_days.
+    With no dated letters the check cannot conclude: an info finding, not a pass."""
+    p = ind.params
+    first = cutoff(asof, p["window_days"])
+    letters = [x for x in ev.letters if x.submitted is not None and first <= x.submitted <= asof]
+    if not letters:
+        return [RawFinding(ind.id, ind.text("no_letters", total=len(ev.letters)),
+                           evidence={"count": len(ev.letters), "window_days": p["window_days"]}, info=True)]
+    bad: list[dict] = []
+    for x in letters:
+        if x.replied is None or x.replied > asof:
+            days = (asof - x.submitted).days
+            if days > p["max_days"]:
+                bad.append({"url": x.url, "name": x.title, "date": x.submitted.isoformat(), "days": days,
+                            "replied": None})
+        elif (x.replied - x.submitted).days > p["max_days"]:
+            bad.append({"url": x.url, "name": x.title, "date": x.submitted.isoformat(),
+                        "days": (x.replied - x.submitted).days, "replied": x.replied.isoformat()})
+    if not bad:
+        return []
+    unanswered = sum(1 for b in bad if b["replied"] is None)
+    worst = max(bad, key=lambda b: b["days"])
+    key = "message" if unanswered else "late"
+    return [RawFinding(ind.id, ind.text(key, count=len(bad), unanswered=unanswered, days=worst["days"],
+                                        date=worst["date"], title=worst["name"]),
+                       evidence={"count": len(bad), "letters": bad[:20], "window_days": p["window_days"]})]
+
+
+@register(
+    "activity_count",
+    {
+        "categories": Param("categories"),
+        "window_days": Param("int"),
+        "min_count": Param("int"),
+        "min_count_portal": Param("int", required=False),
+        "portal_kinds": Param("list[str]", required=False),
+        "points_missing": Param("number", required=False),
+        "points_none": Param("number", required=False),
+        "points_few": Param("number", required=False),
+        "points_enough": Param("number", required=False),
+    },
+    messages=("missing", "none", "few", "enough"),
+)
+def activity_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
+    """调查征集 / 在线访谈 activities (dated entries of the columns) in the window. Which outcomes score is
+    set by the points_* params present (missing column, none, fewer than the minimum, enough)."""
+    p = ind.params
+    cols = _channels(ev, p["categories"])
+    portal = ev.site.kind in p.get("portal_kinds", ["portal"])
+    minimum = p.get("min_count_portal", p["min_count"]) if portal else p["min_count"]
+    if not cols:
+        if "points_missing" in p:
+            return [RawFinding(ind.id, ind.text("missing"), points=p["points_missing"],
+                               evidence={"categories": p["categories"]})]
+        return []
+    usable = [c for c in cols if not c.unreachable]
+    count = len(_dated_in(usable, asof, p["window_days"]))
+    evidence = {"count": count, "threshold": minimum, "window_days": p["window_days"],
+                "columns": [{"url": c.url, "name": c.name, "status": c.http_status} for c in cols]}
+    if count == 0 and "points_none" in p:
+        return [RawFinding(ind.id, ind.text("none"), points=p["points_none"], evidence=evidence)]
+    if 0 < count < minimum and "points_few" in p:
+        return [RawFinding(ind.id, ind.text("few", count=count, minimum=minimum), points=p["points_few"],
+                           evidence=evidence)]
+    if count >= minimum and "points_enough" in p:
+        return [RawFinding(ind.id, ind.text("enough", count=count, minimum=minimum), points=p["points_enough"],
+                           evidence=evidence)]
+    return []
+
+
+@register("letters_published", {"categories": Param("categories"), "window_days": Param("int"),
+                                "points_none": Param("number", scoring=True),
+                                "points_stale": Param("number", scoring=True)}, messages=("stale",))
+def letters_published(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
+    """留言公开: no letter published at all, or none published within the window."""
+    p = ind.params
+    cols = _channels(ev, p["categories"])
+    if not cols:
+        return []
+    dates = [d for x in ev.letters for d in (x.submitted, x.replied) if d is not None and d <= asof]
+    dates += [a.date for c in cols for a in c.articles if a.date is not None and a.date <= asof]
+    published = bool(ev.letters) or any(c.entry_total() > 0 for c in cols)
+    evidence = {"columns": [c.url for c in cols], "count": len(ev.letters), "window_days": p["window_days"]}
+    if not published:
+        return [RawFinding(ind.id, ind.text(), points=p.get("points_none", 0.0), evidence=evidence)]
+    newest = max(dates, default=None)
+    if newest is None or newest < cutoff(asof, p["window_days"]):
+        evidence["latest"] = newest.isoformat() if newest else None
+        return [RawFinding(ind.id, ind.text("stale", latest=newest.isoformat() if newest else "—"),
+                           points=p.get("points_stale", 0.0), evidence=evidence)]
+    return []
