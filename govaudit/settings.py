@@ -15,6 +15,7 @@ from pathlib import Path
 BOT_NAME = "govaudit"
 SPIDER_MODULES = ["govaudit.spiders"]
 NEWSPIDER_MODULE = "govaudit.spiders"
+COMMANDS_MODULE = "govaudit.commands"  # scrapy rescore / report / registry / db / findings
 
 _ROOT = Path(__file__).resolve().parent.parent
 

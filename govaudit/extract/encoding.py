@@ -113,12 +113,12 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
             return body.decode("utf-8", errors="replace"), "utf-8"
         candidates: list[str] = []
         for name in (declared, meta_charset(body)):
-            enc = normalize_encoding(name)
-            if enc and enc not in candidates and enc != "utf-8" and name and name.lower() not in _WEAK:
-                candidates.append(enc)
-        for enc in ("gb18030", "utf-8", "big5hkscs"):
-            if enc not in candidates:
-                candidates.append(enc)
+            named = normalize_encoding(name)
+            if named and named not in candidates and named != "utf-8" and name and name.lower() not in _WEAK:
+                candidates.append(named)
+        for fallback in ("gb18030", "utf-8", "big5hkscs"):
+            if fallback not in candidates:
+                candidates.append(fallback)
         best: tuple[str, str, int] | None = None
         for enc in candidates:
             try:

@@ -352,6 +352,9 @@ _STRONG_MARKERS = re.compile(
     r"访问过于频繁|请求过于频繁|人机验证|滑动验证",
     re.I,
 )
+# a script that sets a cookie and reloads the page (加速乐 obfuscates the __jsl_clearance name this way)
+_COOKIE_CHALLENGE = re.compile(r"document\.cookie\s*=.{0,2000}?(?:location(?:\.href)?\s*=|location\.(?:reload|replace))",
+                               re.S)
 _RUISHU = re.compile(r"\$_ts\s*=|r=['\"]m['\"]|\$_ts\[", re.I)
 
 
@@ -368,9 +371,10 @@ def looks_blocked(status: int | None, html: str) -> bool:
     if status in (202, 412) and _RUISHU.search(head):
         return True
     if status in (403, 405, 406, 412, 418, 429, 503, 520, 521, 522, 202):
-        return bool(_WAF_MARKERS.search(head)) or (status == 521 and "document.cookie" in head)
+        return bool(_WAF_MARKERS.search(head)) or bool(_COOKIE_CHALLENGE.search(head))
     # a 200 (or unknown status) page: only a strong marker on a page with hardly any content
-    if not _STRONG_MARKERS.search(head) and not _RUISHU.search(head):
+    cookie_challenge = len(text) < 5000 and bool(_COOKIE_CHALLENGE.search(head))
+    if not _STRONG_MARKERS.search(head) and not _RUISHU.search(head) and not cookie_challenge:
         return False
     root = parse_html(text)
     if root is None:

@@ -16,6 +16,7 @@ Generic algorithm (the fallback under per-site selectors; CMS modules add pagina
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import time
@@ -25,7 +26,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
-import lxml.html
+from lxml.cssselect import CSSSelector
 
 from govaudit.extract import dates
 from govaudit.extract.cms import datastore, detect_cms, generic
@@ -155,10 +156,20 @@ def _sniff_binary(body: bytes) -> str | None:
     return None
 
 
+_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+
+
+def _text(el: Any) -> str:
+    """All text under an element (plain lxml.etree elements: no HtmlElement class-lookup overhead)."""
+    return "".join(el.itertext())
+
+
 def _parse(text: str) -> Any:
     text = _XML_DECL_RE.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-    return lxml.html.document_fromstring(text, parser=parser)
+    root = lxml.etree.fromstring(text, parser=_PARSER)
+    if root is None:
+        raise ValueError("document is empty")
+    return root
 
 
 def _is_home_url(url: str) -> bool:
@@ -246,14 +257,24 @@ def _find_rows(root: Any, asof: datetime.date, far: datetime.date) -> list[_Row]
     rows: dict[int, _Row] = {}
     order: list[int] = []
     for owner, node in _scan_dates(root, asof, far):
-        el, depth = owner, 0
+        el, depth, below = owner, 0, None
         while el is not None and el is not root and depth <= 6:
             if _has_link(el):
                 break
-            el, depth = el.getparent(), depth + 1
-        if el is None or el is root or depth > 6 or el.tag in ("body", "html"):
+            below, el, depth = el, el.getparent(), depth + 1
+        if el is None or el is root or depth > 6:
             continue
         row = _widen(el, root)
+        if below is not None and len({a.get("href") for a in _row_links(row)}) > 3:
+            # <dt><a/></dt><dd>date</dd> pairs: the date's own element has a link-holding previous sibling
+            sib = below.getprevious()
+            while sib is not None and not isinstance(sib.tag, str):
+                sib = sib.getprevious()
+            if sib is None or not 1 <= len({a.get("href") for a in _row_links(sib)}) <= 2:
+                continue
+            row, depth = sib, 1
+        elif row.tag in ("body", "html"):
+            continue
         key = id(row)
         if key not in rows:
             rows[key] = _Row(row)
@@ -284,7 +305,8 @@ def _group(rows: list[_Row]) -> list[list[_Row]]:
 
 
 def _penalised(row_el: Any, pattern: re.Pattern[str], levels: int = 6) -> bool:
-    el = row_el.getparent()
+    """Whether the row or one of its ancestors (up to ``levels``) has an id/class matching ``pattern``."""
+    el = row_el
     for _ in range(levels):
         if el is None or el.tag in ("body", "html"):
             return False
@@ -294,18 +316,57 @@ def _penalised(row_el: Any, pattern: re.Pattern[str], levels: int = 6) -> bool:
     return False
 
 
-def _score(group: list[_Row]) -> float:
+_PAGER_WORDS = frozenset({"下一页", "下页", "尾页", "末页", "上一页"})
+
+
+def _pager_zone(root: Any) -> set[int]:
+    """ids of the near ancestors of the pager (the main list sits next to its pager)."""
+    for a in root.iter("a", "span"):
+        if _squash(_text(a)) in _PAGER_WORDS and (a.tag == "span" or a.get("href")):
+            zone: set[int] = set()
+            el = a.getparent()
+            for _ in range(4):
+                if el is None or el.tag in ("body", "html"):
+                    break
+                zone.add(id(el))
+                el = el.getparent()
+            if len(zone) > 0:
+                return zone
+    return set()
+
+
+def _score(group: list[_Row], zone: set[int] | None = None) -> float:
     score = float(len(group))
     if _penalised(group[0].el, _PENALTY_RE):
         score *= 0.4
+    if zone:
+        el = group[0].el.getparent()
+        for _ in range(3):
+            if el is None:
+                break
+            if id(el) in zone:
+                score *= 2.0
+                break
+            el = el.getparent()
     return score
 
 
 # ------------------------------------------------------------------------------------------- entries
 
 
+_TITLE_ASOF = datetime.date(2100, 1, 1)
+
+
+def _link_text(a: Any) -> str:
+    """Link text without date-only pieces (lists that put the date inside the <a>)."""
+    pieces = list(a.itertext())
+    if len(pieces) > 1:
+        pieces = [p for p in pieces if _date_in_piece(p, _TITLE_ASOF, _TITLE_ASOF) is None]
+    return _squash("".join(pieces))
+
+
 def _title_of(a: Any) -> str:
-    text = _squash(a.text_content())
+    text = _link_text(a)
     attr = _squash(a.get("title"))
     if attr and (not text or text.endswith(("...", "…", "..")) or len(attr) > len(text)):
         return attr
@@ -331,10 +392,8 @@ def _entry(row: _Row, base: str, asof: datetime.date) -> Entry | None:
     if best.inferred:
         from_url = dates.url_date(url, asof)
         if from_url and from_url.date.month == when.month:
-            try:
+            with contextlib.suppress(ValueError):
                 when = when.replace(year=from_url.date.year)
-            except ValueError:
-                pass
     return Entry(_title_of(a), url, when, source)
 
 
@@ -343,7 +402,7 @@ def _url_rows(root: Any, asof: datetime.date, base: str) -> list[_Row]:
     rows: dict[int, _Row] = {}
     for a in root.iter("a"):
         href = a.get("href")
-        if not _usable(href) or not _squash(a.text_content() or a.get("title")):
+        if not _usable(href) or not _squash(_text(a) or a.get("title")):
             continue
         found = dates.date_from_url(urljoin(base, href.strip()), asof)
         if found is None:
@@ -358,7 +417,7 @@ def _article_rows(root: Any, base: str) -> list[_Row]:
     rows: dict[int, _Row] = {}
     for a in root.iter("a"):
         href = a.get("href")
-        if not _usable(href) or len(_squash(a.text_content() or a.get("title"))) < 4:
+        if not _usable(href) or len(_squash(_text(a) or a.get("title"))) < 4:
             continue
         if not _ARTICLE_URL_RE.search(urljoin(base, href.strip())):
             continue
@@ -368,32 +427,69 @@ def _article_rows(root: Any, base: str) -> list[_Row]:
     return list(rows.values())
 
 
-def _collect(groups: list[list[_Row]], home: bool, base: str, asof: datetime.date) -> list[Entry]:
+def _collect(groups: list[list[_Row]], home: bool, base: str, asof: datetime.date,
+             zone: set[int] | None = None) -> list[Entry]:
     if not groups:
         return []
     if home:
         chosen = [g for g in groups if not _penalised(g[0].el, _NO_HOME_RE, 8)] or groups
         rows = [r for g in chosen for r in g]
     else:
-        rows = max(groups, key=_score)
+        rows = _with_undated_siblings(max(groups, key=lambda g: _score(g, zone)))
     entries: list[Entry] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for r in rows:
         e = _entry(r, base, asof)
         if e is None:
             continue
-        key = (e.url, e.title)
-        if home and key in seen:
+        if home and e.url in seen:
             continue
-        seen.add(key)
+        seen.add(e.url)
         entries.append(e)
     return entries
+
+
+_MORE_RE = re.compile(r"^(?:更多|查看更多|more|>>|»)", re.IGNORECASE)
+
+
+def _with_undated_siblings(group: list[_Row]) -> list[_Row]:
+    """The main list plus same-tag sibling rows whose date is missing or unreadable (e.g. 2017-13-45)."""
+    in_group = {id(r.el) for r in group}
+    tags = {r.el.tag for r in group}
+    containers: list[Any] = []
+    for r in group:
+        parent = r.el.getparent()
+        if parent is not None and all(parent is not c for c in containers):
+            containers.append(parent)
+    if len(group) < 2:
+        return group
+    extra = False
+    out: list[_Row] = []
+    for container in containers:
+        for child in container:
+            if id(child) in in_group:
+                continue
+            if not isinstance(child.tag, str) or child.tag not in tags:
+                continue
+            a = _main_link(child)
+            if a is None or len(_row_links(child)) > 2:
+                continue
+            title = _title_of(a)
+            if len(title) < 6 or _MORE_RE.match(title):
+                continue
+            out.append(_Row(child))
+            extra = True
+    if not extra:
+        return group
+    rows = group + out
+    order = {id(el): i for i, el in enumerate(containers[0].getroottree().getroot().iter())}
+    return sorted(rows, key=lambda r: order.get(id(r.el), 0))
 
 
 def _is_hub(groups: list[list[_Row]], has_pager: bool) -> bool:
     if has_pager:
         return False
-    sizable = [g for g in groups if len(g) >= 3 and not _penalised(g[0].el, _NO_HOME_RE, 8)]
+    sizable = [g for g in groups if len(g) >= 3 and not _penalised(g[0].el, _PENALTY_RE)]
     total = sum(len(g) for g in sizable)
     return len(sizable) >= 3 and max(len(g) for g in sizable) < 0.5 * total
 
@@ -401,16 +497,16 @@ def _is_hub(groups: list[list[_Row]], has_pager: bool) -> bool:
 def _rows_by_selectors(root: Any, selectors: dict[str, str], asof: datetime.date, far: datetime.date,
                        base: str) -> list[Entry]:
     entries = []
-    for item in root.cssselect(selectors["item"]):
+    for item in CSSSelector(selectors["item"])(root):
         link_sel, title_sel, date_sel = selectors.get("link"), selectors.get("title"), selectors.get("date")
-        links = item.cssselect(link_sel) if link_sel else [_main_link(item)]
+        links = CSSSelector(link_sel)(item) if link_sel else [_main_link(item)]
         a = links[0] if links and links[0] is not None else None
         if a is None or not _usable(a.get("href")):
             continue
         url = urljoin(base, a.get("href").strip())
-        titles = item.cssselect(title_sel) if title_sel else []
-        title = _squash(titles[0].text_content()) if titles else _title_of(a)
-        date_text = " ".join(_squash(d.text_content()) for d in item.cssselect(date_sel)) if date_sel else ""
+        titles = CSSSelector(title_sel)(item) if title_sel else []
+        title = _squash(_text(titles[0])) if titles else _title_of(a)
+        date_text = " ".join(_squash(_text(d)) for d in CSSSelector(date_sel)(item)) if date_sel else ""
         match = next(dates.iter_dates(date_text, far), None) if date_text else None
         if match is None:
             nodes = [n for _, n in _scan_dates(item, asof, far)]
@@ -442,6 +538,8 @@ def _subcolumns(root: Any, url: str, base: str, taken: set[str]) -> list[SubColu
         href = a.get("href")
         if not _usable(href):
             continue
+        if not _COLUMN_PATH_RE.search(href.split("?", 1)[0].split("#", 1)[0]):
+            continue
         absolute = urljoin(base, href.strip())
         if absolute in taken or absolute in seen:
             continue
@@ -453,7 +551,7 @@ def _subcolumns(root: Any, url: str, base: str, taken: set[str]) -> list[SubColu
             continue
         if re.search(r"_\d+\.s?html?$", p.path):  # pager pages are not sub-columns
             continue
-        name = _squash(a.text_content()) or _squash(a.get("title"))
+        name = _squash(_text(a)) or _squash(a.get("title"))
         if not name or len(name) > 30 or name in ("更多", "更多>>", "more", ">>"):
             continue
         seen.add(absolute)
@@ -568,7 +666,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         info.merge(trs.pagination(text, url))
     info.merge(link_pagination(root, url))
     if selectors and selectors.get("next"):
-        for a in root.cssselect(selectors["next"]):
+        for a in CSSSelector(selectors["next"])(root):
             if _usable(a.get("href")):
                 info.next_pages.insert(0, urljoin(base, a.get("href").strip()))
     page.next_pages = list(dict.fromkeys(info.next_pages))
@@ -592,7 +690,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         groups = _group(_find_rows(root, asof, far))
         if groups and kind is None and not home and _is_hub(groups, has_pager):
             home = True
-        entries = _collect(groups, home, base, asof)
+        entries = _collect(groups, home, base, asof, _pager_zone(root) if len(groups) > 1 else None)
         if not entries:
             url_groups = _group(_url_rows(root, asof, base))
             url_groups = [g for g in url_groups if home or len(g) >= 2]

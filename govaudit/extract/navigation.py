@@ -288,7 +288,7 @@ def _is_more(a: lxml.html.HtmlElement, text: str) -> bool:
     alts = " ".join(clean_text(img.get("alt")) for img in a.iter("img"))
     if "更多" in alts or "more" in alts.lower():
         return True
-    return "more" in classes_of(a) or "gd" == (a.get("class") or "").strip().lower()
+    return "more" in classes_of(a) or (a.get("class") or "").strip().lower() == "gd"
 
 
 def _title_candidates(container: lxml.html.HtmlElement, skip: set[int]) -> list[tuple[lxml.html.HtmlElement, str]]:

@@ -10,12 +10,14 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
-import lxml.html
+import lxml.etree
 
 _NEXT_TEXTS = {"下一页", "下页", "后一页", "后页", "下一頁", "next", "next page", ">", "›", "»", ">>", "下一页>", "下一页>>",
                "下一页 >", "下一页 >>", "下一页»"}
+_SYMBOL_TEXTS = {">", "›", "»", ">>", ">|", "next"}
 _LAST_TEXTS = {"尾页", "末页", "最后一页", "最后页", "last", "尾页>>", "末页>>", ">|"}
 _PAGER_HINT_RE = re.compile(r"pag|fenye|pager|pnav|page_nav|pageNav|turnpage|pages", re.IGNORECASE)
 _B64_RE = re.compile(r"^[A-Za-z0-9+/=\s]{40,}$")
@@ -50,8 +52,12 @@ class PageInfo:
             self.mechanism = other.mechanism
 
 
-def _clean_text(el: lxml.html.HtmlElement) -> str:
-    return " ".join(el.text_content().split()).lower()
+def _text(el: Any) -> str:
+    return "".join(el.itertext())
+
+
+def _clean_text(el: Any) -> str:
+    return " ".join(_text(el).split()).lower()
 
 
 def _usable(href: str | None) -> bool:
@@ -88,17 +94,30 @@ def decode_base64_pager(text: str) -> str | None:
     return decoded if "<a" in decoded.lower() else None
 
 
-def _pager_links(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _pager_links(root: Any) -> list[Any]:
     """Links of pager-looking containers plus every link whose text says next/last page."""
-    out: list[lxml.html.HtmlElement] = []
+    out: list[Any] = []
     for a in root.iter("a"):
         text = _clean_text(a)
         if text in _NEXT_TEXTS or text in _LAST_TEXTS:
+            if text in _SYMBOL_TEXTS and not _in_pager(a):
+                continue  # a bare arrow is only a pager link inside a pager-looking block
             out.append(a)
     return out
 
 
-def link_pagination(root: lxml.html.HtmlElement, url: str) -> PageInfo:
+def _in_pager(a: Any, levels: int = 3) -> bool:
+    el = a
+    for _ in range(levels + 1):
+        if el is None:
+            return False
+        if _PAGER_HINT_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            return True
+        el = el.getparent()
+    return False
+
+
+def link_pagination(root: Any, url: str) -> PageInfo:
     """Pagination from the links of a parsed page (including base64 pagers decoded in place)."""
     info = PageInfo()
     roots = [root]
@@ -108,7 +127,7 @@ def link_pagination(root: lxml.html.HtmlElement, url: str) -> PageInfo:
             html = decode_base64_pager(el.text)
             if html:
                 try:
-                    roots.append(lxml.html.fragment_fromstring(html, create_parent="div"))
+                    roots.append(lxml.etree.fromstring(f"<div>{html}</div>", parser=lxml.etree.HTMLParser()))
                     info.mechanism = "base64"
                 except (ValueError, lxml.etree.ParserError):
                     pass
@@ -138,7 +157,7 @@ def link_pagination(root: lxml.html.HtmlElement, url: str) -> PageInfo:
             t = _clean_text(a)
             if t.isdigit() and len(t) <= 5:
                 numbers.append(int(t))
-        text_all = container.text_content()
+        text_all = _text(container)
         for m in _TOTAL_PAGES_RE.finditer(text_all):
             info.total_pages = int(next(g for g in m.groups() if g))
         for m in _TOTAL_RECORDS_RE.finditer(text_all):
@@ -160,13 +179,13 @@ def link_pagination(root: lxml.html.HtmlElement, url: str) -> PageInfo:
     return info
 
 
-def _query_next(root: lxml.html.HtmlElement, url: str) -> str | None:
+def _query_next(root: Any, url: str) -> str | None:
     """?page=N pagers without a 下一页 link: the link to the current page number + 1."""
     current = _query_page(url)
     want = (current[1] if current else 1) + 1
     for a in root.iter("a"):
         href = a.get("href")
-        if not _usable(href):
+        if not _usable(href) or "=" not in href:
             continue
         absolute = urljoin(url, href.strip())
         qp = _query_page(absolute)

@@ -41,6 +41,21 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_date_range(start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None) -> str:
+    """2017年12月10日至12月14日 (the year, and the month, are not repeated)."""
+    if start is None:
+        return cn_date(end)
+    if end is None or (end.year, end.month, end.day) == (start.year, start.month, start.day):
+        return cn_date(start)
+    if end.year != start.year:
+        tail = cn_date(end)
+    elif end.month != start.month:
+        tail = f"{end.month}月{end.day}日"
+    else:
+        tail = f"{end.day}日"
+    return f"{cn_date(start)}至{tail}"
+
+
 def fmt_rate(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -75,6 +90,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters.update(
         cn_number=cn_number,
         cn_date=cn_date,
+        cn_date_range=cn_date_range,
         rate=fmt_rate,
         num=fmt_num,
         share=fmt_share,

@@ -42,6 +42,7 @@ class Indicator:
     message: str
     messages: dict[str, str] = field(default_factory=dict)  # variant wordings (indicator's own + rubric phrases)
     description: str = ""
+    services_only: bool = False  # not checked for sites without external services
 
     def text(self, key: str = "message", **values: Any) -> str:
         """The rubric wording `key` ("message" = the indicator's main wording) with placeholders filled."""
@@ -68,6 +69,10 @@ class Rubric:
     pass_rule: PassRule
     blocks: dict[str, float]
     indicators: tuple[Indicator, ...]
+    phrases: dict[str, str] = field(default_factory=dict)  # rubric-level wordings (verdict reasons...)
+
+    def phrase(self, key: str, **values: Any) -> str:
+        return fill(self.phrases.get(key, "{" + key + "}"), values)
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         for ind in self.indicators:
@@ -85,6 +90,7 @@ class RawFinding:
     points: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
     info: bool = False
+    manual: bool = False
 
 
 @dataclass

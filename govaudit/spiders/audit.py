@@ -39,6 +39,7 @@ from govaudit.items import (
     SiteDoneItem,
     SiteItem,
 )
+from govaudit.overrides import OverrideError, load_override
 from govaudit.registry import RegistryError, Site
 from govaudit.registry.sampling import sample_sites
 from govaudit.scoring.rubric import RubricError, load_rubric
@@ -108,10 +109,9 @@ class AuditSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         try:
             spider._configure(crawler.settings)
-        except (ArgumentError, RegistryError, RubricError) as exc:
+        except (ArgumentError, RegistryError, RubricError, OverrideError) as exc:
             # a clear message, no traceback, and no request made
             logger.error("govaudit: %s", exc)
-            crawler.stats.set_value("govaudit/argument_error", str(exc))
             raise SystemExit(f"govaudit: {exc}") from None
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -143,6 +143,8 @@ class AuditSpider(scrapy.Spider):
         self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
         self.run_id, self.resumed = self._run_identity(settings)
         self.targets = self._select_sites()
+        self.parsers = {slug: load_override(slug)
+                        for slug in {s.overrides.get("parser") for s in self.targets} if slug}
         self.sites: dict[str, SiteCrawl] = {}
         self.started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s%s", self.run_id, len(self.targets),
@@ -346,8 +348,7 @@ class AuditSpider(scrapy.Spider):
                 yield self._column_item(sc, meta, col["status"])
             return
         charset = _charset(response)
-        listing = extract_list(response.body, response.url, charset, self.asof,
-                               selectors=sc.site.overrides.get("selectors"))
+        listing = self._extract(response, sc, charset)
         rendered_now = bool(meta.get("playwright"))
         if (first and not rendered_now and not listing.entries and self.render_mode != "never"
                 and (listing.needs_render or sc.site.overrides.get("render_js"))):
@@ -390,6 +391,13 @@ class AuditSpider(scrapy.Spider):
                 yield self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered_now)
                 return
         yield self._column_item(sc, meta, col["status"])
+
+    def _extract(self, response: Response, sc: SiteCrawl, charset: str | None) -> Any:
+        slug = sc.site.overrides.get("parser")
+        if slug:
+            return self.parsers[slug].extract_list(response.body, response.url, charset, self.asof)
+        return extract_list(response.body, response.url, charset, self.asof,
+                            selectors=sc.site.overrides.get("selectors"))
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
         col = request.meta["col"]

@@ -15,7 +15,8 @@ _ENGINES: dict[str, Engine] = {}
 
 
 def get_engine(url: str, create: bool = True) -> Engine:
-    """One engine per URL per process; creates the SQLite folder and the tables if missing."""
+    """One engine per URL per process; creates the SQLite folder, and a new database at the current schema
+    revision. A database whose schema is behind raises migrate.SchemaOutdated (`scrapy db upgrade`)."""
     engine = _ENGINES.get(url)
     if engine is not None:
         return engine
@@ -33,7 +34,9 @@ def get_engine(url: str, create: bool = True) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     if create:
-        Base.metadata.create_all(engine)
+        from govaudit.store.migrate import ensure_schema
+
+        ensure_schema(engine)  # new database: create_all + stamp the Alembic head; behind: a clear error
     _ENGINES[url] = engine
     return engine
 

@@ -68,7 +68,7 @@ def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
 
 def pagination(text: str, url: str) -> PageInfo | None:
     """Total records / pages and the next dataproxy request from a datastore page or payload."""
-    if "record" not in text and "totalRecord" not in text:
+    if "<datastore" not in text and "totalrecord" not in text and "totalRecord" not in text:
         return None
     xml = unwrap(text)
     total = _first_int(_TOTAL_RE, xml) or _first_int(_TOTAL_RE, text)

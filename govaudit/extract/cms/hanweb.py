@@ -13,14 +13,14 @@ from govaudit.extract.pagination import PageInfo
 
 NAME = "hanweb"
 
-_DETECT_RE = re.compile(
-    r"/module/web/jpage/|/module/jslib/|/col/col\d+/|/art/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/art_|hanweb|大汉网络",
-    re.IGNORECASE,
-)
+_MARKERS = ("/module/web/jpage/", "/module/jslib/", "/col/col", "hanweb", "Hanweb", "大汉网络")
+_ART_RE = re.compile(r"/art/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/art_")
 
 
 def detect(text: str, url: str) -> bool:
-    return bool(_DETECT_RE.search(text[:200000])) or "/col/col" in url
+    if "/col/col" in url or any(m in text for m in _MARKERS):
+        return True
+    return "/art/" in text and bool(_ART_RE.search(text))
 
 
 def pagination(text: str, url: str) -> PageInfo | None:

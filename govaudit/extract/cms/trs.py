@@ -10,12 +10,12 @@ from govaudit.extract.pagination import PageInfo
 NAME = "trs"
 
 _CALL_RE = re.compile(r"(?<![\w.])createPageHTML\s*\(([^()]{0,200})\)")
-_DETECT_RE = re.compile(
-    r"createPageHTML|/t(?:19|20)\d{6}_\d+\.s?html?|<meta[^>]+(?:TRS|trs_)|\bTRS\s*WCM", re.IGNORECASE
-)
+_DETECT_RE = re.compile(r"/t(?:19|20)\d{6}_\d+\.s?html?|TRS\s*WCM|trs_|TRS_")
 
 
 def detect(text: str, url: str) -> bool:
+    if "createPageHTML" in text:
+        return True
     return bool(_DETECT_RE.search(text)) or bool(re.search(r"/t(?:19|20)\d{6}_\d+", url))
 
 
@@ -32,6 +32,8 @@ def _int(value: str) -> int | None:
 
 def pagination(text: str, url: str) -> PageInfo | None:
     """Page count / next page from the ``createPageHTML`` call (not its definition)."""
+    if "createPageHTML" not in text:
+        return None
     for m in _CALL_RE.finditer(text):
         if text[max(0, m.start() - 12) : m.start()].rstrip().endswith("function"):
             continue

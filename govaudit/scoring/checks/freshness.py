@@ -143,7 +143,7 @@ def blank_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list
         "max_depth": Param("int", required=False),
         "points_missing": Param("number", required=False),
     },
-    messages=("missing", *REASON_KEYS),
+    messages=("missing@points_missing", *REASON_KEYS),
 )
 def column_freshness(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """Per-column deduction for columns of the categories not updated in the window; optionally a deduction

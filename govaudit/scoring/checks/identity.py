@@ -25,7 +25,7 @@ def _other_pages(ev: SiteEvidence) -> list[PageEv]:
 
 
 @register("zhaocuo_entry", {"points_home": Param("number", scoring=True),
-                            "points_other": Param("number", required=False)}, messages=("other",))
+                            "points_other": Param("number", required=False)}, messages=("other@points_other",))
 def zhaocuo_entry(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """"我为政府网站找错" entry on the home page (and, when points_other is set, on every other page)."""
     p = ind.params

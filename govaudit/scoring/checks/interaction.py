@@ -93,7 +93,7 @@ def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[
         "points_few": Param("number", required=False),
         "points_enough": Param("number", required=False),
     },
-    messages=("missing", "none", "few", "enough"),
+    messages=("missing@points_missing", "none@points_none", "few@points_few", "enough@points_enough"),
 )
 def activity_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """调查征集 / 在线访谈 activities (dated entries of the columns) in the window. Which outcomes score is

@@ -31,7 +31,7 @@ class CheckKind:
     name: str
     func: CheckFunc
     params: dict[str, Param]
-    messages: tuple[str, ...] = field(default_factory=tuple)  # wording keys beside "message"
+    messages: tuple[str, ...] = field(default_factory=tuple)  # wording keys beside "message"; "key@param" = only with param
 
 
 CHECKS: dict[str, CheckKind] = {}

@@ -1,0 +1,67 @@
+"""`scrapy report RUN [--out DIR]`: render (again) the report bundle of a stored run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit.reporting import RunNotFound, render_bundle
+from govaudit.store.db import get_engine
+from govaudit.store.models import Run
+
+
+def latest_run_id(session: Session) -> str | None:
+    """The most recently started run (finished ones first, when two started at the same time)."""
+    return session.scalars(select(Run.id).order_by(Run.started.desc(), Run.asof.desc()).limit(1)).first()
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "RUN [--out DIR]"
+
+    def short_desc(self) -> str:
+        return "Render the HTML report bundle of a stored run (RUN may be 'latest')"
+
+    def long_desc(self) -> str:
+        return (
+            "Render the report bundle of run RUN from the SQL store (GOVAUDIT_DATABASE_URL) into "
+            "DIR/<run>/ (default GOVAUDIT_REPORTS_DIR) with the templates of GOVAUDIT_TEMPLATES_DIR, "
+            "and print the bundle's path. RUN 'latest' picks the most recent run."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--out", metavar="DIR", default=None, help="folder receiving <run>/ (default: GOVAUDIT_REPORTS_DIR)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one RUN id (or 'latest')")
+        assert self.settings is not None
+        url = self.settings.get("GOVAUDIT_DATABASE_URL")
+        out = Path(opts.out or self.settings.get("GOVAUDIT_REPORTS_DIR"))
+        templates = Path(self.settings.get("GOVAUDIT_TEMPLATES_DIR"))
+        engine = get_engine(url, create=False)
+        with Session(engine) as session:
+            run_id = args[0]
+            if run_id == "latest":
+                found = latest_run_id(session)
+                if found is None:
+                    print(f"No runs in {engine.url.render_as_string(hide_password=True)}")
+                    self.exitcode = 1
+                    return
+                run_id = found
+            try:
+                bundle = render_bundle(session, run_id, out, templates)
+            except RunNotFound as exc:
+                print(f"Error: {exc} in {engine.url.render_as_string(hide_password=True)}")
+                self.exitcode = 1
+                return
+        print(bundle)

@@ -1,0 +1,153 @@
+"""Schema migrations with Alembic, run programmatically (`scrapy db upgrade`, `scrapy db current`).
+
+The migration scripts live in ``govaudit/store/migrations`` (shipped as package data). The database URL is
+handed to Alembic through ``Config.attributes`` (never through the ini file), so a password in
+GOVAUDIT_DATABASE_URL is neither interpolated nor written anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, inspect
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
+# The revision that created the schema as first shipped (before the registry and manual findings).
+BASELINE = "0001_initial"
+
+
+class SchemaOutdated(RuntimeError):
+    """The database exists but its schema is older than this code: `scrapy db upgrade` brings it up."""
+
+
+def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        cfg.attributes["url"] = url
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None, "no migration scripts found"
+    return head
+
+
+def revisions() -> list[str]:
+    """All revisions, oldest first."""
+    return [s.revision for s in reversed(list(script_directory().walk_revisions()))]
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(url)
+
+
+def stamp(connection: Connection, revision: str = "head") -> None:
+    """Record ``revision`` as the schema's version without running anything (caller commits)."""
+    ctx = MigrationContext.configure(connection)
+    ctx.stamp(script_directory(), revision)
+
+
+def _adopt_unversioned(connection: Connection) -> str | None:
+    """A database created before migrations existed (tables, no alembic_version): stamp the revision its
+    tables show, so that `upgrade` only adds what is missing. Returns the stamped revision, if any."""
+    tables = set(inspect(connection).get_table_names())
+    if not tables or VERSION_TABLE in tables:
+        return None
+    from govaudit.store.models import Base
+
+    if set(Base.metadata.tables) <= tables:
+        stamp(connection, "head")
+        return head_revision()
+    stamp(connection, BASELINE)
+    return BASELINE
+
+
+def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """`alembic upgrade REVISION` against ``url``; returns (revision before, revision after)."""
+    engine = _engine(url)
+    try:
+        with engine.begin() as conn:
+            before = current_revision(conn)
+            if before is None:
+                _adopt_unversioned(conn)
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(connection=conn), revision)
+        with engine.connect() as conn:
+            after = current_revision(conn)
+    finally:
+        engine.dispose()
+    return before, after
+
+
+def downgrade(url: str, revision: str) -> None:
+    engine = _engine(url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(connection=conn), revision)
+    finally:
+        engine.dispose()
+
+
+def current(url: str) -> str | None:
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn)
+    finally:
+        engine.dispose()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Called by ``get_engine``: create a NEW database at the head revision; refuse a database whose
+    schema is behind (the operator runs `scrapy db upgrade`)."""
+    from govaudit.store.models import Base
+
+    head = head_revision()
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if VERSION_TABLE in tables:
+            rev = current_revision(conn)
+            if rev == head:
+                return
+            if rev is None or rev in revisions():
+                raise SchemaOutdated(
+                    f"database {engine.url.render_as_string(hide_password=True)} has schema revision "
+                    f"{rev or '(none)'}, this govaudit needs {head}: run `scrapy db upgrade` first "
+                    f"(it keeps every run)"
+                )
+            raise SchemaOutdated(
+                f"database {engine.url.render_as_string(hide_password=True)} has schema revision {rev}, "
+                f"unknown to this govaudit (head {head}): is this an older govaudit than the one that "
+                f"migrated it?"
+            )
+        if not tables.intersection(Base.metadata.tables):
+            Base.metadata.create_all(conn)
+            stamp(conn, "head")
+            return
+        if set(Base.metadata.tables) <= tables:
+            stamp(conn, "head")  # created by create_all before migrations existed, already complete
+            return
+        raise SchemaOutdated(
+            f"database {engine.url.render_as_string(hide_password=True)} lacks table(s) "
+            f"{', '.join(sorted(set(Base.metadata.tables) - tables))}: run `scrapy db upgrade` first "
+            f"(it keeps every run)"
+        )
