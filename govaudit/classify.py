@@ -49,7 +49,7 @@ def load_table(path: str | None = None) -> CategoryTable:
     cats = tuple(
         Category(
             key=c["key"], label=c["label"], group=c["group"],
-            keywords=tuple(c["keywords"]), exclude=tuple(c.get("exclude", ())),
+            keywords=tuple(str(k) for k in c["keywords"]), exclude=tuple(str(k) for k in c.get("exclude", ())),
         )
         for c in doc["categories"]
     )

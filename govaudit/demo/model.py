@@ -163,7 +163,8 @@ class DemoSite:
     spec: SiteSpec
     columns: list[Column]  # first-level columns (sub-columns under .children)
     pages: PageMap
-    fallback: Response | None = None  # answer for every path not in pages (WAF challenge); None = 404
+    fallback: Response | None = None  # answer for every path not in pages (the WAF challenge)
+    not_found: Response | None = None  # the site's own 404 page
     address: int = 0  # N of 127.0.0.N
 
     # registry fields
@@ -219,7 +220,7 @@ class DemoSite:
         raise KeyError(name)
 
     def response(self, path: str) -> Response | None:
-        """The response for a request path (query included); None = 404."""
+        """The response for a request path (query included); the 404 page (or None) when unknown."""
         if path in self.pages:
             return self.pages[path]
         bare = path.split("?", 1)[0]
@@ -227,4 +228,4 @@ class DemoSite:
                           bare + "index.htm" if bare.endswith("/") else ""):
             if candidate and candidate in self.pages:
                 return self.pages[candidate]
-        return self.fallback
+        return self.fallback or self.not_found

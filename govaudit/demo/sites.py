@@ -111,7 +111,8 @@ def province_specs() -> list[SiteSpec]:
         SiteSpec(
             "2301000003", "江城市人力资源和社会保障局", "江城市人力资源和社会保障局", "江城市", "市级",
             "department", "rsj.jiangcheng.gov.cn", family="table", encoding="gbk", phone="0451-86330003",
-            columns=_dept_columns(news="人社动态", state_council=False),
+            columns=_dept_columns(news="人社动态", state_council=False,
+                                  extra=[C("基层动态", "jcdt", "news", on_home=True)]),
             note="healthy department, GBK-encoded table-layout pages",
         ),
         SiteSpec(
@@ -135,7 +136,7 @@ def province_specs() -> list[SiteSpec]:
         ),
         SiteSpec(
             "2304000006", "信用东湖网", "东湖市发展和改革委员会", "东湖市", "市级", "department",
-            "xy.donghu.gov.cn", family="trs", phone="0464-82910006", state_council=False,
+            "xy.donghu.gov.cn", family="trs", phone="0464-82910006", state_council=False, has_services=False,
             columns=[
                 C("信用要闻", "xyyw", "news", on_home=True),
                 C("工作动态", "gzdt", "news", newest_age=41),

@@ -48,8 +48,7 @@ _CONTACT = re.compile(
     re.I,
 )
 _STATE_COUNCIL = re.compile(
-    r"国务院(?:信息|要闻|文件|重要信息|重要政策|政策|最新政策|动态|常务会议|公报|政策文件|政策解读)|"
-    r"转载国务院|中央(?:政策|文件|精神)|国家政策"
+    r"国务院(?:信息|要闻|文件|重要信息|重要政策|政策|最新政策|动态|常务会议|公报|政策文件|政策解读)|转载国务院"
 )
 _SEARCH_HINT = re.compile(r"search|sousuo|jsearch|query|keyword|sword|searchword|ss_|\bss\b|\bq\b|检索|搜索|关键", re.I)
 _FOOT_HINT = re.compile(r"foot|bottom|copyright|dibu|banquan", re.I)

@@ -36,7 +36,7 @@ class Letter:
     answered: bool
 
 
-_SUBMIT = r"(?:留言|来信|提问|咨询|写信|提交|发信|投诉|诉求|建言|反映|信件|来件|登记|受理|申请|发布)(?:时间|日期)"
+_SUBMIT = r"(?:留言|来信|提问|咨询|写信|提交|发信|投诉|诉求|建言|反映|信件|来件)(?:时间|日期)"
 _REPLY = r"(?:回复|答复|回信|办理|处理|反馈|办结|回应|答疑)(?:时间|日期)"
 _STATUS = r"(?:办理|处理|回复|答复|信件|办件)?(?:状态|情况|结果)"
 _TITLE = r"(?:信件|留言|来信|咨询|投诉|诉求|建言)?(?:标题|主题|名称|内容)"
@@ -219,6 +219,8 @@ def _labelled_item_letters(root: lxml.html.HtmlElement, base: str, asof: date | 
             continue
         replied = _label_date(_REPLY_DATE, text, asof)
         status = " ".join(m.group(0) for m in (_ANSWERED.search(text), _UNANSWERED.search(text)) if m)
+        if not status and not _REPLY_RE.search(text):
+            continue  # a dated item without any reply field or status is not a letter
         out.append(Letter(title=title, url=link, submitted=submitted, replied=replied,
                           answered=_answered(replied, status)))
     return out

@@ -254,8 +254,8 @@ def _widen(row: Any, stop: Any) -> Any:
 
 
 def _find_rows(root: Any, asof: datetime.date, far: datetime.date) -> list[_Row]:
-    rows: dict[int, _Row] = {}
-    order: list[int] = []
+    rows: dict[Any, _Row] = {}
+    order: list[Any] = []
     for owner, node in _scan_dates(root, asof, far):
         el, depth, below = owner, 0, None
         while el is not None and el is not root and depth <= 6:
@@ -275,7 +275,7 @@ def _find_rows(root: Any, asof: datetime.date, far: datetime.date) -> list[_Row]
             row, depth = sib, 1
         elif row.tag in ("body", "html"):
             continue
-        key = id(row)
+        key = row
         if key not in rows:
             rows[key] = _Row(row)
             order.append(key)
@@ -298,8 +298,9 @@ def _group(rows: list[_Row]) -> list[list[_Row]]:
         if container is None:
             continue
         grand = container.getparent()
-        key = (id(grand), container.tag, container.get("class") or "", r.el.tag) if grand is not None else (
-            id(container),)
+        # keys hold the elements themselves: an lxml proxy's id() can be reused once it is collected
+        key = (grand, container.tag, container.get("class") or "", r.el.tag) if grand is not None else (
+            container,)
         groups.setdefault(key, []).append(r)
     return list(groups.values())
 
@@ -319,23 +320,23 @@ def _penalised(row_el: Any, pattern: re.Pattern[str], levels: int = 6) -> bool:
 _PAGER_WORDS = frozenset({"下一页", "下页", "尾页", "末页", "上一页"})
 
 
-def _pager_zone(root: Any) -> set[int]:
+def _pager_zone(root: Any) -> set[Any]:
     """ids of the near ancestors of the pager (the main list sits next to its pager)."""
     for a in root.iter("a", "span"):
         if _squash(_text(a)) in _PAGER_WORDS and (a.tag == "span" or a.get("href")):
-            zone: set[int] = set()
+            zone: set[Any] = set()
             el = a.getparent()
             for _ in range(4):
                 if el is None or el.tag in ("body", "html"):
                     break
-                zone.add(id(el))
+                zone.add(el)
                 el = el.getparent()
             if len(zone) > 0:
                 return zone
     return set()
 
 
-def _score(group: list[_Row], zone: set[int] | None = None) -> float:
+def _score(group: list[_Row], zone: set[Any] | None = None) -> float:
     score = float(len(group))
     if _penalised(group[0].el, _PENALTY_RE):
         score *= 0.4
@@ -344,7 +345,7 @@ def _score(group: list[_Row], zone: set[int] | None = None) -> float:
         for _ in range(3):
             if el is None:
                 break
-            if id(el) in zone:
+            if el in zone:
                 score *= 2.0
                 break
             el = el.getparent()
@@ -399,7 +400,7 @@ def _entry(row: _Row, base: str, asof: datetime.date) -> Entry | None:
 
 def _url_rows(root: Any, asof: datetime.date, base: str) -> list[_Row]:
     """Rows of links whose URL carries a day-precise date (lists without visible dates)."""
-    rows: dict[int, _Row] = {}
+    rows: dict[Any, _Row] = {}
     for a in root.iter("a"):
         href = a.get("href")
         if not _usable(href) or not _squash(_text(a) or a.get("title")):
@@ -408,13 +409,13 @@ def _url_rows(root: Any, asof: datetime.date, base: str) -> list[_Row]:
         if found is None:
             continue
         row = _widen(a, root)
-        if id(row) not in rows:
-            rows[id(row)] = _Row(row, [_DateNode(found, False, 99)])
+        if row not in rows:
+            rows[row] = _Row(row, [_DateNode(found, False, 99)])
     return list(rows.values())
 
 
 def _article_rows(root: Any, base: str) -> list[_Row]:
-    rows: dict[int, _Row] = {}
+    rows: dict[Any, _Row] = {}
     for a in root.iter("a"):
         href = a.get("href")
         if not _usable(href) or len(_squash(_text(a) or a.get("title"))) < 4:
@@ -423,12 +424,12 @@ def _article_rows(root: Any, base: str) -> list[_Row]:
             continue
         row = _widen(a, root)
         if len({x.get("href") for x in _row_links(row)}) <= 2:
-            rows.setdefault(id(row), _Row(row))
+            rows.setdefault(row, _Row(row))
     return list(rows.values())
 
 
 def _collect(groups: list[list[_Row]], home: bool, base: str, asof: datetime.date,
-             zone: set[int] | None = None) -> list[Entry]:
+             zone: set[Any] | None = None) -> list[Entry]:
     if not groups:
         return []
     if home:
@@ -454,7 +455,7 @@ _MORE_RE = re.compile(r"^(?:更多|查看更多|more|>>|»)", re.IGNORECASE)
 
 def _with_undated_siblings(group: list[_Row]) -> list[_Row]:
     """The main list plus same-tag sibling rows whose date is missing or unreadable (e.g. 2017-13-45)."""
-    in_group = {id(r.el) for r in group}
+    in_group = {r.el for r in group}
     tags = {r.el.tag for r in group}
     containers: list[Any] = []
     for r in group:
@@ -467,7 +468,7 @@ def _with_undated_siblings(group: list[_Row]) -> list[_Row]:
     out: list[_Row] = []
     for container in containers:
         for child in container:
-            if id(child) in in_group:
+            if child in in_group:
                 continue
             if not isinstance(child.tag, str) or child.tag not in tags:
                 continue
@@ -482,8 +483,8 @@ def _with_undated_siblings(group: list[_Row]) -> list[_Row]:
     if not extra:
         return group
     rows = group + out
-    order = {id(el): i for i, el in enumerate(containers[0].getroottree().getroot().iter())}
-    return sorted(rows, key=lambda r: order.get(id(r.el), 0))
+    order = {el: i for i, el in enumerate(containers[0].getroottree().getroot().iter())}
+    return sorted(rows, key=lambda r: order.get(r.el, 0))
 
 
 def _is_hub(groups: list[list[_Row]], has_pager: bool) -> bool:

@@ -288,6 +288,9 @@ def _is_more(a: lxml.html.HtmlElement, text: str) -> bool:
     alts = " ".join(clean_text(img.get("alt")) for img in a.iter("img"))
     if "更多" in alts or "more" in alts.lower():
         return True
+    srcs = " ".join((img.get("src") or "").rsplit("/", 1)[-1] for img in a.iter("img"))
+    if re.search(r"more|gengduo", srcs, re.I):
+        return True
     return "more" in classes_of(a) or (a.get("class") or "").strip().lower() == "gd"
 
 
@@ -298,29 +301,26 @@ def _title_candidates(container: lxml.html.HtmlElement, skip: set[int]) -> list[
     for el in container.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "ul", "ol", "table", "tbody", "option"):
             continue
-        if id(el) in skip or any(id(x) in skip for x in el.iterdescendants()):
+        if id(el) in skip:
             continue
         if any(id(anc) in seen_ids for anc in el.iterancestors()):
             continue
         # a leaf-ish element: all children are inline and the whole text is short
         if any(isinstance(ch.tag, str) and ch.tag in ("ul", "ol", "table", "li", "dl", "p") for ch in el):
             continue
-        text = node_text(el)
+        text = node_text(el, skip=lambda n: id(n) in skip)  # the heading without its 更多 link
         if not text or len(text) < 2 or len(text) > 16:
             continue
         if _MORE_TEXT.match(text) or _DATE_ONLY.match(text) or _BREADCRUMB.search(text):
             continue
         if not re.search(r"[\u4e00-\u9fff]", text):
             continue
-        if el.tag == "a" or el.getparent() is not None and el.getparent().tag == "li" and el.tag != "li":
-            # a link inside a list item is usually an entry, unless the item is a tab
-            li = el if el.tag == "li" else el.getparent()
-            if el.tag == "a" and looks_like_article_url(el.get("href") or ""):
-                continue
-            if li is not None and li.tag == "li" and any(
-                looks_like_article_url(x.get("href") or "") for x in li.iter("a")
-            ):
-                continue
+        # list entries are not headings: skip text holding, or sitting in a row holding, an article link
+        if any(looks_like_article_url(x.get("href") or "") for x in el.iter("a")):
+            continue
+        row = next((anc for i, anc in enumerate(el.iterancestors()) if i < 3 and anc.tag in ("li", "tr", "dd")), None)
+        if row is not None and any(looks_like_article_url(x.get("href") or "") for x in row.iter("a")):
+            continue
         found.append((el, text))
         seen_ids.add(id(el))
     return found
@@ -371,9 +371,29 @@ def _same_page(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
 
 
-def discover_columns(html: str, url: str, max_columns: int = 80) -> list[ColumnLink]:
+def _in_scope(link: str, site_url: str) -> bool:
+    """Same site as ``site_url``; when the site lives under a path (a department site hosted on the
+    portal, ``http://www.x.gov.cn/fgw/``), the link must also be under that path."""
+    if not same_site(link, site_url):
+        return False
+    try:
+        site_path = urlsplit(site_url).path
+    except ValueError:
+        return False
+    directory = site_path.rsplit("/", 1)[0] + "/" if site_path else "/"
+    if directory == "/" or _bare(host_of(link)) != _bare(host_of(site_url)):
+        return True
+    return urlsplit(link).path.startswith(directory)
+
+
+def discover_columns(
+    html: str, url: str, max_columns: int = 80, *, site_url: str | None = None
+) -> list[ColumnLink]:
     """Column links of a home or channel page (nav bars, "更多" links named by their block heading,
-    channel links), same site only, without articles, attachments, utility links and the home page."""
+    channel links), same site only, without articles, attachments, utility links and the home page.
+
+    ``site_url`` (the registered site address) scopes the links when given: a site registered as
+    ``http://www.x.gov.cn/fgw/`` keeps only links under ``/fgw/``; otherwise the page's host decides."""
     root = parse_html(html)
     if root is None:
         return []
@@ -390,7 +410,8 @@ def discover_columns(html: str, url: str, max_columns: int = 80) -> list[ColumnL
     index: dict[str, int] = {}
     for a in anchors:
         link = absolute_url(a.get("href"), base)
-        if not link or not same_site(link, url) or _same_page(link, url):
+        if not link or not (_in_scope(link, site_url) if site_url else same_site(link, url)) \
+                or _same_page(link, url):
             continue
         if _is_home_url(link, url, home_urls) or is_attachment_url(link) or is_image_url(link):
             continue
@@ -402,7 +423,7 @@ def discover_columns(html: str, url: str, max_columns: int = 80) -> list[ColumnL
             continue
         text = node_text(a)
         if _is_more(a, text):
-            name = _more_heading(a)
+            name = _more_heading(a) or clean_text(a.get("title"))
         else:
             if _in_logo(a):
                 continue

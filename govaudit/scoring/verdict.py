@@ -65,7 +65,7 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
             applied = 0.0
             if ind.category in ("deduction", "bonus"):
                 applied = _r(max(0.0, min(rf.points, remaining)))
-                remaining -= applied
+                remaining = _r(remaining - applied)
             elif ind.category == "veto" and ind.id not in vetoes:
                 vetoes.append(ind.id)
             finding = Finding(ind.id, ind.category, ind.title, applied, rf.message, dict(rf.evidence), rf.manual)
@@ -91,7 +91,7 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
             finding.points = 0.0
             continue
         take = _r(min(applied, room))
-        room -= take
+        room = _r(room - take)
         finding.points = take
         bonus += take
     bonus = _r(bonus, 2)

@@ -196,7 +196,7 @@ class AuditSpider(scrapy.Spider):
             "sample_share": self.args.sample,
             "sample_seed": self.args.seed if self.args.sample else None,
             "totals": self.source.registry.totals(),
-            "params": {"sites": list(self.args.sites), "render": self.render_mode},
+            "params": {"render": self.render_mode, **({"sites": list(self.args.sites)} if self.args.sites else {})},
         }
 
     def site_records(self) -> list[dict[str, Any]]:
@@ -292,12 +292,15 @@ class AuditSpider(scrapy.Spider):
         yield ColumnItem(
             run_id=self.run_id, site_id=sc.site.site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
-            entries=[_entry(e) for e in listing.entries], future=[_entry(e) for e in listing.future],
+            entries=[_entry(e) for e in listing.entries],  # future-dated ones are set aside by a pipeline
             error="; ".join(listing.errors),
         )
         # columns: the registry's declared ones first, then the navigation's
         declared = [(c.get("name", ""), c["url"]) for c in sc.site.overrides.get("columns", []) if c.get("url")]
-        found = [(c.name, c.url) for c in discover_columns(text, response.url, max_columns=self.max_columns * 2)]
+        articles = {_clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
+        found = [(c.name, c.url) for c in discover_columns(text, response.url, max_columns=self.max_columns * 2,
+                                                           site_url=sc.site.url)
+                 if _clean(response.urljoin(c.url)) not in articles]
         for i, (name, url) in enumerate(declared + found):
             source = "registry" if i < len(declared) else "nav"
             req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source)
@@ -378,7 +381,6 @@ class AuditSpider(scrapy.Spider):
             col["errors"].extend(listing.errors)
         known = {e["url"] for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
-        col["future"].extend(_entry(e) for e in listing.future)
         if col["entries"]:
             col["blank"] = False
         # pagination: far enough to cover the longest rubric window

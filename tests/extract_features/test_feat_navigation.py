@@ -136,3 +136,32 @@ def test_same_site():
     assert same_site("http://zwgk.hlj.gov.cn/a/", "http://www.hlj.gov.cn/")
     assert not same_site("http://www.yancheng.gov.cn/col/col1/index.html", "http://tjj.yancheng.gov.cn/")
     assert not same_site("http://www.hlj.gov.cn.evil.com/", "http://www.hlj.gov.cn/")
+
+
+def test_site_under_a_path_is_scoped():
+    html = """<div class="nav"><a href="/fgw/">首页</a><a href="/fgw/fgdt/">发改动态</a>
+      <a href="/fgw/tzgg/">通知公告</a><a href="/zwgk/">县政府信息公开</a><a href="/jyj/">教育局</a></div>"""
+    url = "http://www.qingshan.gov.cn/fgw/"
+    scoped = [c.name for c in discover_columns(html, url, site_url=url)]
+    assert scoped == ["发改动态", "通知公告"]
+    # without the registered address, the whole host is the site
+    assert [c.name for c in discover_columns(html, url)] == ["发改动态", "通知公告", "县政府信息公开", "教育局"]
+
+
+def test_more_link_layouts():
+    html = """<body>
+      <div class="box"><h2>通知公告<span><a href="/tzgg/">more+</a></span></h2>
+        <ul><li><a href="/tzgg/t20240101_1.html">关于开展安全检查的通知</a></li></ul></div>
+      <table><tr><td class="lm_bt">工作动态</td><td align="right"><a href="/gzdt/"><img src="/images/more.gif"></a></td></tr>
+        <tr><td colspan="2"><a href="/gzdt/2024/0101/1.html">动态一</a> 2024-01-01</td></tr></table>
+      <div class="now-site">您当前位置：<a href="/">首页</a> &gt; 新闻中心</div>
+      <div class="top-news"><ul><li><a href="/xw/t20240102_2.html">头条新闻</a></li></ul>
+        <div class="more"><a href="/xw/">更多&gt;&gt;</a></div></div>
+      <div class="other"><div class="tit">领导活动</div><span class="more"><a href="/ldhd/">更多&gt;&gt;</a></span></div>
+    </body>"""
+    cols = {c.url: c.name for c in discover_columns(html, "http://x.gov.cn/")}
+    assert cols == {
+        "http://x.gov.cn/tzgg/": "通知公告",
+        "http://x.gov.cn/gzdt/": "工作动态",
+        "http://x.gov.cn/ldhd/": "领导活动",
+    }  # the headless top block's 更多 is not named after the breadcrumb or a neighbour

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +12,7 @@ from govaudit.scoring.model import Rubric
 from govaudit.scoring.rubric import load_rubric
 from govaudit.store import models as m
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from factory import Factory  # noqa: E402
+from .factory import Factory
 
 RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
 

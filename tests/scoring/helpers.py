@@ -8,7 +8,7 @@ from govaudit.scoring.evidence import load_evidence
 from govaudit.scoring.model import Finding, Rubric, ScoreResult
 from govaudit.scoring.service import evaluate
 
-from factory import ASOF
+from .factory import ASOF
 
 
 def score(session: Session, rubric: Rubric, site_id: str, asof: dt.date = ASOF, run_id: str = "run1") -> ScoreResult:

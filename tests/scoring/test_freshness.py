@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import of, score
+from .helpers import of, score
 
 
 def _site_with_home(factory, site_id, home_dates):
@@ -151,7 +151,7 @@ def test_missing_news_column_2019(session, factory, r19):
 def test_entries_dated_after_asof_are_not_updates(session, factory, r19):
     import datetime as dt
 
-    from factory import ASOF
+    from .factory import ASOF
 
     factory.good_site("s")
     factory.column("s", "预告动态", "news", [ASOF + dt.timedelta(days=3)])

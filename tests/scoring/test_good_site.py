@@ -1,4 +1,4 @@
-from helpers import of, score
+from .helpers import of, score
 
 
 def test_good_site_passes_both_rubrics_without_problems(session, factory, r15, r19):

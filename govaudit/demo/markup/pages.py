@@ -158,9 +158,10 @@ def letters_list(ctx: SiteContext, col: Column) -> str:
 
 
 def letter_form(ctx: SiteContext, col: Column) -> str:
+    folder = posixpath.dirname(col.path) + "/"
     inner = (
         f'<div class="main w1200"><div class="article"><h1 class="article-title">{escape(col.name)}：我要写信</h1>\n'
-        '<form action="/ldxx/submit" method="post" class="letter-form">\n'
+        f'<form action="{folder}submit" method="post" class="letter-form">\n'
         '<p>姓名：<input type="text" name="name"></p><p>联系电话：<input type="text" name="phone"></p>\n'
         '<p>标题：<input type="text" name="title"></p><p>内容：<textarea name="content"></textarea></p>\n'
         '<p><input type="submit" value="提交"></p>\n</form></div></div>\n'

@@ -18,7 +18,7 @@ from govaudit.extract.pagination import PageInfo
 
 NAME = "datastore"
 
-_RECORD_RE = re.compile(r"<record[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.DOTALL | re.IGNORECASE)
+_RECORD_RE = re.compile(r"<record(?:\s[^>]*)?>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.DOTALL | re.IGNORECASE)
 _JSON_STR_RE = re.compile(r'"((?:[^"\\]|\\.)*<(?:datastore|record)(?:[^"\\]|\\.)*)"', re.DOTALL)
 _TOTAL_RE = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.IGNORECASE)
 _PERPAGE_RE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)|<perpage>\s*(\d+)", re.IGNORECASE)

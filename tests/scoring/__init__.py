@@ -1,0 +1,1 @@
+"""Tests of govaudit.scoring (rubrics, checks, verdict, service, rescore, manual findings)."""
