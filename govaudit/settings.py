@@ -69,8 +69,6 @@ GOVAUDIT_MAX_GUIDES_PER_SITE = _env("GOVAUDIT_MAX_GUIDES_PER_SITE", 10)
 GOVAUDIT_MAX_ARTICLES_PER_SITE = _env("GOVAUDIT_MAX_ARTICLES_PER_SITE", 5)
 # Render columns with headless Chromium when the raw HTML has no list but scripts ("auto"), "never" or "always".
 GOVAUDIT_RENDER_JS = _env("GOVAUDIT_RENDER_JS", "auto")
-# Minimum probes in the 7-day window before availability is judged (7 days x 20 a day would be 140).
-GOVAUDIT_MIN_PROBES = _env("GOVAUDIT_MIN_PROBES", 100)
 # Render the report bundle when the crawl closes.
 GOVAUDIT_REPORT_ON_CLOSE = _env("GOVAUDIT_REPORT_ON_CLOSE", True)
 # Seconds between progress lines in the log.

@@ -64,9 +64,17 @@ def rescore_run(
         sample_seed=parent.sample_seed, totals=dict(parent.totals or {}),
         params={"evidence_run_id": source.id, "rubric_name": rubric.name, "rubric_path": str(rubric.path)},
     ))
+    # the rescore run covers the same sites: copy their rows so reports and rectification see them
+    from sqlalchemy import select
+
+    for rs in session.scalars(select(m.RunSite).where(m.RunSite.run_id == source.id)).all():
+        row = {c.name: getattr(rs, c.name) for c in m.RunSite.__table__.columns}
+        row.update(run_id=run_id, done=True)
+        session.add(m.RunSite(**row))
     session.commit()
     results = score_run(session, run_id, rubric, asof, evidence_run_id=source.id, timezone=timezone)
     run = session.get(m.Run, run_id)
+    assert run is not None
     run.status = "finished"
     run.finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.commit()
@@ -133,6 +141,6 @@ class Command(ScrapyCommand):
                 return
             run_id, results = rescore_run(session, args[0], rubric, ref, asof, opts.run_id,
                                           settings.get("GOVAUDIT_TIMEZONE", "Asia/Shanghai"))
-            used_asof = session.get(m.Run, run_id).asof
+            used_asof = asof or parent.asof
         for line in summary_lines(run_id, args[0], rubric, used_asof, results):
             print(line)

@@ -50,14 +50,21 @@ def _handler(site: DemoSite, links: dict[bytes, bytes]) -> type[BaseHTTPRequestH
             if resp is None:
                 resp = Response(404, "text/html; charset=utf-8", b"<html><body><h1>404 Not Found</h1></body></html>")
             body = rewrite(resp.body)
+            extra = [(k, v) for k, v in resp.headers if k.lower() != "server"]
+            self._server_header = next((v for k, v in resp.headers if k.lower() == "server"), "")
             self.send_response(resp.status)
             self.send_header("Content-Type", resp.content_type)
             self.send_header("Content-Length", str(len(body)))
-            for name, value in resp.headers:
+            for name, value in extra:
                 self.send_header(name, value)
             self.end_headers()
             if send_body:
                 self.wfile.write(body)
+
+        def version_string(self) -> str:
+            return self._server_header or self.server_version
+
+        _server_header = ""
 
         def do_GET(self) -> None:  # noqa: N802 (http.server API)
             self._respond(True)

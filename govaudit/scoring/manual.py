@@ -91,10 +91,11 @@ def parse_row(row: dict[str, Any], known_indicators: set[str] | None = None) -> 
     if dates["valid_from"] and dates["valid_until"] and dates["valid_until"] < dates["valid_from"]:
         problems.append("valid_until is before valid_from")
     evidence: dict[str, Any] = {}
-    if isinstance(clean.get("evidence"), dict):
-        evidence.update(clean["evidence"])
-    elif clean.get("evidence") not in (None, ""):
-        evidence["note"] = str(clean["evidence"])
+    raw_evidence = clean.get("evidence")
+    if isinstance(raw_evidence, dict):
+        evidence.update(raw_evidence)
+    elif raw_evidence not in (None, ""):
+        evidence["note"] = str(raw_evidence)
     url = clean.get("evidence_url") or clean.get("url")
     if url:
         if not str(url).startswith(("http://", "https://")):

@@ -98,7 +98,7 @@ class Finding:
     """A finding as stored: `points` are the points actually applied after caps."""
 
     indicator: str
-    category: FindingCategory
+    category: str  # FindingCategory
     title: str
     points: float
     message: str

@@ -241,9 +241,9 @@ def _parse_indicator(raw: Any, pos: int, blocks: dict[str, Any], phrases: dict[s
     return Indicator(
         id=ind_id,
         title=raw["title"],
-        category=category,
+        category=str(category),
         block=block or "",
-        check=check,
+        check=str(check),
         params=dict(params),
         cap=float(cap) if cap is not None else None,
         message=raw["message"],

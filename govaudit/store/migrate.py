@@ -7,6 +7,12 @@ GOVAUDIT_DATABASE_URL is neither interpolated nor written anywhere.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -25,9 +31,31 @@ class SchemaOutdated(RuntimeError):
     """The database exists but its schema is older than this code: `scrapy db upgrade` brings it up."""
 
 
+def _copy_tree(src: Traversable, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in src.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, dest / entry.name)
+        else:
+            (dest / entry.name).write_bytes(entry.read_bytes())
+
+
+@lru_cache(maxsize=1)
+def script_location() -> str:
+    """The migrations folder; from a zipped egg (scrapyd) it is copied out once per process, because
+    Alembic reads its scripts from the file system."""
+    if MIGRATIONS_DIR.is_dir():
+        return str(MIGRATIONS_DIR)
+    tmp = Path(tempfile.mkdtemp(prefix="govaudit-migrations-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    _copy_tree(resources.files("govaudit.store") / "migrations", tmp / "migrations")
+    return str(tmp / "migrations")
+
+
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", script_location())
     if url is not None:
         cfg.attributes["url"] = url
     if connection is not None:
@@ -35,6 +63,7 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return cfg
 
 
+@lru_cache(maxsize=1)
 def script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
 

@@ -31,7 +31,7 @@ def zhaocuo_entry(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
     p = ind.params
     out: list[RawFinding] = []
     home = ev.home_page
-    if _feature(home, "zhaocuo") is False:
+    if home is not None and _feature(home, "zhaocuo") is False:
         out.append(RawFinding(ind.id, ind.text(), points=p.get("points_home", 0.0), evidence={"url": home.url}))
     if "points_other" in p:
         for page in _other_pages(ev):
@@ -64,7 +64,7 @@ def footer_identity(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[Raw
     for key, label in p["items"].items():
         home_state = _feature(home, key)
         missing_pages = [pg.url for pg in others if _feature(pg, key) is False]
-        if home_state is False:
+        if home is not None and home_state is False:
             msg = ind.text(item=label)
             evidence = {"url": home.url, "item": key, "pages": missing_pages[:10]}
         elif missing_pages:
@@ -127,7 +127,7 @@ def gov_domain(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFindi
 def _home_feature_check(key: str):  # noqa: ANN202
     def check(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
         home = ev.home_page
-        if _feature(home, key) is not False:
+        if home is None or _feature(home, key) is not False:
             return []
         return [RawFinding(ind.id, ind.text(), points=ind.params.get("points", 0.0), evidence={"url": home.url})]
 

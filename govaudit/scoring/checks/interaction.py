@@ -62,14 +62,16 @@ def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[
                            evidence={"count": len(ev.letters), "window_days": p["window_days"]}, info=True)]
     bad: list[dict] = []
     for x in letters:
-        if x.replied is None or x.replied > asof:
-            days = (asof - x.submitted).days
+        submitted, replied = x.submitted, x.replied
+        assert submitted is not None
+        if replied is None or replied > asof:
+            days = (asof - submitted).days
             if days > p["max_days"]:
-                bad.append({"url": x.url, "name": x.title, "date": x.submitted.isoformat(), "days": days,
+                bad.append({"url": x.url, "name": x.title, "date": submitted.isoformat(), "days": days,
                             "replied": None})
-        elif (x.replied - x.submitted).days > p["max_days"]:
-            bad.append({"url": x.url, "name": x.title, "date": x.submitted.isoformat(),
-                        "days": (x.replied - x.submitted).days, "replied": x.replied.isoformat()})
+        elif (replied - submitted).days > p["max_days"]:
+            bad.append({"url": x.url, "name": x.title, "date": submitted.isoformat(),
+                        "days": (replied - submitted).days, "replied": replied.isoformat()})
     if not bad:
         return []
     unanswered = sum(1 for b in bad if b["replied"] is None)

@@ -126,10 +126,10 @@ def check_type(type_name: str, value: Any) -> str | None:
     if type_name == "categories":
         return _check_categories(value)
     if type_name == "labels":
-        ok = isinstance(value, dict) and value and all(
+        fits = isinstance(value, dict) and value and all(
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in value.items()
         )
-        return None if ok else "expected a non-empty mapping of key: label"
+        return None if fits else "expected a non-empty mapping of key: label"
     if type_name == "windows":
         return _check_windows(value)
     if type_name == "tiers":

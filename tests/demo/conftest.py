@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govaudit.demo.province import Province, build_province
+from govaudit.demo.server import DemoServer
+
+ASOF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def province() -> Province:
+    return build_province(ASOF)
+
+
+@pytest.fixture(scope="session")
+def expected(province: Province) -> dict:
+    return province.expected()
+
+
+@pytest.fixture(scope="module")
+def served(province: Province):
+    server = DemoServer(province)
+    urls = server.start()
+    try:
+        yield server, urls
+    finally:
+        server.stop()
