@@ -6,7 +6,7 @@ Rules of an import (docs/OPERATIONS.md):
 * bad rows are listed with their row numbers and reasons and skipped (``--strict``: nothing is imported);
 * the good rows are written in ONE transaction: all of them or, on any database error, none;
 * a new site is added; a changed field (status, URL, name, ...) is updated and recorded as a RegistryEvent
-  (old -> new, at the as-of date); a status change also sets ``status_since`` to the as-of date;
+  (old -> new, dated with the as-of date); a status change also sets ``status_since`` to the as-of date;
 * a site absent from the file is KEPT with its last known status (an export may cover one region only);
   the import lists it and records a ``listed`` event (yes -> no, and no -> yes when it comes back);
 * imports are applied in date order: an as-of date before the last import's is refused.
@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from govaudit.registry import Registry, RegistryError, RowError, Site, load_registry
-from govaudit.spiders.args import ArgumentError, parse_asof, today
+from govaudit.spiders.args import ArgumentError, parse_asof
 from govaudit.store import models as m
 from govaudit.store.db import get_engine
 from govaudit.store.migrate import SchemaOutdated
@@ -103,10 +103,8 @@ def _currently_unlisted(session: Session) -> set[str]:
     return {sid for sid, new in rows if new == "no"}
 
 
-def event_time(asof: dt.date, tz: str) -> dt.datetime:
-    """When the changes of an import happened: now for today's export, the start of an earlier as-of day."""
-    if asof == today(tz):
-        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+def event_time(asof: dt.date) -> dt.datetime:
+    """When the changes of an import happened, as far as anyone knows: the as-of day of the export."""
     return dt.datetime.combine(asof, dt.time.min)
 
 
@@ -284,7 +282,7 @@ class Command(ScrapyCommand):
         where = session.get_bind().engine.url.render_as_string(hide_password=True)
         with session:
             try:
-                result = import_registry(session, registry, asof, at=event_time(asof, tz), strict=opts.strict)
+                result = import_registry(session, registry, asof, at=event_time(asof), strict=opts.strict)
                 if opts.dry_run:
                     session.rollback()
                 else:
@@ -345,7 +343,7 @@ class Command(ScrapyCommand):
             print(f"No registry has been imported (scrapy registry import FILE); audits use "
                   f"GOVAUDIT_DEFAULT_REGISTRY={default}.")
         else:
-            print(f"last import: {last.at:%Y-%m-%d %H:%M} from {last.source}")
+            print(f"last import: registry as of {last.at:%Y-%m-%d} from {last.source}")
         self._print_counts(counts)
         offline = counts["offline_temporary"] + counts["offline_permanent"]
         print(f"登记的网站共{counts['registered']}家,其中下线网站{offline}家(含临时下线网站{counts['offline_temporary']}家"
@@ -365,5 +363,5 @@ class Command(ScrapyCommand):
             events = session.scalars(select(m.RegistryEvent).where(m.RegistryEvent.site_id == site_id)
                                      .order_by(m.RegistryEvent.at, m.RegistryEvent.id))
             for ev in events:
-                print(f"  {ev.at:%Y-%m-%d %H:%M}  {ev.field}: {ev.old!r} -> {ev.new!r}  ({ev.source})")
+                print(f"  {ev.at:%Y-%m-%d}  {ev.field}: {ev.old!r} -> {ev.new!r}  ({ev.source})")
         return 0

@@ -71,7 +71,7 @@ def title_for(rng: random.Random, category: str, org: str, when: dt.date) -> str
 
 
 def person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + rng.choice("建国 海燕 志强 秀英 立新 晓东 丽华 文博".split())
+    return rng.choice(SURNAMES) + rng.choice(["建国", "海燕", "志强", "秀英", "立新", "晓东", "丽华", "文博"])
 
 
 def date_series(rng: random.Random, newest: dt.date, count: int, cadence: tuple[int, int]) -> list[dt.date]:

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
 
 EXT_HOST = "demo-ext.invalid"
 NATIONAL = "national"  # the target key of the www.gov.cn-like loopback site
@@ -35,15 +36,44 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+# endpoints addressed by query parameters: path -> the parameters that identify a page (first value wins,
+# like a servlet's getParameter, so a client that repeats or reorders parameters still gets the page)
+QUERY_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "/module/web/jpage/dataproxy.jsp": ("columnid", "startrecord"),
+    "/api/list": ("channel", "page"),
+}
+
+
+def query_key(path: str) -> str | None:
+    """Canonical key of a query-addressed endpoint URL (None for other paths)."""
+    bare, _, query = path.partition("?")
+    names = QUERY_ENDPOINTS.get(bare)
+    if not names:
+        return None
+    params = parse_qs(query)
+    if not all(params.get(n) for n in names):
+        return None
+    return bare + "?" + "&".join(f"{n}={params[n][0]}" for n in names)
+
+
 class PageMap(Mapping[str, Response]):
     """URL path (with query when the page is addressed by one) -> Response, rendered on first access."""
 
     def __init__(self) -> None:
         self._makers: dict[str, Callable[[], Response]] = {}
         self._cache: dict[str, Response] = {}
+        self._by_query: dict[str, str] = {}
 
     def add(self, path: str, maker: Callable[[], Response]) -> None:
         self._makers[path] = maker
+        key = query_key(path)
+        if key:
+            self._by_query[key] = path
+
+    def lookup_query(self, path: str) -> str | None:
+        """The registered path a query-addressed request means, whatever its parameter order."""
+        key = query_key(path)
+        return self._by_query.get(key) if key else None
 
     def __getitem__(self, path: str) -> Response:
         if path not in self._cache:
@@ -98,7 +128,6 @@ class SiteSpec:
     home_dates: str = "full"  # full (YYYY-MM-DD) | mmdd ([MM-DD]) | short (MM-DD)
     has_services: bool = True
     zhaocuo: bool = True
-    state_council: bool = True
     shift_days: int = 0  # every entry of the site is this many days older (a site that stopped updating)
     columns: list[ColumnSpec] = field(default_factory=list)
     unanswered_letters: int = 0  # letters older than 3 months without a reply
@@ -142,7 +171,9 @@ class Column:
 
     @property
     def latest(self) -> dt.date | None:
+        """Newest date the column shows (for letters: a submission or a reply, both are listed)."""
         dates = [e.date for e in self.all_entries()]
+        dates += [e.extra["replied"] for e in self.all_entries() if e.extra.get("replied")]
         return max(dates) if dates else None
 
     def all_entries(self) -> list[Entry]:
@@ -223,6 +254,9 @@ class DemoSite:
         """The response for a request path (query included); the 404 page (or None) when unknown."""
         if path in self.pages:
             return self.pages[path]
+        by_query = self.pages.lookup_query(path)
+        if by_query:
+            return self.pages[by_query]
         bare = path.split("?", 1)[0]
         for candidate in (bare, bare + "index.html" if bare.endswith("/") else "",
                           bare + "index.htm" if bare.endswith("/") else ""):

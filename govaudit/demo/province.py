@@ -256,15 +256,17 @@ class _Builder:
             return
         if family == "hanweb":
             webid = int(self.spec.site_id[-2:])
-            self.html(first, lambda: pages.list_page(ctx, col, lists.hanweb_page(col, webid), first), charset)
+            self.html(first, lambda: pages.list_page(ctx, col, lists.hanweb_page(col, webid), first, charset),
+                      charset)
             for path, xml in lists.hanweb_proxy_pages(col, webid).items():
                 self.add(path, lambda xml=xml: Response(200, "text/xml; charset=utf-8", xml.encode("utf-8")))
             return
         bodies = lists.table_pages(col) if family == "table" else lists.trs_pages(col)
-        for name, inner in bodies.items():
+        for i, (name, inner) in enumerate(bodies.items()):
             path = folder + name
-            self.html(path, lambda inner=inner, path=path: pages.list_page(ctx, col, inner, path),
-                      charset if name.startswith("index.") else "site")
+            page_charset = charset if i == 0 else "site"  # only the first page goes undeclared
+            self.html(path, lambda inner=inner, path=path, cs=page_charset: pages.list_page(ctx, col, inner, path, cs),
+                      page_charset)
 
     def register_site_pages(self, ctx: SiteContext, friends: list[tuple[str, str]]) -> None:
         self.html("/index.html", lambda: pages.home(ctx, friends))

@@ -43,9 +43,10 @@ def _handler(site: DemoSite, links: dict[bytes, bytes]) -> type[BaseHTTPRequestH
         server_version = "DemoGov/1.0"
         sys_version = ""
 
-        def _respond(self, send_body: bool) -> None:
+        def _respond(self, send_body: bool, form: str = "") -> None:
             parts = urlsplit(self.path)
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            query = "&".join(q for q in (parts.query, form) if q)
+            path = (parts.path or "/") + (f"?{query}" if query else "")
             resp: Response | None = site.response(path)
             if resp is None:
                 resp = Response(404, "text/html; charset=utf-8", b"<html><body><h1>404 Not Found</h1></body></html>")
@@ -72,11 +73,13 @@ def _handler(site: DemoSite, links: dict[bytes, bytes]) -> type[BaseHTTPRequestH
         def do_HEAD(self) -> None:  # noqa: N802
             self._respond(False)
 
-        def do_POST(self) -> None:  # noqa: N802 - forms and Hanweb dataproxy: answered like GET
+        def do_POST(self) -> None:  # noqa: N802 - forms and Hanweb dataproxy: form fields act as query
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            self._respond(True)
+            data = self.rfile.read(length) if length else b""
+            form = ""
+            if "application/x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                form = data.decode("ascii", "replace")
+            self._respond(True, form)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
             return

@@ -117,8 +117,9 @@ def province_specs() -> list[SiteSpec]:
         ),
         SiteSpec(
             "2302000004", "北山市卫生健康委员会", "北山市卫生健康委员会", "北山市", "市级", "department",
-            "wjw.beishan.gov.cn", family="trs", shift_days=32, state_council=False, phone="0453-69110004",
-            columns=_dept_columns(news="卫健动态", extra=[C("医改动态", "ygdt", "news", on_home=True)]),
+            "wjw.beishan.gov.cn", family="trs", shift_days=32, phone="0453-69110004",
+            columns=_dept_columns(news="卫健动态", state_council=False,
+                                  extra=[C("医改动态", "ygdt", "news", on_home=True)]),
             note="home page not updated for weeks (every entry >= 32 days old): veto C19-V3",
         ),
         SiteSpec(
@@ -136,7 +137,7 @@ def province_specs() -> list[SiteSpec]:
         ),
         SiteSpec(
             "2304000006", "信用东湖网", "东湖市发展和改革委员会", "东湖市", "市级", "department",
-            "xy.donghu.gov.cn", family="trs", phone="0464-82910006", state_council=False, has_services=False,
+            "xy.donghu.gov.cn", family="trs", phone="0464-82910006", has_services=False,
             columns=[
                 C("信用要闻", "xyyw", "news", on_home=True),
                 C("工作动态", "gzdt", "news", newest_age=41),
@@ -195,8 +196,8 @@ def province_specs() -> list[SiteSpec]:
         ),
         SiteSpec(
             "2303000013", "云岭市市场监督管理局", "云岭市市场监督管理局", "云岭市", "市级", "department",
-            "scjgj.yunling.gov.cn", family="trs", bad_guides=6, state_council=False, phone="0456-82210013",
-            columns=_dept_columns(news="市场监管动态"),
+            "scjgj.yunling.gov.cn", family="trs", bad_guides=6, phone="0456-82210013",
+            columns=_dept_columns(news="市场监管动态", state_council=False),
             note="6 service guides each missing >= 4 element categories: veto C19-V6",
         ),
         SiteSpec(

@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy import signals
 
+from govaudit.store.db import get_engine
 from govaudit.store.writer import get_writer
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ class ReportOnClose:
         from govaudit.reporting.render import render_bundle
 
         try:
-            path = render_bundle(writer.Session, run_id, self.reports_dir, self.templates_dir)
+            engine = get_engine(self.crawler.settings.get("GOVAUDIT_DATABASE_URL"))
+            path = render_bundle(engine, run_id, self.reports_dir, self.templates_dir)
         except Exception:  # the results are in SQL already; `scrapy report RUN` can render again
             logger.exception("report rendering failed for run %s (results are stored; retry: scrapy report %s)",
                              run_id, run_id)

@@ -96,6 +96,7 @@ class ListPage:
     future: list[Entry] = field(default_factory=list)
     total_pages: int | None = None
     needs_render: bool = False
+    content_page: bool = False  # no list, but an article-like body (e.g. 概况/机构职能 columns): not blank
     cms: str = "generic"
     encoding: str = ""
     errors: list[str] = field(default_factory=list)
@@ -581,6 +582,30 @@ def _placeholder(root: Any) -> tuple[str | None, bool]:
     return placeholder, note
 
 
+_CHROME_RE = re.compile(r"nav|menu|head|foot|top|banner|position|crumb|link|copyright|bottom|search|login|toolbar",
+                        re.IGNORECASE)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _main_text_chars(el: Any, depth: int = 0) -> int:
+    """CJK characters of running text outside page chrome (nav, header, footer) and outside links."""
+    if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or depth > 60:
+        return _count_cjk(el.tail) if depth else 0
+    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+    total = 0
+    if el.tag not in ("header", "footer", "nav", "a") and not _CHROME_RE.search(marker):
+        total += _count_cjk(el.text)
+        for child in el:
+            total += _main_text_chars(child, depth + 1)
+    if depth:
+        total += _count_cjk(el.tail)
+    return total
+
+
+def _count_cjk(text: str | None) -> int:
+    return len(_CJK_RE.findall(text)) if text else 0
+
+
 # ------------------------------------------------------------------------------------------- main API
 
 
@@ -710,8 +735,15 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         page.subcolumns = _subcolumns(root, url, base, taken)
     if not entries:
         page.placeholder, page.blank_note = _placeholder(root)
+        body_el = root.find("body")
+        scope = body_el if body_el is not None else root
+        if page.placeholder is None and not page.subcolumns and not home and (
+                _main_text_chars(scope) >= 30 or scope.xpath(".//form[.//textarea]")):
+            page.content_page = True  # a single-page column with its content in place: not blank
+            return
         page.blank = True
-        if page.placeholder is None:
+        # a server that states zero records (Hanweb <totalrecord>0</totalrecord>) has answered: no browser needed
+        if page.placeholder is None and page.total_records != 0:
             dynamic = getattr(family, "dynamic", generic.dynamic)
             page.needs_render = bool(dynamic(text) or generic.dynamic(text))
 

@@ -47,7 +47,8 @@ class PageInfo:
                 self.next_pages.append(url)
         self.total_pages = self.total_pages or other.total_pages
         self.current_page = self.current_page or other.current_page
-        self.total_records = self.total_records or other.total_records
+        if self.total_records is None:
+            self.total_records = other.total_records
         if not self.mechanism:
             self.mechanism = other.mechanism
 

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -354,7 +354,7 @@ class AuditSpider(scrapy.Spider):
         listing = self._extract(response, sc, charset)
         rendered_now = bool(meta.get("playwright"))
         if (first and not rendered_now and not listing.entries and self.render_mode != "never"
-                and (listing.needs_render or sc.site.overrides.get("render_js"))):
+                and ((listing.needs_render and listing.blank) or sc.site.overrides.get("render_js"))):
             # the list is built by scripts: pay for a browser on this page only
             self.crawler.stats.inc_value("govaudit/pages_rendered")
             col["rendered"] = True
@@ -364,15 +364,15 @@ class AuditSpider(scrapy.Spider):
         if first:
             col["status"] = response.status
             text, _ = decode_html(response.body, charset)
-            col["blank"] = listing.blank and not listing.subcolumns
+            col["blank"] = listing.blank and not listing.blank_note and not listing.subcolumns
             col["blank_note"] = listing.blank_note
             yield PageItem(run_id=self.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
                            status=response.status, features=page_features(text, response.url, sc.site.name))
             yield from self._follow_ups(response, sc, col, text)
-            for sub in listing.subcolumns:
-                if col["depth"] < self.max_depth:
-                    req = self._column_request(sc, sub.name, response.urljoin(sub.url), depth=col["depth"] + 1,
-                                               parent=col["url"], source="subcolumn")
+            if col["depth"] < self.max_depth:
+                for name, url in self._child_columns(listing, text, response.url):
+                    req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
+                                               source="subcolumn")
                     if req is not None:
                         yield req
         elif listing.entries:
@@ -393,6 +393,19 @@ class AuditSpider(scrapy.Spider):
                 yield self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered_now)
                 return
         yield self._column_item(sc, meta, col["status"])
+
+    @staticmethod
+    def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
+        """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
+        "更多" links of its blocks) that live below this column's folder."""
+        found = [(sub.name, urljoin(url, sub.url)) for sub in listing.subcolumns]
+        folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
+        entries = {_clean(e.url) for e in listing.entries}
+        for link in discover_columns(text, url):
+            path = urlsplit(link.url).path
+            if path.startswith(folder) and path != urlsplit(url).path and _clean(link.url) not in entries:
+                found.append((link.name, link.url))
+        return found
 
     def _extract(self, response: Response, sc: SiteCrawl, charset: str | None) -> Any:
         slug = sc.site.overrides.get("parser")

@@ -238,7 +238,7 @@ def test_internal_links_resolve_except_the_planted_404(province: Province, expec
             body = site.response(page).body  # type: ignore[union-attr]
             for raw in LINK.findall(body):
                 target = _resolve(site, page, raw.decode(site.encoding).replace("&amp;", "&"))
-                if target is None or target.startswith(("javascript", "?")):
+                if target is None or "'" in target:  # a string inside a script, not a link
                     continue
                 r = site.response(target)
                 if r is None or r.status != 200:

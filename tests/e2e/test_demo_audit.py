@@ -61,8 +61,10 @@ def test_verdicts_match_planted_defects(audit: dict[str, Any]) -> None:
             continue
         got = _site(audit, site_id)
         assert got["verdict"] == exp["verdict_2019"], (site_id, got["verdict"], got["vetoes"], exp)
-        for veto in exp.get("vetoes_2019", []):
-            assert veto in got["vetoes"], (site_id, veto, got["vetoes"])
+        for veto in exp.get("vetoes_2019", []):  # the rubric may split an indicator (C19-V4 -> C19-V4a/b/c)
+            assert any(v == veto or v.startswith(veto) for v in got["vetoes"]), (site_id, veto, got["vetoes"])
+        if exp["verdict_2019"] == "qualified":
+            assert got["vetoes"] == [], (site_id, got["vetoes"])
 
 
 def test_blank_and_stale_columns(audit: dict[str, Any]) -> None:
@@ -91,7 +93,7 @@ def test_404_column_and_unreachable_sites_are_recorded(audit: dict[str, Any]) ->
         states = dict(c.execute(select(m.RunSite.site_id, m.RunSite.crawl_state)).all())
         reasons = dict(c.execute(select(m.Score.site_id, m.Score.reason)).all())
         for site_id, exp in audit["expected"].items():
-            if exp.get("verdict_2019") == "unaudited":
+            if exp.get("verdict_2019") == "unaudited" and exp.get("status", "running") == "running":
                 assert states[site_id] in {"unreachable", "blocked"}, (site_id, states[site_id])
                 assert reasons[site_id], site_id  # the report says why it could not be checked
         # every article stored once

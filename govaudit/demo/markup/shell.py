@@ -49,7 +49,7 @@ $meta<link rel="stylesheet" type="text/css" href="/css/style.css">
 <span class="topbar-links"><a href="javascript:void(0)" onclick="toggleAccess()">无障碍浏览</a> | <a href="/wap/">手机版</a></span>
 </div></div>
 <div class="header"><div class="w1200">
-<div class="logo"><a href="/"><img src="/images/logo.png" alt="$site_name"></a><h1 class="site-name">$site_name</h1></div>
+<div class="logo"><a href="/"><img src="/images/logo.png" alt="$site_name"></a><span class="site-name">$site_name</span></div>
 <div class="search"><form name="searchform" action="/search/index.html" method="get" target="_blank">
 <input type="text" name="searchword" class="search-input" placeholder="请输入关键词">
 <input type="submit" class="search-btn" value="搜索"></form></div>

@@ -71,7 +71,9 @@ def pagination(text: str, url: str) -> PageInfo | None:
     if "<datastore" not in text and "totalrecord" not in text and "totalRecord" not in text:
         return None
     xml = unwrap(text)
-    total = _first_int(_TOTAL_RE, xml) or _first_int(_TOTAL_RE, text)
+    total = _first_int(_TOTAL_RE, xml)
+    if total is None:
+        total = _first_int(_TOTAL_RE, text)
     per_page = _first_int(_PERPAGE_RE, text)
     group = _first_int(_GROUP_RE, text) or 3
     n_records = len(_RECORD_RE.findall(xml))

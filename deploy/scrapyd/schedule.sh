@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Scheduling govaudit's runs through scrapyd's HTTP API (after `bash deploy/scrapyd/deploy.sh`).
+# scrapyd has no clock of its own: call these from cron or a systemd timer (see deploy/cron/govaudit.crontab).
+#
+# The egg carries the code only. rubrics/ and reports/ (templates) live in the checkout on the server, so every
+# job names them; the database URL (with its password) comes from scrapyd's environment
+# (EnvironmentFile=/etc/govaudit/env in scrapyd's unit), never from these lines.
+set -euo pipefail
+SCRAPYD=${SCRAPYD:-http://127.0.0.1:6800}
+HOME_DIR=${GOVAUDIT_HOME:-/opt/govaudit}
+common=(-d project=govaudit
+        -d "setting=GOVAUDIT_RUBRICS_DIR=$HOME_DIR/rubrics"
+        -d "setting=GOVAUDIT_TEMPLATES_DIR=$HOME_DIR/reports"
+        -d "setting=GOVAUDIT_REPORTS_DIR=$HOME_DIR/var/reports")
+
+case "${1:-}" in
+  monitor)    # daily monitoring of every running site (freshness, availability); resumable per day
+    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d kind=monitor \
+         -d "setting=JOBDIR=$HOME_DIR/var/jobs/monitor-$(date +%F)" ;;
+  probe)      # one availability probe of every running site (run >= 20 times a day)
+    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=probe ;;
+  spotcheck)  # quarterly 30% spot check, reproducible from its seed (e.g. 2026Q4)
+    q=$(( (10#$(date +%m) + 2) / 3 ))
+    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d sample=0.3 -d "seed=$(date +%Y)Q$q" \
+         -d "setting=JOBDIR=$HOME_DIR/var/jobs/spotcheck-$(date +%Y)Q$q" ;;
+  rerun)      # one site after rectification: schedule.sh rerun SITE_ID
+    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d "site=${2:?site id}" ;;
+  jobs)
+    curl -fsS "$SCRAPYD/listjobs.json?project=govaudit" ;;
+  *)
+    echo "usage: $0 monitor|probe|spotcheck|rerun SITE_ID|jobs" >&2; exit 2 ;;
+esac
+echo

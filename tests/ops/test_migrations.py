@@ -1,0 +1,155 @@
+"""Alembic migrations on SQLite and PostgreSQL: a database created by the FIRST migration, with a run in it,
+upgraded to head keeps its rows; the head schema is exactly models.Base.metadata; get_engine creates new
+databases at head and refuses outdated ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy.orm import Session
+
+from govaudit.commands.db import Command as DbCommand
+from govaudit.store import migrate
+from govaudit.store import models as m
+from govaudit.store.db import get_engine
+
+from .helpers import run_command
+
+LATER_TABLES = {"registry_sites", "registry_events", "manual_findings"}
+RUN = "20261120-010000-abcd"
+
+
+def _insert_run(url: str) -> None:
+    """A finished run with evidence, written with plain Core inserts (no ORM defaults needed)."""
+    engine = create_engine(url)
+    now = dt.datetime(2026, 11, 20, 1, 0)
+    with engine.begin() as c:
+        c.execute(m.Run.__table__.insert(), [{
+            "id": RUN, "kind": "monitor", "asof": dt.date(2026, 11, 20), "rubric": "inspection-2019",
+            "registry_source": "registry.csv", "started": now, "finished": now, "status": "finished",
+            "parent_run_id": None, "sample_share": None, "sample_seed": None,
+            "totals": {"registered": 2, "running": 2}, "params": {"sites": []}}])
+        c.execute(m.RunSite.__table__.insert(), [
+            {"run_id": RUN, "site_id": sid, "name": f"网站{sid}", "url": f"http://{sid}.gov.cn/", "organizer": "",
+             "region": "江城市", "level": "市级", "kind": "department", "has_services": True, "crawl_state": "ok",
+             "home_status": 200, "final_url": f"http://{sid}.gov.cn/", "error": "", "done": True}
+            for sid in ("a1", "a2")])
+        c.execute(m.Article.__table__.insert(), [
+            {"run_id": RUN, "site_id": "a1", "column_url": "http://a1.gov.cn/xw/", "url": f"http://a1.gov.cn/xw/{i}.html",
+             "title": f"新闻{i}", "date": dt.date(2026, 11, i)} for i in range(1, 6)])
+        c.execute(m.Score.__table__.insert(), [{
+            "run_id": RUN, "site_id": "a1", "rubric": "inspection-2019", "verdict": "qualified", "score": 92.5,
+            "deduction_score": 92.5, "bonus": 0.0, "vetoes": [], "reason": "", "computed_at": now}])
+        c.execute(m.Finding.__table__.insert(), [{
+            "run_id": RUN, "site_id": "a1", "indicator": "C1", "category": "deduction", "title": "栏目不更新",
+            "points": 2.5, "message": "政务动态栏目超过2周未更新", "evidence": {"url": "http://a1.gov.cn/xw/"},
+            "manual": False}])
+        c.execute(m.Probe.__table__.insert(), [{
+            "site_id": "a1", "url": "http://a1.gov.cn/", "at": now, "ok": True, "status": 200, "elapsed": 0.2,
+            "error": ""}])
+    engine.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_first_migration_keeps_runs(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    migrate.upgrade(db_url, migrate.BASELINE)
+    assert migrate.current(db_url) == "0001_initial"
+    tables = _tables(db_url)
+    assert set(m.Base.metadata.tables) - tables == LATER_TABLES
+    _insert_run(db_url)
+    # the code refuses the outdated schema with the command to run
+    with pytest.raises(migrate.SchemaOutdated, match="scrapy db upgrade"):
+        get_engine(db_url)
+    code, out = run_command(DbCommand, ["current"], db_url, capsys)
+    assert code == 3 and "0001_initial" in out and "scrapy db upgrade" in out
+    code, out = run_command(DbCommand, ["upgrade"], db_url, capsys)
+    assert code == 0 and "0001_initial -> 0002_registry_manual" in out
+    assert _tables(db_url) >= LATER_TABLES
+    code, out = run_command(DbCommand, ["current"], db_url, capsys)
+    assert code == 0 and "up to date" in out
+    with Session(get_engine(db_url)) as s:  # accepted now, and every row is still there
+        run = s.get(m.Run, RUN)
+        assert run is not None and run.status == "finished" and run.totals == {"registered": 2, "running": 2}
+        assert s.scalar(select(func.count()).select_from(m.RunSite).where(m.RunSite.run_id == RUN)) == 2
+        assert s.scalar(select(func.count()).select_from(m.Article)) == 5
+        assert s.scalar(select(m.Score.score).where(m.Score.site_id == "a1")) == 92.5
+        assert s.scalar(select(m.Finding.evidence)) == {"url": "http://a1.gov.cn/xw/"}
+        # the new tables work
+        s.add(m.RegistrySite(site_id="a1", name="网站a1", url="http://a1.gov.cn/"))
+        s.add(m.ManualFinding(site_id="a1", indicator="C9", message="严重错别字", author="张三"))
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(m.RegistrySite)) == 1
+    code, out = run_command(DbCommand, ["upgrade"], db_url, capsys)
+    assert code == 0 and "already at revision 0002_registry_manual" in out
+
+
+def _diff(url: str) -> list:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+            return compare_metadata(ctx, m.Base.metadata)
+    finally:
+        engine.dispose()
+
+
+def test_head_schema_equals_models(db_url: str) -> None:
+    migrate.upgrade(db_url)
+    assert migrate.current(db_url) == migrate.head_revision()
+    assert _diff(db_url) == []
+
+
+def test_downgrade_to_first_and_back(db_url: str) -> None:
+    migrate.upgrade(db_url)
+    migrate.downgrade(db_url, migrate.BASELINE)
+    assert not LATER_TABLES & _tables(db_url)
+    migrate.upgrade(db_url)
+    assert _diff(db_url) == []
+
+
+def test_new_database_is_created_at_head(db_url: str) -> None:
+    engine = get_engine(db_url)
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.head_revision()
+    assert _diff(db_url) == []
+
+
+def test_unversioned_databases_are_adopted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Databases created by create_all before migrations existed: complete ones are stamped at head by
+    get_engine; one with the first shipped tables only is refused, then `scrapy db upgrade` adopts it."""
+    complete = f"sqlite:///{tmp_path / 'complete.sqlite'}"
+    engine = create_engine(complete)
+    m.Base.metadata.create_all(engine)
+    engine.dispose()
+    with get_engine(complete).connect() as conn:
+        assert migrate.current_revision(conn) == migrate.head_revision()
+
+    old = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = create_engine(old)
+    m.Base.metadata.create_all(engine, tables=[t for n, t in m.Base.metadata.tables.items() if n not in LATER_TABLES])
+    engine.dispose()
+    _insert_run(old)
+    with pytest.raises(migrate.SchemaOutdated, match="lacks table"):
+        get_engine(old)
+    code, out = run_command(DbCommand, ["upgrade"], old, capsys)
+    assert code == 0 and "-> 0002_registry_manual" in out
+    with Session(get_engine(old)) as s:
+        assert s.get(m.Run, RUN) is not None
+    assert _diff(old) == []
+
+
+def test_unknown_revision_is_an_error(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_command(DbCommand, ["upgrade", "9999_nope"], sqlite_url, capsys)
+    assert code == 1 and "9999_nope" in out
