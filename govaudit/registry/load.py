@@ -105,7 +105,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 def _find_header(rows: Iterable[tuple[int, list[str]]], source: str) -> tuple[dict[int, str], Iterator]:
     it = iter(rows)
     for row_no, row in it:
-        mapping = {}
+        mapping: dict[int, str] = {}
         for idx, cell in enumerate(row):
             key = HEADERS.get(cell.strip().lower()) or HEADERS.get(cell.strip())
             if key and key not in mapping.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from govaudit.reporting.labels import EVIDENCE_LABELS
 from govaudit.reporting.safety import safe_href
@@ -53,8 +54,17 @@ def match_key(evidence: Any) -> str | None:
     for key in ("column_url", "url", "link_url", "page_url"):
         value = evidence.get(key)
         if isinstance(value, str) and value:
-            return value
+            return _site_relative(value)
     return None
+
+
+def _site_relative(url: str) -> str:
+    """Path and query only: a site that moved to https or to another host between two runs (common during
+    rectification) still matches its earlier findings; findings are always about one site."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return url
 
 
 def _scalar_text(value: Any) -> str:
