@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import yaml
 
-TABLE = Path(__file__).parent / "data" / "column_categories.yaml"
+TABLE = "data/column_categories.yaml"  # inside the package (read with importlib.resources: works from an egg)
 _SPACE = re.compile(r"[\s\u3000·•|>»/\\\-–—_:：()（）\[\]【】]+")
 
 
@@ -35,6 +36,12 @@ class CategoryTable:
                 return cat.key
         return self.default
 
+    def keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.categories) | {"home", self.default}
+
+    def labels(self) -> dict[str, str]:
+        return {"home": "首页", "other": "其他", **{c.key: c.label for c in self.categories}}
+
     def label(self, key: str) -> str:
         for cat in self.categories:
             if cat.key == key:
@@ -44,8 +51,11 @@ class CategoryTable:
 
 @lru_cache(maxsize=4)
 def load_table(path: str | None = None) -> CategoryTable:
-    p = Path(path) if path else TABLE
-    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("govaudit").joinpath(TABLE).read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
     cats = tuple(
         Category(
             key=c["key"], label=c["label"], group=c["group"],

@@ -66,7 +66,8 @@ class Command(ScrapyCommand):
             else:
                 raise UsageError(f"unknown sub-command {sub!r}: upgrade [REVISION] | current | history")
         except SQLAlchemyError as exc:
-            reason = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc).splitlines()[0]
+            orig = getattr(exc, "orig", None)
+            reason = str(orig) if orig is not None else str(exc).splitlines()[0]
             print(f"Error: {_where(url)}: {reason}")
             self.exitcode = 1
         except CommandError as exc:

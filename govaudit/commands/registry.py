@@ -37,8 +37,9 @@ TRACKED = ("name", "url", "organizer", "region", "level", "kind", "status", "has
 IMPORT_EVENT = "import"  # one event per import (site_id ""), new = JSON summary, source = file
 LISTED_EVENT = "listed"  # "yes" -> "no" when a site is absent from an import, back when it returns
 # column widths of registry_sites: a longer value is a bad row, not a database error halfway through
-MAX_LENGTHS = {name: col.type.length for name, col in m.RegistrySite.__table__.columns.items()
-               if getattr(col.type, "length", None)}
+MAX_LENGTHS: dict[str, int] = {name: int(getattr(col.type, "length", 0) or 0)
+                               for name, col in m.RegistrySite.__table__.columns.items()
+                               if getattr(col.type, "length", None)}
 STATUS_LABELS = (
     ("registered", "registered", "登记网站"),
     ("offline_temporary", "offline-temporary", "临时下线"),
@@ -294,7 +295,8 @@ class Command(ScrapyCommand):
                 return 2
             except SQLAlchemyError as exc:
                 session.rollback()
-                reason = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc).splitlines()[0]
+                orig = getattr(exc, "orig", None)
+                reason = str(orig) if orig is not None else str(exc).splitlines()[0]
                 print(f"Error: the database refused the import ({type(exc).__name__}: {reason})")
                 print("Nothing was imported (the transaction was rolled back).")
                 return 1

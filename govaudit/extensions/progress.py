@@ -60,7 +60,9 @@ class ProgressLog:
             self.loop.stop()
         sites = getattr(spider, "sites", {}) or {}
         unfinished = sorted(sid for sid, sc in sites.items() if not getattr(sc, "finished", True))
-        never = sorted(s.site_id for s in getattr(spider, "targets", []) if s.site_id not in sites)
+        done_before = getattr(spider, "skipped_done", set())  # finished in an earlier part of a resumed run
+        never = sorted(s.site_id for s in getattr(spider, "targets", [])
+                       if s.site_id not in sites and s.site_id not in done_before)
         left = unfinished + never
         self.stats.set_value("govaudit/sites_unfinished", len(left))
         if left and reason != "finished":

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 VERDICT_LABELS = {"qualified": "合格", "unqualified": "不合格", "unaudited": "未能检查"}
 CATEGORY_LABELS = {
@@ -68,13 +64,9 @@ PROBLEM_CATEGORIES = ("veto", "deduction", "requirement")
 @lru_cache(maxsize=1)
 def column_category_labels() -> dict[str, str]:
     """category key -> Chinese label, from govaudit/data/column_categories.yaml (plus home/other)."""
-    text = (Path(__file__).resolve().parent.parent / "data" / "column_categories.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text) or {}
-    labels = {"home": "首页", "other": "其他"}
-    for entry in data.get("categories", []) or []:
-        if isinstance(entry, dict) and entry.get("key"):
-            labels[str(entry["key"])] = str(entry.get("label") or entry["key"])
-    return labels
+    from govaudit.classify import load_table
+
+    return load_table().labels()
 
 
 def category_label(key: str | None) -> str:

@@ -117,8 +117,13 @@ class AuditSpider(scrapy.Spider):
         return spider
 
     def _configure(self, settings: Any) -> None:
+        self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
+        raw = dict(self._raw_args)
+        stored = self._stored_run(settings)
+        if stored is not None and not raw.get("asof"):
+            raw["asof"] = stored.asof.isoformat()  # a resumed run keeps its as-of date, whatever day it is
         self.args = parse_audit_args(
-            self._raw_args,
+            raw,
             default_registry="",
             default_rubric=settings.get("GOVAUDIT_DEFAULT_RUBRIC"),
             tz=settings.get("GOVAUDIT_TIMEZONE"),
@@ -140,7 +145,6 @@ class AuditSpider(scrapy.Spider):
         self.max_guides = settings.getint("GOVAUDIT_MAX_GUIDES_PER_SITE")
         self.max_articles = settings.getint("GOVAUDIT_MAX_ARTICLES_PER_SITE")
         self.render_mode = self.args.render if self.args.render != "auto" else settings.get("GOVAUDIT_RENDER_JS")
-        self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
         self.run_id, self.resumed = self._run_identity(settings)
         self.targets = self._select_sites()
         self.parsers = {slug: load_override(slug)
@@ -150,10 +154,24 @@ class AuditSpider(scrapy.Spider):
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s%s", self.run_id, len(self.targets),
                     self.asof, self.rubric.name, " (resumed)" if self.resumed else "")
 
+    def _jobdir_marker(self, settings: Any) -> Path | None:
+        jobdir = settings.get("JOBDIR")
+        return Path(jobdir) / "govaudit_run.json" if jobdir else None
+
+    def _stored_run(self, settings: Any) -> m.Run | None:
+        """The run this crawl continues (`-a run=` or the id recorded in JOBDIR), if it exists."""
+        run_id = self._raw_args.get("run")
+        marker = self._jobdir_marker(settings)
+        if run_id is None and marker is not None and marker.exists():
+            run_id = json.loads(marker.read_text())["run_id"]
+        if not run_id:
+            return None
+        with session_factory(self.database_url)() as s:
+            return s.get(m.Run, run_id)
+
     def _run_identity(self, settings: Any) -> tuple[str, bool]:
         """The run id: `-a run=`, else the one recorded in JOBDIR (resume), else a new one."""
-        jobdir = settings.get("JOBDIR")
-        marker = Path(jobdir) / "govaudit_run.json" if jobdir else None
+        marker = self._jobdir_marker(settings)
         run_id = self.args.run
         if run_id is None and marker is not None and marker.exists():
             run_id = json.loads(marker.read_text())["run_id"]
@@ -216,6 +234,7 @@ class AuditSpider(scrapy.Spider):
         done: set[str] = set()
         if self.resumed:
             done = self.crawler._govaudit_writer.done_sites(self.run_id)
+        self.skipped_done = done
         for site in self.targets:
             if site.site_id in done:
                 continue

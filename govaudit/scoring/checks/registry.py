@@ -8,10 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from govaudit.scoring.evidence import SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
@@ -52,10 +49,9 @@ def register(name: str, params: dict[str, Param], messages: tuple[str, ...] = ()
 
 @lru_cache(maxsize=1)
 def column_categories() -> frozenset[str]:
-    path = Path(__file__).resolve().parents[2] / "data" / "column_categories.yaml"
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
-    keys = {str(c["key"]) for c in data.get("categories", []) if isinstance(c, dict) and c.get("key")}
-    return frozenset(keys | {"home", "other"})
+    from govaudit.classify import load_table
+
+    return load_table().keys()
 
 
 def _is_int(v: Any) -> bool:
