@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from govaudit.extract.guides import ELEMENT_LABELS
+
 VERDICT_LABELS = {"qualified": "合格", "unqualified": "不合格", "unaudited": "未能检查"}
 CATEGORY_LABELS = {
     "veto": "单项否决",
@@ -21,18 +23,7 @@ CRAWL_STATE_LABELS = {
 }
 LEVEL_ORDER = ["省级", "市级", "县级"]
 # Key element categories of a service guide (C19-V6 / C19-D13); element keys as the guide extractor names them.
-GUIDE_ELEMENTS = {
-    "name": "事项名称",
-    "basis": "设定依据",
-    "conditions": "申请条件",
-    "materials": "办理材料",
-    "location": "办理地点",
-    "agency": "办理机构",
-    "fees": "收费标准",
-    "hours": "办理时间",
-    "phone": "联系电话",
-    "process": "办理流程",
-}
+GUIDE_ELEMENTS = dict(ELEMENT_LABELS)  # one table, owned by the guide extractor
 EVIDENCE_LABELS = {
     "url": "网址",
     "urls": "网址",

@@ -315,14 +315,17 @@ class AuditSpider(scrapy.Spider):
             error="; ".join(listing.errors),
         )
         # columns: the registry's declared ones first, then the navigation's
-        declared = [(c.get("name", ""), c["url"]) for c in sc.site.overrides.get("columns", []) if c.get("url")]
+        declared_cols = [c for c in sc.site.overrides.get("columns", []) if isinstance(c, dict) and c.get("url")]
+        declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
+        render_cols = {_clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
         articles = {_clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
         found = [(c.name, c.url) for c in discover_columns(text, response.url, max_columns=self.max_columns * 2,
                                                            site_url=sc.site.url)
                  if _clean(response.urljoin(c.url)) not in articles]
         for i, (name, url) in enumerate(declared + found):
             source = "registry" if i < len(declared) else "nav"
-            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source)
+            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source,
+                                       render=_clean(response.urljoin(url)) in render_cols)
             if req is not None:
                 yield req
         # link availability: every link, image and attachment on the home page
@@ -336,13 +339,13 @@ class AuditSpider(scrapy.Spider):
 
     # --- columns --------------------------------------------------------------------------------------
     def _column_request(self, sc: SiteCrawl, name: str, url: str, *, depth: int, parent: str,
-                        source: str) -> scrapy.Request | None:
+                        source: str, render: bool = False) -> scrapy.Request | None:
         url = _clean(url)
         if url in sc.seen or not _same_site(url, sc.host) or sc.columns >= self.max_columns:
             return None
         sc.seen.add(url)
         sc.columns += 1
-        render = self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
+        render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
                         "source": source, "entries": [], "future": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": []}}
