@@ -79,6 +79,14 @@ def _scalar_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _display(key: str, value: Any) -> str:
+    if key == "category" and isinstance(value, str):
+        from govaudit.reporting.labels import category_label
+
+        return category_label(value)
+    return _scalar_text(value)
+
+
 def _entries_for(key: str, value: Any, out: list[EvidenceEntry], limit: int) -> None:
     label = EVIDENCE_LABELS.get(key, key)
     if isinstance(value, list):
@@ -90,7 +98,7 @@ def _entries_for(key: str, value: Any, out: list[EvidenceEntry], limit: int) -> 
     if isinstance(value, dict):
         url = _url_of(value)
         rest = {k: v for k, v in value.items() if _scalar_text(v) != url}
-        parts = [f"{EVIDENCE_LABELS.get(k, k)}: {_scalar_text(v)}" for k, v in sorted(rest.items())]
+        parts = [f"{EVIDENCE_LABELS.get(k, k)}: {_display(k, v)}" for k, v in sorted(rest.items())]
         text = url if url else "; ".join(parts)
         if url and parts:
             text = f"{url} ({'; '.join(parts)})"
