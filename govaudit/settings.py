@@ -75,6 +75,8 @@ GOVAUDIT_REPORT_ON_CLOSE = _env("GOVAUDIT_REPORT_ON_CLOSE", True)
 GOVAUDIT_PROGRESS_INTERVAL = _env("GOVAUDIT_PROGRESS_INTERVAL", 30.0)
 # Items buffered by the store pipeline before a flush (a finished site always flushes).
 GOVAUDIT_STORE_BATCH = _env("GOVAUDIT_STORE_BATCH", 200)
+# Redis URL shared by the workers of a distributed audit (scrapy-redis queue + site ledger); "" = one machine.
+GOVAUDIT_REDIS_URL = _env("GOVAUDIT_REDIS_URL", "")
 
 # --- crawling manners ----------------------------------------------------------
 # Politeness is per site: many sites in parallel, few requests at once on each.

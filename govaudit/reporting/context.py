@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from govaudit.reporting.labels import (
     CRAWL_STATE_LABELS,
+    FRESHNESS_CHECKS,
     GUIDE_ELEMENTS,
     LEVEL_ORDER,
     PROBLEM_CATEGORIES,
@@ -163,7 +164,7 @@ def _guides(session: Session, run_id: str) -> dict[str, list[GuideView]]:
 def _column_views(cols: list[Column], findings: list[FindingView], latest: dict[tuple[str, str], tuple[str, str]]) -> list[ColumnView]:
     flagged: dict[str, list[str]] = defaultdict(list)
     for f in findings:
-        if f.category in PROBLEM_CATEGORIES:
+        if f.category in PROBLEM_CATEGORIES and (not f.check or f.check in FRESHNESS_CHECKS):
             for ref in f.refs:
                 if f.indicator not in flagged[ref]:
                     flagged[ref].append(f.indicator)

@@ -115,6 +115,8 @@ def evidence_entries(evidence: Any, limit: int = 60) -> list[EvidenceEntry]:
         for key in sorted(evidence, key=lambda k: (k not in ("url", "column_url", "columns", "urls"), str(k))):
             if len(out) >= limit:
                 break
+            if key == "check":
+                continue  # internal: which check kind made the finding
             _entries_for(str(key), evidence[key], out, limit)
     elif evidence not in (None, "", [], {}):
         _entries_for("evidence", evidence, out, limit)

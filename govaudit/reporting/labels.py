@@ -66,6 +66,9 @@ EVIDENCE_LABELS = {
     "probes": "监测次数",
     "failures": "打不开次数",
 }
+# Findings of these check kinds make a column "stale" in the column tables (findings stored without a check
+# kind, e.g. by an older version, still count when they name the column).
+FRESHNESS_CHECKS = frozenset({"home_updated", "stale_columns_count", "column_freshness", "other_columns"})
 # Problem indicators are these finding categories; bonus and info are not problems.
 PROBLEM_CATEGORIES = ("veto", "deduction", "requirement")
 

@@ -48,6 +48,7 @@ def finding_view(row: Finding) -> FindingView:
         refs=column_refs(evidence),
         match_key=match_key(evidence),
         manual=bool(row.manual),
+        check=str(evidence.get("check", "")) if isinstance(evidence, dict) else "",
     )
 
 

@@ -40,6 +40,7 @@ class FindingView:
     refs: set[str]
     match_key: str | None
     manual: bool = False
+    check: str = ""  # the rubric check kind that made the finding ("" for findings stored without it)
 
 
 @dataclass

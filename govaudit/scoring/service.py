@@ -66,6 +66,7 @@ def store_result(session: Session, run_id: str, site_id: str, rubric: Rubric, re
             reason=result.reason,
         )
     )
+    checks = {ind.id: ind.check for ind in rubric.indicators}
     session.add_all(
         m.Finding(
             run_id=run_id,
@@ -75,7 +76,9 @@ def store_result(session: Session, run_id: str, site_id: str, rubric: Rubric, re
             title=f.title,
             points=f.points,
             message=f.message,
-            evidence=f.evidence,
+            # the check kind travels with the evidence: the report tells a stale column from, say, a domain finding
+            evidence={**f.evidence, "check": checks.get(f.indicator, "manual")} if isinstance(f.evidence, dict)
+            else f.evidence,
             manual=f.manual,
         )
         for f in result.findings

@@ -27,6 +27,7 @@ class AuditArgs:
     run: str | None
     kind: str
     render: str
+    join: str | None = None  # joining worker of a distributed run: everything else comes from the run
 
 
 def today(tz: str) -> dt.date:
@@ -62,10 +63,18 @@ def parse_sample(raw: str | None) -> float | None:
 
 
 def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, default_rubric: str, tz: str) -> AuditArgs:
-    known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render"}
+    known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render", "join"}
     unknown = sorted(k for k in raw if k not in known and raw[k] is not None)
     if unknown:
         raise ArgumentError(f"unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))}")
+    join = (raw.get("join") or "").strip() or None
+    if join is not None:
+        if not RUN_ID.match(join):
+            raise ArgumentError(f"join={join!r}: a run id is letters, digits, '.', '_' or '-' (at most 64)")
+        others = sorted(k for k in known - {"join"} if raw.get(k) not in (None, ""))
+        if others:
+            raise ArgumentError(f"join= takes the run's own settings; drop {', '.join(others)} "
+                                "(they were given to the worker that started the run)")
     asof = parse_asof(raw.get("asof"), tz)
     sites = tuple(s.strip() for s in (raw.get("site") or "").split(",") if s.strip())
     sample = parse_sample(raw.get("sample"))
@@ -90,4 +99,5 @@ def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, defau
         run=run,
         kind=kind,
         render=render,
+        join=join,
     )
