@@ -5,14 +5,22 @@ store and score it.
 
     scrapy crawl audit [-a registry=FILE] [-a site=ID[,ID]] [-a asof=YYYY-MM-DD] [-a rubric=NAME|FILE]
                        [-a sample=0.3 -a seed=S] [-a run=ID] [-a render=auto|never|always]
+    scrapy crawl audit -a join=RUN          (with GOVAUDIT_REDIS_URL: another worker of a distributed run)
+
+Per-site bookkeeping (outstanding requests, scheduled URLs, budgets) lives in a Ledger: in memory on one
+machine, in Redis when GOVAUDIT_REDIS_URL is set, where the requests also go through scrapy-redis's shared
+queue and any worker may handle any request of any site.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
 import secrets
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +28,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from sqlalchemy import func, select
 from twisted.python.failure import Failure
 
 from govaudit.classify import classify_column
@@ -40,32 +50,55 @@ from govaudit.items import (
     SiteItem,
 )
 from govaudit.overrides import OverrideError, load_override
-from govaudit.registry import RegistryError, Site
+from govaudit.registry import RegistryError, Site, load_registry
 from govaudit.registry.sampling import sample_sites
 from govaudit.scoring.rubric import RubricError, load_rubric
 from govaudit.spiders.args import ArgumentError, parse_audit_args
 from govaudit.spiders.base import RegistrySource
+from govaudit.spiders.ledger import Ledger, MemoryLedger, RedisLedger
 from govaudit.store import models as m
 from govaudit.store.db import session_factory
+from govaudit.store.writer import get_writer
 
 logger = logging.getLogger(__name__)
 
 ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".et", ".ofd", ".txt")
+JOIN_WAIT_S = 120.0  # how long a joining worker waits for the seeding worker to open the run
+SETTLE_GRACE_S = 60.0  # distributed: how long a worker waits, nothing pending, for every site to be scored
 
 
 @dataclass
 class SiteCrawl:
-    """Per-site bookkeeping: outstanding requests, URLs already scheduled, budgets used."""
+    """A site as one request sees it: its registry entry and the host its pages live on (after the home
+    page's redirect; it travels with the requests). Counters, scheduled URLs and budgets are in the Ledger."""
 
     site: Site
     host: str
-    pending: int = 0
-    seen: set[str] = field(default_factory=set)
-    columns: int = 0
-    links: int = 0
-    guides: int = 0
-    articles: int = 0
-    finished: bool = False
+    ledger: Ledger = field(repr=False, compare=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.ledger.finished(self.site.site_id)
+
+
+class _ItemsSettled:
+    """Distributed mode: the items one response produced, counted as the item pipelines finish them."""
+
+    def __init__(self) -> None:
+        self.expected = 0
+        self.passed = 0
+        self._waiter: asyncio.Future[None] | None = None
+
+    def item_passed(self) -> None:
+        self.passed += 1
+        if self._waiter is not None and not self._waiter.done() and self.passed >= self.expected:
+            self._waiter.set_result(None)
+
+    async def wait(self) -> None:
+        if self.passed >= self.expected:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        await self._waiter
 
 
 def _host(url: str) -> str:
@@ -100,8 +133,22 @@ class AuditSpider(scrapy.Spider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._raw_args = {k: kwargs.pop(k) for k in list(kwargs)
-                          if k in {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render"}}
+                          if k in {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render",
+                                   "join"}}
         super().__init__(*args, **kwargs)
+        self.joined = False  # a joining worker of a distributed run (`-a join=RUN`)
+        self.distributed = False
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """With GOVAUDIT_REDIS_URL, requests go through scrapy-redis's shared, persistent queue."""
+        super().update_settings(settings)
+        redis_url = settings.get("GOVAUDIT_REDIS_URL")
+        if redis_url:
+            settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="spider")
+            settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="spider")
+            settings.set("SCHEDULER_PERSIST", True, priority="spider")  # the first worker to stop keeps the queue
+            settings.set("REDIS_URL", redis_url, priority="spider")
 
     # --- set-up: everything is validated before the first request ---------------------------------
     @classmethod
@@ -114,10 +161,26 @@ class AuditSpider(scrapy.Spider):
             logger.error("govaudit: %s", exc)
             raise SystemExit(f"govaudit: {exc}") from None
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        if spider.distributed:
+            # one queue per run (settings are not frozen yet: the spider is built before they are applied)
+            crawler.settings.set("SCHEDULER_QUEUE_KEY", f"govaudit:{spider.run_id}:requests", priority="spider")
+            crawler.settings.set("SCHEDULER_DUPEFILTER_KEY", f"govaudit:{spider.run_id}:dupefilter",
+                                 priority="spider")
+            crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+            for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
+                crawler.signals.connect(spider._item_passed, signal=sig)
         return spider
 
     def _configure(self, settings: Any) -> None:
         self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
+        self.redis_url = settings.get("GOVAUDIT_REDIS_URL") or ""
+        self.distributed = bool(self.redis_url)
+        self.scoring_enabled = settings.getbool("GOVAUDIT_SCORING_ENABLED", True)
+        self._waiting: dict[int, _ItemsSettled] = {}
+        self._idle_since: float | None = None
+        if self._raw_args.get("join"):
+            self._configure_join(settings)
+            return
         raw = dict(self._raw_args)
         stored = self._stored_run(settings)
         if stored is not None and not raw.get("asof"):
@@ -130,12 +193,27 @@ class AuditSpider(scrapy.Spider):
         )
         self.asof: dt.date = self.args.asof
         self.rubric = load_rubric(self.args.rubric, settings.get("GOVAUDIT_RUBRICS_DIR"))
+        self.source: RegistrySource | None
         self.source = RegistrySource(self.args.registry or None, settings, self.asof)
         registry = self.source.registry
         by_id = registry.by_id()
         unknown = [s for s in self.args.sites if s not in by_id]
         if unknown:
             raise ArgumentError(f"site={','.join(unknown)}: not in registry {registry.source}")
+        self._limits(settings)
+        self.render_mode = self.args.render if self.args.render != "auto" else settings.get("GOVAUDIT_RENDER_JS")
+        self.run_id, self.resumed = self._run_identity(settings)
+        self.ledger: Ledger = RedisLedger(self.redis_url, self.run_id) if self.distributed else MemoryLedger()
+        self.targets = self._select_sites()
+        self.parsers = {slug: load_override(slug)
+                        for slug in {s.overrides.get("parser") for s in self.targets} if slug}
+        self.sites: dict[str, SiteCrawl] = {}
+        self.started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s%s%s", self.run_id, len(self.targets),
+                    self.asof, self.rubric.name, " (resumed)" if self.resumed else "",
+                    " (distributed: other workers may join it)" if self.distributed else "")
+
+    def _limits(self, settings: Any) -> None:
         self.max_depth = settings.getint("GOVAUDIT_MAX_COLUMN_DEPTH")
         self.max_columns = settings.getint("GOVAUDIT_MAX_COLUMNS_PER_SITE")
         self.max_pages = settings.getint("GOVAUDIT_MAX_LIST_PAGES")
@@ -144,15 +222,65 @@ class AuditSpider(scrapy.Spider):
         self.max_links = settings.getint("GOVAUDIT_MAX_LINKS_PER_SITE")
         self.max_guides = settings.getint("GOVAUDIT_MAX_GUIDES_PER_SITE")
         self.max_articles = settings.getint("GOVAUDIT_MAX_ARTICLES_PER_SITE")
-        self.render_mode = self.args.render if self.args.render != "auto" else settings.get("GOVAUDIT_RENDER_JS")
-        self.run_id, self.resumed = self._run_identity(settings)
-        self.targets = self._select_sites()
+
+    # --- a joining worker: the run, its sites and settings come from SQL ------------------------------
+    def _configure_join(self, settings: Any) -> None:
+        self.args = parse_audit_args(self._raw_args, default_registry="",
+                                     default_rubric=settings.get("GOVAUDIT_DEFAULT_RUBRIC"),
+                                     tz=settings.get("GOVAUDIT_TIMEZONE"))
+        if not self.distributed:
+            raise ArgumentError("join= needs GOVAUDIT_REDIS_URL (the Redis server of the run's first worker)")
+        assert self.args.join is not None
+        self.joined = True
+        self.run_id, self.resumed = self.args.join, False
+        self.source = None
+        self.ledger = RedisLedger(self.redis_url, self.run_id)
+        deadline = time.monotonic() + JOIN_WAIT_S
+        while not self.ledger.is_open():  # the seeding worker marks it once the run's sites are in SQL
+            if time.monotonic() > deadline:
+                raise ArgumentError(f"join={self.run_id}: no worker has started this run in Redis "
+                                    f"({JOIN_WAIT_S:.0f} s waited); start it first with -a run={self.run_id}")
+            time.sleep(0.5)
+        with session_factory(self.database_url)() as s:
+            run = s.get(m.Run, self.run_id)
+            if run is None:
+                raise ArgumentError(f"join={self.run_id}: the run is not in the database {self.database_url!r}")
+            rows = list(s.scalars(select(m.RunSite).where(m.RunSite.run_id == self.run_id)
+                                  .order_by(m.RunSite.site_id)))
+            overrides = self._run_overrides(s, run.registry_source)
+            self.asof = run.asof
+            rubric_name, params = run.rubric, dict(run.params or {})
+        self.rubric = load_rubric(rubric_name, settings.get("GOVAUDIT_RUBRICS_DIR"))
+        self._limits(settings)
+        self.render_mode = params.get("render") or settings.get("GOVAUDIT_RENDER_JS")
+        self.targets = [Site(site_id=r.site_id, name=r.name, url=r.url, organizer=r.organizer, region=r.region,
+                             level=r.level, kind=r.kind, has_services=r.has_services,
+                             overrides=overrides.get(r.site_id, {})) for r in rows]
         self.parsers = {slug: load_override(slug)
                         for slug in {s.overrides.get("parser") for s in self.targets} if slug}
-        self.sites: dict[str, SiteCrawl] = {}
+        self.sites = {s.site_id: SiteCrawl(site=s, host=_host(s.url), ledger=self.ledger) for s in self.targets}
+        self.skipped_done: set[str] = set()
         self.started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s%s", self.run_id, len(self.targets),
-                    self.asof, self.rubric.name, " (resumed)" if self.resumed else "")
+        logger.info("govaudit: joined run %s: %d site(s), as-of %s, rubric %s", self.run_id, len(self.targets),
+                    self.asof, self.rubric.name)
+
+    @staticmethod
+    def _run_overrides(session: Any, registry_source: str) -> dict[str, dict[str, Any]]:
+        """Per-site overrides of the run's registry, when this machine can read it (the imported registry,
+        or the same file path); run_sites do not store them."""
+        try:
+            if registry_source == "database":
+                from govaudit.registry.stored import load_stored_registry
+
+                registry = load_stored_registry(session)
+            elif registry_source and registry_source != "demo" and Path(registry_source).is_file():
+                registry = load_registry(registry_source)
+            else:
+                return {}
+        except RegistryError as exc:
+            logger.warning("join: registry %s not readable here (%s); no per-site overrides", registry_source, exc)
+            return {}
+        return {s.site_id: s.overrides for s in registry.sites if s.overrides}
 
     def _jobdir_marker(self, settings: Any) -> Path | None:
         jobdir = settings.get("JOBDIR")
