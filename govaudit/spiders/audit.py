@@ -330,7 +330,15 @@ class AuditSpider(scrapy.Spider):
         return running
 
     # --- what the store pipeline records when the run opens ------------------------------------------
-    def run_record(self) -> dict[str, Any]:
+    @property
+    def run_record(self) -> Any:
+        """The run's record, for the store pipeline and the report extension. A joining worker has none
+        (AttributeError, so `hasattr` is False): it neither opens nor finishes the run, nor renders the report."""
+        if self.joined:
+            raise AttributeError("run_record: a joining worker does not own the run")
+        return self._run_record
+
+    def _run_record(self) -> dict[str, Any]:
         return {
             "id": self.run_id,
             "kind": self.args.kind,
@@ -354,31 +362,78 @@ class AuditSpider(scrapy.Spider):
 
     # --- start -----------------------------------------------------------------------------------
     async def start(self):  # noqa: ANN201
+        if self.joined:  # the seeding worker made the start requests; this one takes from the shared queue
+            return
+        assert self.source is not None
         if self.source.is_demo:
             registry = self.source.start_demo()
             by_id = registry.by_id()
             self.targets = [by_id.get(s.site_id, s) for s in self.targets]
-            self.crawler._govaudit_writer.begin_run(self.run_record(), self.site_records())
+            self.crawler._govaudit_writer.begin_run(self._run_record(), self.site_records())
         done: set[str] = set()
         if self.resumed:
             done = self.crawler._govaudit_writer.done_sites(self.run_id)
         self.skipped_done = done
+        self.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
         for site in self.targets:
             if site.site_id in done:
                 continue
-            sc = SiteCrawl(site=site, host=_host(site.url))
+            sc = SiteCrawl(site=site, host=_host(site.url), ledger=self.ledger)
             self.sites[site.site_id] = sc
-            sc.seen.add(_clean(site.url))
+            self.ledger.claim(site.site_id, _clean(site.url))
             yield self._request(sc, site.url, "parse_home", priority=10)
 
     def _closed(self, spider: Any, reason: str) -> None:
-        self.source.stop()
+        if self.source is not None:
+            self.source.stop()
+        if self.distributed and not self.joined and reason == "finished":
+            self.ledger.retire()
+
+    # --- distributed: stay open while any worker has work, close once every site is scored -------------
+    def _idle(self, spider: Any) -> None:
+        if not self._may_close():
+            raise DontCloseSpider
+
+    def _may_close(self) -> bool:
+        pending = self.ledger.total_pending()
+        if pending > 0:
+            self._idle_since = None
+            return False
+        if self.resumed or not self.scoring_enabled:
+            return True  # nothing to wait for: the scoring pipeline scores at close (or not at all)
+        with session_factory(self.database_url)() as s:
+            unscored = s.scalar(select(func.count()).select_from(m.RunSite)
+                                .where(m.RunSite.run_id == self.run_id, m.RunSite.done.is_(False))) or 0
+            status = s.scalar(select(m.Run.status).where(m.Run.id == self.run_id))
+        if unscored == 0:
+            return True
+        if self.joined and status != "running":
+            return True  # the seeding worker has closed the run
+        now = time.monotonic()
+        if self._idle_since is None:
+            self._idle_since = now
+            logger.info("govaudit: nothing pending in run %s; waiting for %d site(s) to be scored",
+                        self.run_id, unscored)
+        if now - self._idle_since > SETTLE_GRACE_S:
+            logger.warning("govaudit: %d site(s) of run %s still unscored after %.0f s with nothing pending; "
+                           "closing (the seeding worker scores what is left)", unscored, self.run_id, SETTLE_GRACE_S)
+            return True
+        return False
+
+    def _item_passed(self, item: Any, response: Any, **kwargs: Any) -> None:
+        settled = self._waiting.get(id(response))
+        if settled is not None:
+            settled.item_passed()
 
     # --- request bookkeeping ------------------------------------------------------------------------
+    def _site_crawl(self, meta: dict[str, Any]) -> SiteCrawl:
+        site = self.sites[meta["site_id"]].site
+        return SiteCrawl(site=site, host=meta.get("host") or _host(site.url), ledger=self.ledger)
+
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,
                  method: str = "GET", priority: int = 0, render: bool = False) -> scrapy.Request:
-        sc.pending += 1
-        meta = {**(meta or {}), "site_id": sc.site.site_id, "fn": fn}
+        self.ledger.add_pending(sc.site.site_id)
+        meta = {**(meta or {}), "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
         if render:
             from scrapy_playwright.page import PageMethod
 
@@ -387,14 +442,43 @@ class AuditSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self._on_response, errback=self._on_error, meta=meta,
                               method=method, priority=priority, dont_filter=True)
 
-    def _task_done(self, sc: SiteCrawl):  # noqa: ANN202
-        sc.pending -= 1
-        if sc.pending <= 0 and not sc.finished and not self.resumed:
-            sc.finished = True
+    def _task_done(self, sc: SiteCrawl) -> Iterator[SiteDoneItem]:
+        if self.ledger.task_done(sc.site.site_id) and not self.resumed:
             yield SiteDoneItem(run_id=self.run_id, site_id=sc.site.site_id)
 
-    def _on_response(self, response: Response):  # noqa: ANN201
-        sc = self.sites[response.meta["site_id"]]
+    def _settle(self, source: Any, sc: SiteCrawl, outputs: Iterable[Any]) -> Iterable[Any] | AsyncIterator[Any]:
+        """The outputs of one response (or failure), then its request is counted as done."""
+        if self.distributed:
+            return self._settle_shared(source, sc, outputs)
+        return self._settle_local(sc, outputs)
+
+    def _settle_local(self, sc: SiteCrawl, outputs: Iterable[Any]) -> Iterator[Any]:
+        yield from outputs
+        yield from self._task_done(sc)
+
+    async def _settle_shared(self, source: Any, sc: SiteCrawl, outputs: Iterable[Any]) -> AsyncIterator[Any]:
+        """Distributed: whichever worker finishes a site scores it from SQL, so this worker's evidence of
+        the response must be in SQL before its request counts as done: wait for the item pipelines to pass
+        every item, flush the writer, then decrement the shared count."""
+        settled = _ItemsSettled()
+        self._waiting[id(source)] = settled
+        try:
+            for out in outputs:
+                if not isinstance(out, scrapy.Request):
+                    settled.expected += 1
+                yield out
+            await settled.wait()
+        finally:
+            self._waiting.pop(id(source), None)
+        get_writer(self.crawler).flush()
+        for item in self._task_done(sc):
+            yield item
+
+    def _on_response(self, response: Response) -> Iterable[Any] | AsyncIterator[Any]:
+        sc = self._site_crawl(response.meta)
+        return self._settle(response, sc, self._handle_response(response, sc))
+
+    def _handle_response(self, response: Response, sc: SiteCrawl) -> Iterator[Any]:
         try:
             yield from getattr(self, response.meta["fn"])(response, sc)
         except Exception as exc:  # a hostile page must not take the site's other evidence with it
@@ -402,11 +486,13 @@ class AuditSpider(scrapy.Spider):
             self.crawler.stats.inc_value("govaudit/handler_errors")
             if response.meta["fn"] == "parse_column":
                 yield self._column_item(sc, response.meta, response.status, f"页面无法解析: {type(exc).__name__}")
-        yield from self._task_done(sc)
 
-    def _on_error(self, failure: Failure):  # noqa: ANN201
+    def _on_error(self, failure: Failure) -> Iterable[Any] | AsyncIterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        sc = self.sites[request.meta["site_id"]]
+        sc = self._site_crawl(request.meta)
+        return self._settle(failure, sc, self._handle_error(failure, request, sc))
+
+    def _handle_error(self, failure: Failure, request: scrapy.Request, sc: SiteCrawl) -> Iterator[Any]:
         reason = _failure_text(failure)
         handler = getattr(self, request.meta["fn"] + "_error", None)
         try:
@@ -414,7 +500,6 @@ class AuditSpider(scrapy.Spider):
                 yield from handler(request, sc, reason)
         except Exception:
             logger.exception("error in errback for %s", request.url)
-        yield from self._task_done(sc)
 
     # --- home page --------------------------------------------------------------------------------
     def _site_item(self, sc: SiteCrawl, **kw: Any) -> SiteItem:
@@ -469,10 +554,12 @@ class AuditSpider(scrapy.Spider):
     def _column_request(self, sc: SiteCrawl, name: str, url: str, *, depth: int, parent: str,
                         source: str, render: bool = False) -> scrapy.Request | None:
         url = _clean(url)
-        if url in sc.seen or not _same_site(url, sc.host) or sc.columns >= self.max_columns:
+        site_id = sc.site.site_id
+        if not _same_site(url, sc.host) or not self.ledger.claim(site_id, url):
             return None
-        sc.seen.add(url)
-        sc.columns += 1
+        if not self.ledger.take_budget(site_id, "columns", self.max_columns):
+            self.ledger.release(site_id, url)
+            return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
                         "source": source, "entries": [], "future": [], "pages": 0, "rendered": render,
@@ -538,8 +625,8 @@ class AuditSpider(scrapy.Spider):
         covered = bool(dates) and min(dates) <= self.asof - self.history
         for nxt in listing.next_pages[:1]:
             nxt = _clean(response.urljoin(nxt))
-            if col["pages"] < self.max_pages and not covered and nxt not in sc.seen and _same_site(nxt, sc.host):
-                sc.seen.add(nxt)
+            if (col["pages"] < self.max_pages and not covered and _same_site(nxt, sc.host)
+                    and self.ledger.claim(sc.site.site_id, nxt)):
                 yield self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered_now)
                 return
         yield self._column_item(sc, meta, col["status"])
@@ -578,10 +665,12 @@ class AuditSpider(scrapy.Spider):
         if category in {"guide", "service"}:
             for url in find_guide_links(text, response.url):
                 url = _clean(response.urljoin(url))
-                if sc.guides < self.max_guides and url not in sc.seen:
-                    sc.seen.add(url)
-                    sc.guides += 1
-                    yield self._request(sc, url, "parse_guide")
+                if not self.ledger.claim(sc.site.site_id, url):
+                    continue
+                if not self.ledger.take_budget(sc.site.site_id, "guides", self.max_guides):
+                    self.ledger.release(sc.site.site_id, url)
+                    continue
+                yield self._request(sc, url, "parse_guide")
         if category in {"consultation", "survey", "interview"}:
             for letter in extract_letters(text, response.url, self.asof):
                 yield LetterItem(run_id=self.run_id, site_id=sc.site.site_id, url=letter.url or response.url,
@@ -619,15 +708,15 @@ class AuditSpider(scrapy.Spider):
                       force: bool = False) -> scrapy.Request | None:
         url = _clean(url)
         key = f"link:{url}"
-        if key in sc.seen or not url.startswith(("http://", "https://")):
+        site_id = sc.site.site_id
+        if not url.startswith(("http://", "https://")) or not self.ledger.claim(site_id, key):
             return None
-        if sc.links >= self.max_links and not force:
+        if not self.ledger.take_budget(site_id, "links", None if force else self.max_links):
+            self.ledger.release(site_id, key)
             return None
-        sc.seen.add(key)
-        sc.links += 1
-        if (_same_site(url, sc.host) and looks_like_article_url(url) and sc.articles < self.max_articles
-                and not url.lower().endswith(ATTACHMENT_EXT)):
-            sc.articles += 1  # fetch an article in full: it is both a link check and a meta-tag sample
+        if (_same_site(url, sc.host) and looks_like_article_url(url) and not url.lower().endswith(ATTACHMENT_EXT)
+                and self.ledger.take_budget(site_id, "articles", self.max_articles)):
+            # fetch an article in full: it is both a link check and a meta-tag sample
             return self._request(sc, url, "check_link", meta={"page_url": page_url, "on_home": on_home,
                                                               "article": True})
         return self._request(sc, url, "check_link", method="HEAD",

@@ -67,12 +67,15 @@ class Ledger(ABC):
     def finished(self, site: str) -> bool:
         """Whether `site`'s pending count has reached 0."""
 
+    @abstractmethod
     def mark_open(self) -> None:
         """The seeding worker has written the run and its sites to SQL: joining workers may start."""
 
+    @abstractmethod
     def is_open(self) -> bool:
-        return True
+        """Whether the run has been opened by its seeding worker."""
 
+    @abstractmethod
     def retire(self) -> None:
         """The run is over: let its bookkeeping go (kept for `KEY_TTL_S` in Redis)."""
 
@@ -86,6 +89,7 @@ class MemoryLedger(Ledger):
         self._budgets: dict[tuple[str, str], int] = {}
         self._finished: set[str] = set()
         self._total = 0
+        self._open = False
 
     def add_pending(self, site: str) -> None:
         self._pending[site] = self._pending.get(site, 0) + 1
@@ -121,6 +125,15 @@ class MemoryLedger(Ledger):
 
     def finished(self, site: str) -> bool:
         return site in self._finished
+
+    def mark_open(self) -> None:
+        self._open = True
+
+    def is_open(self) -> bool:
+        return self._open
+
+    def retire(self) -> None:
+        self._seen.clear()
 
 
 class RedisLedger(Ledger):
