@@ -77,6 +77,10 @@ GOVAUDIT_PROGRESS_INTERVAL = _env("GOVAUDIT_PROGRESS_INTERVAL", 30.0)
 GOVAUDIT_STORE_BATCH = _env("GOVAUDIT_STORE_BATCH", 200)
 # Redis URL shared by the workers of a distributed audit (scrapy-redis queue + site ledger); "" = one machine.
 GOVAUDIT_REDIS_URL = _env("GOVAUDIT_REDIS_URL", "")
+# Distributed: seconds a joining worker (-a join=RUN) waits for the seeding worker to open the run.
+GOVAUDIT_JOIN_WAIT = _env("GOVAUDIT_JOIN_WAIT", 120.0)
+# Distributed: seconds a worker with nothing pending waits for every site to be scored before closing.
+GOVAUDIT_SETTLE_GRACE = _env("GOVAUDIT_SETTLE_GRACE", 60.0)
 
 # --- crawling manners ----------------------------------------------------------
 # Politeness is per site: many sites in parallel, few requests at once on each.

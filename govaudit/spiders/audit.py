@@ -63,8 +63,6 @@ from govaudit.store.writer import get_writer
 logger = logging.getLogger(__name__)
 
 ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".et", ".ofd", ".txt")
-JOIN_WAIT_S = 120.0  # how long a joining worker waits for the seeding worker to open the run
-SETTLE_GRACE_S = 60.0  # distributed: how long a worker waits, nothing pending, for every site to be scored
 
 
 @dataclass
@@ -235,11 +233,12 @@ class AuditSpider(scrapy.Spider):
         self.run_id, self.resumed = self.args.join, False
         self.source = None
         self.ledger = RedisLedger(self.redis_url, self.run_id)
-        deadline = time.monotonic() + JOIN_WAIT_S
+        join_wait = settings.getfloat("GOVAUDIT_JOIN_WAIT")
+        deadline = time.monotonic() + join_wait
         while not self.ledger.is_open():  # the seeding worker marks it once the run's sites are in SQL
             if time.monotonic() > deadline:
                 raise ArgumentError(f"join={self.run_id}: no worker has started this run in Redis "
-                                    f"({JOIN_WAIT_S:.0f} s waited); start it first with -a run={self.run_id}")
+                                    f"({join_wait:.0f} s waited); start it first with -a run={self.run_id}")
             time.sleep(0.5)
         with session_factory(self.database_url)() as s:
             run = s.get(m.Run, self.run_id)
@@ -369,10 +368,10 @@ class AuditSpider(scrapy.Spider):
             registry = self.source.start_demo()
             by_id = registry.by_id()
             self.targets = [by_id.get(s.site_id, s) for s in self.targets]
-            self.crawler._govaudit_writer.begin_run(self._run_record(), self.site_records())
+            get_writer(self.crawler).begin_run(self._run_record(), self.site_records())
         done: set[str] = set()
         if self.resumed:
-            done = self.crawler._govaudit_writer.done_sites(self.run_id)
+            done = get_writer(self.crawler).done_sites(self.run_id)
         self.skipped_done = done
         self.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
         for site in self.targets:
@@ -414,9 +413,10 @@ class AuditSpider(scrapy.Spider):
             self._idle_since = now
             logger.info("govaudit: nothing pending in run %s; waiting for %d site(s) to be scored",
                         self.run_id, unscored)
-        if now - self._idle_since > SETTLE_GRACE_S:
+        grace = self.crawler.settings.getfloat("GOVAUDIT_SETTLE_GRACE")
+        if now - self._idle_since > grace:
             logger.warning("govaudit: %d site(s) of run %s still unscored after %.0f s with nothing pending; "
-                           "closing (the seeding worker scores what is left)", unscored, self.run_id, SETTLE_GRACE_S)
+                           "closing (the seeding worker scores what is left)", unscored, self.run_id, grace)
             return True
         return False
 
@@ -509,8 +509,9 @@ class AuditSpider(scrapy.Spider):
 
     def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
         text, _enc = decode_html(response.body, _charset(response))
-        if response.status >= 400 or looks_blocked(response.status, text):
-            blocked = looks_blocked(response.status, text) or response.status in (403, 429)
+        challenge = looks_blocked(response.status, text)
+        if response.status >= 400 or challenge:
+            blocked = challenge or response.status in (403, 429)
             state = "blocked" if blocked else "error"
             why = ("站点拒绝访问或要求人机验证（HTTP %d），无法检查" if blocked else "首页返回 HTTP %d") % response.status
             yield self._site_item(sc, crawl_state=state, home_status=response.status, final_url=response.url,
