@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,8 +34,15 @@ def pg_url() -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
+        for attempt in range(5):  # CREATE DATABASE fails while another session copies template1: retry
+            try:
+                with admin.connect() as c:
+                    c.execute(text(f'CREATE DATABASE "{name}"'))
+                break
+            except Exception as exc:
+                if "being accessed by other users" not in str(exc) or attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
     except Exception as exc:  # a required server that does not answer is a failure under CI
         if os.environ.get("GOVAUDIT_REQUIRE_PG"):
             pytest.fail(f"PostgreSQL at {base} not usable: {exc}")
