@@ -70,6 +70,8 @@ class Rubric:
     blocks: dict[str, float]
     indicators: tuple[Indicator, ...]
     phrases: dict[str, str] = field(default_factory=dict)  # rubric-level wordings (verdict reasons...)
+    digest: str = ""  # sha256 of the file's bytes: which exact rubric a run was scored with
+    source_text: str = field(default="", repr=False, compare=False)  # the file as read (stored with the run)
 
     def phrase(self, key: str, **values: Any) -> str:
         return fill(self.phrases.get(key, "{" + key + "}"), values)

@@ -6,6 +6,8 @@ without touching Python. Every error names the file and the indicator."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +47,20 @@ def load_rubric(name_or_path: str, rubrics_dir: str | Path) -> Rubric:
     path = rubric_path(name_or_path, rubrics_dir)
     if not path.is_file():
         raise RubricError(f"{path}: rubric file not found (name or path {name_or_path!r})")
+    return load_rubric_bytes(path.read_bytes(), path)
+
+
+def load_rubric_bytes(raw: bytes, path: Path) -> Rubric:
+    """A rubric from the bytes of its file (a file on disk, or the snapshot stored with a run)."""
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        text = raw.decode("utf-8")
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RubricError(f"{path}: YAML syntax error: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise RubricError(f"{path}: not UTF-8 text: {exc}") from exc
-    return parse_rubric(data, path)
+    rubric = parse_rubric(data, path)
+    return dataclasses.replace(rubric, digest=hashlib.sha256(raw).hexdigest(), source_text=text)
 
 
 def _is_number(v: Any) -> bool:

@@ -42,11 +42,28 @@ class Run(Base):
     finished: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | interrupted
     parent_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # rescore source
+    # the run whose evidence rows (run_sites' crawl state, columns, pages, links...) this run scores:
+    # itself for a crawl, the source crawl for a rescore
+    evidence_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")  # of the as-of date
+    rubric_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # -> rubric_snapshots.hash
     sample_share: Mapped[float | None] = mapped_column(Float, nullable=True)
     sample_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # registry totals at run time: {"registered", "running", "offline_temporary", "offline_permanent"}
     totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RubricSnapshot(Base):
+    """The exact rubric file a run was scored with (keyed by its sha256), so a report rendered later uses
+    the wording and thresholds of that rubric even after rubrics/*.yaml changed."""
+
+    __tablename__ = "rubric_snapshots"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    stored: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
 
 class RunSite(Base):
