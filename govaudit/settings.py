@@ -113,6 +113,8 @@ ITEM_PIPELINES = {
     "govaudit.pipelines.scoring.ScoringPipeline": 800,
 }
 EXTENSIONS = {
+    "govaudit.extensions.run_lifecycle.RunLifecycle": 100,  # opens the run; at close: scores what is left, status
+    "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
     "govaudit.extensions.report.ReportOnClose": 900,
 }

@@ -45,7 +45,7 @@ class Run(Base):
     # the run whose evidence rows (run_sites' crawl state, columns, pages, links...) this run scores:
     # itself for a crawl, the source crawl for a rescore
     evidence_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")  # of the as-of date
+    timezone: Mapped[str] = mapped_column(String(64), server_default="Asia/Shanghai")  # of the as-of date
     rubric_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # -> rubric_snapshots.hash
     sample_share: Mapped[float | None] = mapped_column(Float, nullable=True)
     sample_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)

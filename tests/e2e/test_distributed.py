@@ -143,7 +143,7 @@ def test_two_workers_share_one_run(tmp_path: Path, pg_url: str, redis_url: str) 
 def test_ledger_counts_once_under_concurrency(kind: str, request: pytest.FixtureRequest) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from govaudit.spiders.ledger import MemoryLedger, RedisLedger
+    from govaudit.distributed.ledger import MemoryLedger, RedisLedger
 
     if kind == "redis":
         url = request.getfixturevalue("redis_url")
