@@ -100,6 +100,12 @@ HTTPERROR_ALLOW_ALL = True  # 404/403/500 are evidence, the spider records them
 AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", False)
 DNS_TIMEOUT = 10
 
+# Requests stay in memory; JOBDIR records only the run id: a resumed run re-crawls its unfinished sites.
+SCHEDULER = "govaudit.crawl.scheduler.MemoryQueueScheduler"
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"  # every audit request is dont_filter (claims dedupe)
+# Seconds after which a crawl's run lock is stale when its owner stopped sending heartbeats (other hosts).
+GOVAUDIT_RUN_LEASE = _env("GOVAUDIT_RUN_LEASE", 120.0)
+
 # --- safety (stack-notes) -------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -51,7 +51,7 @@ class SiteAccounting:
         self._flush = flush
         self._waiting: dict[int, _ItemsSettled] = {}
         self.started: set[str] = set()  # sites this process started (home page requested)
-        self.skipped_done: set[str] = set()  # finished in an earlier part of a resumed run
+        self.skipped_done: set[str] = set()  # finished in an earlier part of a resumed run: not crawled again
 
     # --- what the crawl plan asks ------------------------------------------------------------------
     def claim(self, site_id: str, key: str) -> bool:
@@ -81,8 +81,7 @@ class SiteAccounting:
         return self._settle_local(site_id, outputs)
 
     def _done(self, site_id: str) -> Iterator[SiteDoneItem]:
-        # a resumed run lost its in-memory counts: its sites are scored when the run finishes
-        if self.ledger.task_done(site_id) and not self.run.resumed:
+        if self.ledger.task_done(site_id):
             yield SiteDoneItem(run_id=self.run.run_id, site_id=site_id)
 
     def _settle_local(self, site_id: str, outputs: Iterable[Any]) -> Iterator[Any]:

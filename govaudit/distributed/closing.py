@@ -54,8 +54,8 @@ class DistributedClose:
         if self.accounting.ledger.total_pending() > 0:
             self._idle_since = None
             return False
-        if self.run.resumed or not self.scoring:
-            return True  # nothing to wait for: the run scores at close (or not at all)
+        if not self.scoring:
+            return True  # nothing to wait for
         with session_factory(self.database_url)() as s:
             unscored = s.scalar(select(func.count()).select_from(m.RunSite)
                                 .where(m.RunSite.run_id == self.run.run_id, m.RunSite.done.is_(False))) or 0

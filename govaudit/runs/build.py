@@ -107,7 +107,8 @@ def crawl_run(settings: Any, raw: dict[str, str | None], registry_of: Any) -> Au
         from sqlalchemy.engine import make_url
 
         url = make_url(settings.get("GOVAUDIT_DATABASE_URL")).render_as_string(hide_password=True)
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        orig = getattr(exc, "orig", None)
+        reason = (str(orig if orig is not None else exc).strip().splitlines() or [type(exc).__name__])[0]
         raise RunSetupError(f"database {url} is not usable: {reason}") from None
 
 

@@ -194,6 +194,8 @@ class SiteEvidence:
         return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+# Evidence is loaded in natural-key order, never insertion order: a finding that lists columns reads the same
+# whatever order the crawl happened to store them in (a resumed run equals an uninterrupted one).
 def load_evidence(
     session: Session, run_id: str, site_id: str, asof: dt.date, *, timezone: str = "Asia/Shanghai"
 ) -> SiteEvidence:
@@ -217,11 +219,11 @@ def load_evidence(
     ev = SiteEvidence(run_id=run_id, site=site, timezone=timezone)
 
     articles: dict[str, list[ArticleEv]] = {}
-    q_art = select(m.Article).where(m.Article.run_id == run_id, m.Article.site_id == site_id).order_by(m.Article.id)
+    q_art = select(m.Article).where(m.Article.run_id == run_id, m.Article.site_id == site_id).order_by(m.Article.column_url, m.Article.url)
     for a in session.scalars(q_art):
         articles.setdefault(a.column_url, []).append(ArticleEv(url=a.url, title=a.title or "", date=a.date))
 
-    q_col = select(m.Column).where(m.Column.run_id == run_id, m.Column.site_id == site_id).order_by(m.Column.id)
+    q_col = select(m.Column).where(m.Column.run_id == run_id, m.Column.site_id == site_id).order_by(m.Column.depth, m.Column.url)
     for c in session.scalars(q_col):
         ev.columns.append(
             ColumnEv(
@@ -243,23 +245,23 @@ def load_evidence(
             )
         )
 
-    q_page = select(m.Page).where(m.Page.run_id == run_id, m.Page.site_id == site_id).order_by(m.Page.id)
+    q_page = select(m.Page).where(m.Page.run_id == run_id, m.Page.site_id == site_id).order_by(m.Page.url)
     ev.pages = [
         PageEv(url=p.url, kind=p.kind, status=p.status, features=dict(p.features or {}), error=p.error or "")
         for p in session.scalars(q_page)
     ]
-    q_link = select(m.Link).where(m.Link.run_id == run_id, m.Link.site_id == site_id).order_by(m.Link.id)
+    q_link = select(m.Link).where(m.Link.run_id == run_id, m.Link.site_id == site_id).order_by(m.Link.page_url, m.Link.link_url)
     ev.links = [
         LinkEv(page_url=x.page_url, link_url=x.link_url, on_home=bool(x.on_home), status=x.status, ok=bool(x.ok),
                error=x.error or "")
         for x in session.scalars(q_link)
     ]
-    q_guide = select(m.Guide).where(m.Guide.run_id == run_id, m.Guide.site_id == site_id).order_by(m.Guide.id)
+    q_guide = select(m.Guide).where(m.Guide.run_id == run_id, m.Guide.site_id == site_id).order_by(m.Guide.url)
     ev.guides = [
         GuideEv(url=g.url, title=g.title or "", elements=list(g.elements or []), attachments=list(g.attachments or []))
         for g in session.scalars(q_guide)
     ]
-    q_letter = select(m.Letter).where(m.Letter.run_id == run_id, m.Letter.site_id == site_id).order_by(m.Letter.id)
+    q_letter = select(m.Letter).where(m.Letter.run_id == run_id, m.Letter.site_id == site_id).order_by(m.Letter.url)
     ev.letters = [
         LetterEv(url=x.url, column_url=x.column_url or "", title=x.title or "", submitted=x.submitted,
                  replied=x.replied)

@@ -1,5 +1,5 @@
-"""Scoring during a crawl: a site is scored from SQL as soon as its last request is handled, and when the
-run finishes, every crawled site not scored yet (a resumed run, or a site whose count was lost). The same
+"""Scoring during a crawl: a site is scored from SQL as soon as its last request is handled; when the run
+finishes, any crawled site still unscored (its scoring failed, say) is tried once more. The same
 `score_site` serves `scrapy rescore`."""
 
 from __future__ import annotations
@@ -39,15 +39,11 @@ class LiveScorer:
             self.stats.inc_value("govaudit/scoring_errors")
 
     def score_remaining(self) -> None:
-        """At the end of a finished run: every crawled site not scored yet (all of them after a resume,
-        whose in-memory request counts started again from zero)."""
+        """At the end of a finished run: every crawled site not scored yet."""
         self.writer.flush()
         with self.writer.Session() as s:
-            q = select(m.RunSite.site_id).where(m.RunSite.run_id == self.run.run_id,
-                                                m.RunSite.crawl_state != "pending")
-            if not self.run.resumed:
-                q = q.where(m.RunSite.done.is_(False))
-            todo = list(s.scalars(q))
+            todo = list(s.scalars(select(m.RunSite.site_id).where(
+                m.RunSite.run_id == self.run.run_id, m.RunSite.crawl_state != "pending", m.RunSite.done.is_(False))))
         for site_id in todo:
             self.score(site_id)
 

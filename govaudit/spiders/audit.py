@@ -378,13 +378,15 @@ class AuditSpider(scrapy.Spider):
 
     def check_link(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
         meta = response.meta
-        if response.request.method == "HEAD" and response.status in (400, 403, 405, 501):
+        request = response.request
+        assert request is not None
+        if request.method == "HEAD" and response.status in (400, 403, 405, 501):
             # many servers refuse HEAD; a GET decides
             yield self._request(sc, response.url, "check_link",
                                 meta={"page_url": meta["page_url"], "on_home": meta["on_home"]})
             return
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=meta["page_url"],
-                       link_url=response.request.url, on_home=meta["on_home"], status=response.status,
+                       link_url=request.url, on_home=meta["on_home"], status=response.status,
                        ok=response.status < 400)
         if meta.get("article") and response.status < 400:
             yield from self.parse_article(response, sc)

@@ -47,6 +47,10 @@ class Run(Base):
     evidence_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     timezone: Mapped[str] = mapped_column(String(64), server_default="Asia/Shanghai")  # of the as-of date
     rubric_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # -> rubric_snapshots.hash
+    # the process crawling the run ("host:pid") and when it last said so: a second crawl of the same run
+    # is refused while the owner is alive (see govaudit.store.runs.open_run)
+    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     sample_share: Mapped[float | None] = mapped_column(Float, nullable=True)
     sample_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # registry totals at run time: {"registered", "running", "offline_temporary", "offline_permanent"}

@@ -108,3 +108,26 @@ def test_an_interrupted_run_scores_nothing_unfinished_and_names_it(harness: Any,
         assert not s.get(m.RunSite, ("r-int", "A1")).done
     assert h.crawler.stats.get_value("govaudit/sites_unfinished") == 2
     assert "A1, A2" in caplog.text and "-a run=r-int" in caplog.text
+
+
+def _seed_running_run(h_factory: Any, tmp_path: Path, run_id: str, owner: str, beat: dt.datetime) -> None:
+    h = h_factory([site_row("A1", "http://127.0.0.2:9/")], asof=ASOF, run=run_id)
+    with session_factory(h.crawler.settings.get("GOVAUDIT_DATABASE_URL")).begin() as s:
+        row = s.get(m.Run, run_id)
+        row.owner, row.heartbeat, row.status = owner, beat, "running"
+
+
+def test_a_run_crawled_by_a_live_process_elsewhere_is_refused(harness: Any, tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    _seed_running_run(harness, tmp_path, "r-lock", "other-host:4242", now)
+    with pytest.raises(SystemExit, match="r-lock is being crawled by other-host:4242"):
+        harness([site_row("A1", "http://127.0.0.2:9/")], asof=ASOF, run="r-lock")
+
+
+def test_a_stale_lock_is_taken_over_and_unfinished_sites_start_again(harness: Any, tmp_path: Path) -> None:
+    stale = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+    _seed_running_run(harness, tmp_path, "r-stale", "other-host:4242", stale)
+    h = harness([site_row("A1", "http://127.0.0.2:9/")], asof=ASOF, run="r-stale")
+    assert h.spider.run.role == "resume"
+    (home,) = _start(h)  # the unfinished site is crawled again from its home page
+    assert home.meta["fn"] == "parse_home"
