@@ -123,7 +123,9 @@ EXTENSIONS = {
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
     "govaudit.extensions.report.ReportOnClose": 900,
+    "govaudit.extensions.summary.RunSummary": 950,  # the command's last lines and exit status
 }
+STATS_DUMP = _env("STATS_DUMP", False)  # the run summary ends the output; -s STATS_DUMP=True for Scrapy's stats
 
 # --- scrapy-playwright on Debian's Chromium (only requests with meta["playwright"]) ---
 DOWNLOAD_HANDLERS = {

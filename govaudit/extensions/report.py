@@ -49,4 +49,3 @@ class ReportOnClose:
             return
         self.crawler.stats.set_value("govaudit/report", str(path))
         logger.info("govaudit report bundle: %s", path / "index.html")
-        print(f"govaudit: run {run_id} report bundle: {path / 'index.html'}", flush=True)

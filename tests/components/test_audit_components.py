@@ -131,3 +131,19 @@ def test_a_stale_lock_is_taken_over_and_unfinished_sites_start_again(harness: An
     assert h.spider.run.role == "resume"
     (home,) = _start(h)  # the unfinished site is crawled again from its home page
     assert home.meta["fn"] == "parse_home"
+
+
+def test_the_last_lines_summarise_the_run_and_set_the_exit_status(harness: Any) -> None:
+    from govaudit.extensions.summary import EXIT_ATTR, LINES_ATTR
+
+    h = harness([site_row("A1", "http://127.0.0.2:9/"), site_row("A2", "http://127.0.0.3:9/")], asof=ASOF,
+                run="r-sum")
+    (req1, _req2) = _start(h)
+    h.respond(req1, HOME)
+    h.close("shutdown")
+    h.extensions["RunSummary"].engine_stopped()
+    lines = getattr(h.crawler, LINES_ATTR)
+    assert lines[0].startswith("govaudit: run r-sum interrupted")
+    assert "sites 2:" in lines[1] and "unfinished 2" in lines[1]
+    assert any("-a run=r-sum" in line for line in lines)
+    assert getattr(h.crawler, EXIT_ATTR) == 3
