@@ -364,11 +364,6 @@ class AuditSpider(scrapy.Spider):
         if self.joined:  # the seeding worker made the start requests; this one takes from the shared queue
             return
         assert self.source is not None
-        if self.source.is_demo:
-            registry = self.source.start_demo()
-            by_id = registry.by_id()
-            self.targets = [by_id.get(s.site_id, s) for s in self.targets]
-            get_writer(self.crawler).begin_run(self._run_record(), self.site_records())
         done: set[str] = set()
         if self.resumed:
             done = get_writer(self.crawler).done_sites(self.run_id)

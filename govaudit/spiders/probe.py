@@ -57,8 +57,7 @@ class ProbeSpider(scrapy.Spider):
         return spider
 
     async def start(self):  # noqa: ANN201
-        registry = self.source.start_demo() if self.source.is_demo else self.source.registry
-        for site in registry.running():
+        for site in self.source.registry.running():
             if self.wanted and site.site_id not in self.wanted:
                 continue
             yield scrapy.Request(site.url, callback=self.parse, errback=self.failed, dont_filter=True,
