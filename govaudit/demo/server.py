@@ -18,6 +18,7 @@ import re
 import selectors
 import socket
 import socketserver
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,6 +51,11 @@ class _SiteServer(ThreadingHTTPServer):
         self.site = site
         self.owner = owner
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away (reset, broken pipe) is normal; anything else goes to the log."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            logger.exception("demo server: request from %s failed", client_address)
 
     def server_bind(self) -> None:
         """HTTPServer's, without its reverse DNS lookup of the address (slow for hundreds of sites)."""
