@@ -18,6 +18,14 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
+def _check_fails_cleanly(out: str, returncode: int, words: str) -> None:
+    assert returncode != 0, out[-2000:]
+    assert words in out, out[-3000:]
+    assert "Traceback" not in out, out[-3000:]
+    assert "SECRET" not in out  # no password in any message
+    assert "downloader/request_count" not in out  # nothing was fetched (the stats dump is on in these runs)
+
+
 @pytest.mark.parametrize(
     "args, words",
     [
@@ -43,9 +51,13 @@ def test_bad_input_fails_before_any_request(tmp_path: Path, args: list[str], wor
         args = ["-a", f"registry={Path(__file__).parents[1] / 'pages' / 'registry' / 'one_site.csv'}", *args]
     proc = run_scrapy(["crawl", "audit", *args, "-s", "STATS_DUMP=True"], f"sqlite:///{tmp_path / 'db.sqlite'}",
                       tmp_path / "reports", timeout=120)
+    _check_fails_cleanly(proc.stdout + proc.stderr, proc.returncode, words)
+
+
+@pytest.mark.parametrize("spider", ["audit", "probe"])
+def test_no_registry_and_none_imported(tmp_path: Path, spider: str) -> None:
+    """No built-in default registry: the message says how to give one, or how to audit the demo province."""
+    proc = run_scrapy(["crawl", spider, "-s", "STATS_DUMP=True"], f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "reports", timeout=120)
     out = proc.stdout + proc.stderr
-    assert proc.returncode != 0, out[-2000:]
-    assert words in out, out[-3000:]
-    assert "Traceback" not in out, out[-3000:]
-    assert "SECRET" not in out  # no password in any message
-    assert "downloader/request_count" not in out  # nothing was fetched
+    _check_fails_cleanly(out, proc.returncode, "-a registry=FILE")
+    assert "python -m govaudit.demo audit" in out, out[-3000:]
