@@ -77,7 +77,8 @@ def test_two_workers_share_one_run(tmp_path: Path, pg_url: str, redis_url: str, 
     procs = {}
     for name, args in (("seeder", seeder_args), ("joiner", ["crawl", "audit", "-a", f"join={RUN}"])):
         with logs[name].open("wb") as out:
-            procs[name] = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env,
+            procs[name] = subprocess.Popen([sys.executable, "-m", "scrapy", *args, "-s", "STATS_DUMP=True"],
+                                           cwd=ROOT, env=env,
                                            stdout=out, stderr=subprocess.STDOUT)
     try:
         for proc in procs.values():
