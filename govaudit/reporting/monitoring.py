@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from govaudit.reporting.evidence import cited
-from govaudit.reporting.labels import PROBLEM_CATEGORIES
+from govaudit.reporting.labels import FRESHNESS_CHECKS, PROBLEM_CATEGORIES
 from govaudit.reporting.safety import safe_href
 from govaudit.reporting.stats import percent
 from govaudit.reporting.views import RunInfo, SiteView
@@ -93,12 +93,12 @@ def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> M
     run_ids = sorted(run_asof)
     wanted = set(site_ids)
     for i in range(0, len(run_ids), 200):
-        stmt = select(Finding.run_id, Finding.site_id, Finding.evidence_refs).where(
+        stmt = select(Finding.run_id, Finding.site_id, Finding.check, Finding.evidence_refs).where(
             Finding.run_id.in_(run_ids[i : i + 200]), Finding.category.in_(PROBLEM_CATEGORIES)
         )
-        for run_id, site_id, refs in session.execute(stmt):
-            if site_id not in wanted:
-                continue
+        for run_id, site_id, check, refs in session.execute(stmt):
+            if site_id not in wanted or (check and check not in FRESHNESS_CHECKS):
+                continue  # columns cited by a freshness finding are the stale ones
             for url in cited(refs, "columns"):
                 dates = flagged[site_id][url]
                 if run_asof[run_id] not in dates:

@@ -5,8 +5,9 @@ into the typed columns of a stored finding, once for every check, so that no rea
 
 * **subject URL**: the first of ``column_url``, ``url``, ``link_url``, ``page_url`` (a check may set
   `RawFinding.subject_url` itself). A finding without any of them is about the whole site (subject "").
-* **evidence references**: every URL the evidence names (top-level keys and list items, see `URL_KEYS`) that
-  is an evidence row of the site, as its natural key inside (evidence run, site)::
+* **evidence references**: every URL the evidence names (top-level keys and list items, see `URL_KEYS`: a
+  ``page_url`` names a page, a ``column_url`` a column, a plain ``url`` any row) that is an evidence row of
+  the site, as its natural key inside (evidence run, site)::
 
       {"table": "columns", "url": U}          {"table": "pages", "url": U}
       {"table": "guides", "url": U}           {"table": "letters", "url": U}
@@ -23,9 +24,21 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 SUBJECT_KEYS = ("column_url", "url", "link_url", "page_url")
-# evidence keys whose value is a URL, a list of URLs, or a list of objects with URL keys
-URL_KEYS = ("column_url", "url", "link_url", "page_url", "columns", "pages", "urls", "links", "letters", "guides")
-_ITEM_URL_KEYS = ("url", "column_url", "link_url", "page_url")
+ANY_TABLE = ("columns", "pages", "guides", "letters", "articles")
+# evidence key -> the tables its URLs may name: a URL, a list of URLs, or a list of objects with URL keys.
+# ("link_url"/"links" name link rows, with the page they are on when the evidence gives it.)
+URL_KEYS: dict[str, tuple[str, ...]] = {
+    "column_url": ("columns",),
+    "columns": ("columns",),
+    "page_url": ("pages", "guides"),  # the page a link or feature is on (a guide page is stored as a guide)
+    "pages": ("pages", "guides"),
+    "url": ANY_TABLE,
+    "urls": ANY_TABLE,
+    "letters": ("letters",),
+    "guides": ("guides",),
+    "link_url": (),
+    "links": (),
+}
 
 Ref = dict[str, str]
 
@@ -73,17 +86,19 @@ class EvidenceIndex:
                 if art.url:
                     self.articles.setdefault(art.url, []).append(col.url)
 
-    def url_refs(self, url: str) -> Iterator[Ref]:
-        if url in self.columns:
+    def url_refs(self, url: str, tables: tuple[str, ...] = ANY_TABLE) -> Iterator[Ref]:
+        """The rows of `tables` whose URL is `url`."""
+        if "columns" in tables and url in self.columns:
             yield {"table": "columns", "url": url}
-        if url in self.pages:
+        if "pages" in tables and url in self.pages:
             yield {"table": "pages", "url": url}
-        if url in self.guides:
+        if "guides" in tables and url in self.guides:
             yield {"table": "guides", "url": url}
-        if url in self.letters:
+        if "letters" in tables and url in self.letters:
             yield {"table": "letters", "url": url}
-        for column_url in self.articles.get(url, ()):
-            yield {"table": "articles", "column_url": column_url, "url": url}
+        if "articles" in tables:
+            for column_url in self.articles.get(url, ()):
+                yield {"table": "articles", "column_url": column_url, "url": url}
 
     def link_refs(self, page_url: str | None, link_url: str) -> Iterator[Ref]:
         pages = [page_url] if page_url and (page_url, link_url) in self.links else []
@@ -93,24 +108,16 @@ class EvidenceIndex:
             yield {"table": "links", "page_url": page, "link_url": link_url}
 
 
-def _objects(evidence: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The evidence object itself, then every object listed under a URL key."""
-    yield evidence
-    for key in URL_KEYS:
+def _objects(evidence: dict[str, Any]) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
+    """The evidence object itself, then every object listed under a URL key (with the tables its "url" may
+    name)."""
+    yield evidence, ANY_TABLE
+    for key, tables in URL_KEYS.items():
         value = evidence.get(key)
         if isinstance(value, list):
             for item in value:
                 if isinstance(item, dict):
-                    yield item
-
-
-def _plain_urls(evidence: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(key, URL) for every plain URL string under a URL key (lists included)."""
-    for key in URL_KEYS:
-        value = evidence.get(key)
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and item:
-                yield key, item
+                    yield item, tables or ANY_TABLE
 
 
 def cite(evidence: Any, index: EvidenceIndex) -> list[Ref]:
@@ -127,19 +134,20 @@ def cite(evidence: Any, index: EvidenceIndex) -> list[Ref]:
                 seen.add(key)
                 out.append(ref)
 
-    for obj in _objects(evidence):
+    for obj, url_tables in _objects(evidence):
         link = obj.get("link_url") if isinstance(obj.get("link_url"), str) else None
         page = obj.get("page_url") if isinstance(obj.get("page_url"), str) else None
         if obj is not evidence and link is None and page and isinstance(obj.get("url"), str):
             link = obj["url"]  # {"url": broken link, "page_url": where it is}
         if link:
             add(index.link_refs(page, link))
-        for key in _ITEM_URL_KEYS:
+        for key in ("column_url", "url", "page_url"):
             value = obj.get(key)
             if isinstance(value, str) and value:
-                add(index.url_refs(value))
-    for key, url in _plain_urls(evidence):
-        if key == "links":
-            add(index.link_refs(None, url))
-        add(index.url_refs(url))
+                add(index.url_refs(value, url_tables if key == "url" else URL_KEYS[key]))
+    for key, tables in URL_KEYS.items():
+        value = evidence.get(key)
+        for item in value if isinstance(value, list) else []:
+            if isinstance(item, str) and item:
+                add(index.link_refs(None, item) if key == "links" else index.url_refs(item, tables))
     return out

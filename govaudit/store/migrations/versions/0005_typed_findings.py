@@ -24,7 +24,8 @@ depends_on: str | None = None
 
 # Frozen copies of the rules of govaudit/scoring/subjects.py as they were when this migration was written.
 SUBJECT_KEYS = ("column_url", "url", "link_url", "page_url")
-URL_KEYS = ("column_url", "url", "link_url", "page_url", "columns", "pages", "urls", "links")
+COLUMN_KEYS = ("column_url", "columns", "url", "urls")  # keys whose URLs may be columns
+PAGE_KEYS = ("page_url", "pages", "url")  # keys whose URLs may be pages
 BATCH = 500
 
 runs = sa.table("runs", sa.column("id", sa.String), sa.column("kind", sa.String),
@@ -48,9 +49,9 @@ def _subject(evidence: Any) -> str:
     return ""
 
 
-def _urls(evidence: dict[str, Any]) -> list[str]:
+def _urls(evidence: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
     out: list[str] = []
-    for key in URL_KEYS:
+    for key in keys:
         value = evidence.get(key)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):
@@ -67,11 +68,8 @@ def _refs(evidence: Any, cols: set[str], pgs: set[str], lnks: set[tuple[str, str
     link, page = evidence.get("link_url"), evidence.get("page_url")
     if isinstance(link, str) and isinstance(page, str) and (page, link) in lnks:
         out.append({"table": "links", "page_url": page, "link_url": link})
-    for url in _urls(evidence):
-        if url in cols:
-            out.append({"table": "columns", "url": url})
-        if url in pgs:
-            out.append({"table": "pages", "url": url})
+    out.extend({"table": "columns", "url": url} for url in _urls(evidence, COLUMN_KEYS) if url in cols)
+    out.extend({"table": "pages", "url": url} for url in _urls(evidence, PAGE_KEYS) if url in pgs)
     return out
 
 
