@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from govaudit.reporting.labels import EVIDENCE_LABELS
 from govaudit.reporting.safety import safe_href
 
-
 # evidence keys shown elsewhere (typed columns, the points cell), not as evidence lines
 HIDDEN_KEYS = frozenset({"check", "not_scored"})
 
@@ -38,9 +37,9 @@ def cited(refs: Any, table: str, key: str = "url") -> list[str]:
     """The `key` of every evidence row of `table` a finding cites (its `evidence_refs` column)."""
     out: list[str] = []
     for ref in refs if isinstance(refs, list) else []:
-        if isinstance(ref, dict) and ref.get("table") == table and isinstance(ref.get(key), str):
-            if ref[key] not in out:
-                out.append(ref[key])
+        value = ref.get(key) if isinstance(ref, dict) and ref.get("table") == table else None
+        if isinstance(value, str) and value not in out:
+            out.append(value)
     return out
 
 

@@ -25,7 +25,7 @@ from govaudit.reporting.labels import VERDICT_LABELS
 from govaudit.reporting.notice_docx import write_notice_docx
 from govaudit.reporting.rectification import STATUS_LABELS
 from govaudit.reporting.safety import bundle_dir_name, safe_href
-from govaudit.reporting.views import Report
+from govaudit.reporting.views import Report, SiteView
 from govaudit.reporting.wording import Wording, load_wording
 from govaudit.scoring.model import Rubric
 from govaudit.scoring.rubric import RubricError
@@ -142,9 +142,9 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> dict[str,
     tpl_dir, static_dir = resolve_assets(templates_dir)
     failed: dict[str, str] = {}
 
-    def attempt(name: str, write: Callable[[], object]) -> bool:
+    def attempt(name: str, write: Callable[..., object], *args: object) -> bool:
         try:
-            write()
+            write(*args)
         except Exception as exc:
             logger.exception("report output %s of run %s failed", name, report.run.id)
             failed[name] = f"{type(exc).__name__}: {exc}"
@@ -175,19 +175,21 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> dict[str,
         rendered[name] = env.get_template(name).render(root="", page=name, **common)
         _write(bundle / name, rendered[name])
 
+    def site_page(site: SiteView) -> None:
+        _write(bundle / site.file, env.get_template("site.html").render(root="../", page=site.file, site=site, **common))
+
     for name in pages:
-        attempt(name, lambda name=name: page(name))
+        attempt(name, page, name)
     for site in report.sites:
-        attempt(site.file, lambda site=site: _write(
-            bundle / site.file, env.get_template("site.html").render(root="../", page=site.file, site=site, **common)))
-    attempt("static", lambda: _copy_static(static_dir, bundle / "static"))
+        attempt(site.file, site_page, site)
+    attempt("static", _copy_static, static_dir, bundle / "static")
     if wording is None:
         failed.update({name: "needs wording.yaml" for name in (*EXPORT_FILES, "notice.docx")})
         return failed
     for name, writer in export_writers(report, wording).items():
-        attempt(name, lambda name=name, writer=writer: writer(bundle / name))
+        attempt(name, writer, bundle / name)
     if "notice.html" in rendered:
-        attempt("notice.docx", lambda: write_notice_docx(report, rendered["notice.html"], bundle / "notice.docx", wording))
+        attempt("notice.docx", write_notice_docx, report, rendered["notice.html"], bundle / "notice.docx", wording)
     else:
         failed["notice.docx"] = "notice.html was not rendered"
     return failed

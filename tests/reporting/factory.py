@@ -14,7 +14,6 @@ from sqlalchemy import Engine, create_engine, insert
 from sqlalchemy.orm import Session
 
 from govaudit.scoring.subjects import EvidenceIndex, cite, subject_of
-
 from govaudit.store.models import (
     Article,
     Base,
