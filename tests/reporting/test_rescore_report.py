@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
@@ -19,6 +20,7 @@ from govaudit.commands import rescore as rescore_cmd
 from govaudit.reporting import build_report, render_bundle
 from govaudit.scoring.rubric import load_rubric
 from govaudit.scoring.service import score_run
+from govaudit.store import db
 from govaudit.store import models as m
 from govaudit.store.runs import save_rubric_snapshot
 from tests.scoring.factory import ASOF, Factory
@@ -67,14 +69,17 @@ def _tables(page: Path) -> dict[str, list[list[str]]]:
 
 
 @pytest.fixture
-def crawled(tmp_path: Path) -> tuple[str, Path]:
-    db = tmp_path / "db.sqlite"
-    engine = make_engine(db)
+def crawled(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The crawl, scored under the 2019 rubric, on an SQLite file and on PostgreSQL."""
+    engine = make_engine(db_url)
     with Session(engine, expire_on_commit=False) as s:
         _crawl(s)
         score_run(s, "crawl", load_rubric("inspection-2019", RUBRICS), ASOF)
     engine.dispose()
-    return f"sqlite:///{db}", tmp_path
+    yield db_url, tmp_path
+    engines = db._ENGINES.pop(db_url, None)
+    if engines is not None:
+        engines.dispose()
 
 
 def test_rescore_report_shows_the_source_crawls_columns_and_links(crawled, capsys) -> None:
