@@ -33,6 +33,7 @@ from scrapy.http import Response
 from sqlalchemy import func, select
 from twisted.python.failure import Failure
 
+from govaudit.asof import window
 from govaudit.classify import classify_column
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import looks_blocked, page_features, page_links
@@ -42,6 +43,7 @@ from govaudit.extract.listpage import extract_list
 from govaudit.extract.navigation import discover_columns, looks_like_article_url
 from govaudit.items import (
     ColumnItem,
+    Entry,
     GuideItem,
     LetterItem,
     LinkItem,
@@ -525,7 +527,7 @@ class AuditSpider(scrapy.Spider):
         yield ColumnItem(
             run_id=self.run_id, site_id=sc.site.site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
-            entries=[_entry(e) for e in listing.entries],  # future-dated ones are set aside by a pipeline
+            entries=[_entry(e) for e in listing.entries],  # future-dated and undated ones too: all evidence
             error="; ".join(listing.errors),
         )
         # columns: the registry's declared ones first, then the navigation's
@@ -563,7 +565,7 @@ class AuditSpider(scrapy.Spider):
             return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
-                        "source": source, "entries": [], "future": [], "pages": 0, "rendered": render,
+                        "source": source, "entries": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": []}}
         return self._request(sc, url, "parse_column", meta=meta, render=render)
 
@@ -574,7 +576,7 @@ class AuditSpider(scrapy.Spider):
             parent_url=col["parent"], depth=col["depth"], source=col["source"], http_status=status,
             error=error or "; ".join(col["errors"]), blank=col["blank"] and not error,
             blank_note=col["blank_note"], pages_fetched=col["pages"], rendered=col["rendered"],
-            entries=col["entries"], future=col["future"],
+            entries=col["entries"],
         )
 
     def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
@@ -617,13 +619,13 @@ class AuditSpider(scrapy.Spider):
             col["blank"] = False
         if listing.errors:
             col["errors"].extend(listing.errors)
-        known = {e["url"] for e in col["entries"]}
+        known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
             col["blank"] = False
         # pagination: far enough to cover the longest rubric window
-        dates = [dt.date.fromisoformat(e["date"]) for e in col["entries"] if e.get("date")]
-        covered = bool(dates) and min(dates) <= self.asof - self.history
+        dates = [e.date for e in col["entries"] if e.date is not None]
+        covered = bool(dates) and min(dates) <= window(self.asof, self.history.days).start
         for nxt in listing.next_pages[:1]:
             nxt = _clean(response.urljoin(nxt))
             if (col["pages"] < self.max_pages and not covered and _same_site(nxt, sc.host)
@@ -676,7 +678,7 @@ class AuditSpider(scrapy.Spider):
             for letter in extract_letters(text, response.url, self.asof):
                 yield LetterItem(run_id=self.run_id, site_id=sc.site.site_id, url=letter.url or response.url,
                                  column_url=col["url"], title=letter.title,
-                                 submitted=_iso(letter.submitted), replied=_iso(letter.replied))
+                                 submitted=letter.submitted, replied=letter.replied)
         links = page_links(text, response.url)
         for _kind, url in links[: self.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
@@ -741,14 +743,9 @@ class AuditSpider(scrapy.Spider):
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _entry(e: Any) -> dict[str, Any]:
-    return {"title": e.title, "url": e.url, "date": _iso(e.date)}
+def _entry(e: Any) -> Entry:
+    """The evidence record of an extracted list entry (its date a real date, or None with the printed text)."""
+    return Entry(url=e.url, title=e.title, date=e.date, date_text=getattr(e, "date_text", "") or "")
 
 
 def _failure_text(failure: Failure) -> str:

@@ -11,11 +11,10 @@ from govaudit.store import models as m
 from govaudit.store.writer import EvidenceWriter
 
 
-def _column(run_id: str, dates: list[str | None]) -> it.ColumnItem:
+def _column(run_id: str, dates: list[dt.date | None]) -> it.ColumnItem:
     return it.ColumnItem(
         run_id=run_id, site_id="S1", url="http://s1.gov.cn/tzgg/", name="通知公告", category="notice",
-        entries=[{"title": f"通知{i}", "url": f"http://s1.gov.cn/tzgg/{i}.html", "date": d} for i, d in enumerate(dates)],
-        latest=max(d for d in dates if d), undated=sum(1 for d in dates if d is None),
+        entries=[it.Entry(title=f"通知{i}", url=f"http://s1.gov.cn/tzgg/{i}.html", date=d) for i, d in enumerate(dates)],
     )
 
 
@@ -26,24 +25,24 @@ def test_writer_roundtrip_and_idempotence(db_url: str) -> None:
     w.begin_run(run, [{"site_id": "S1", "name": "示范站", "url": "http://s1.gov.cn/"}])  # resume: no duplicate
     for _ in range(2):  # the same evidence twice (a resumed run re-fetching a page)
         w.add(it.SiteItem(run_id="r1", site_id="S1", name="示范站", url="http://s1.gov.cn/", home_status=200))
-        w.add(_column("r1", ["2017-12-10", "2017-11-01", None]))
+        w.add(_column("r1", [dt.date(2017, 12, 10), dt.date(2017, 11, 1), None, dt.date(2018, 1, 5)]))
         w.add(it.PageItem(run_id="r1", site_id="S1", url="http://s1.gov.cn/", kind="home",
                           features={"zhaocuo": True, "title": "<script>x</script>"}))
         w.add(it.LinkItem(run_id="r1", site_id="S1", page_url="http://s1.gov.cn/", link_url="http://s1.gov.cn/x",
                           on_home=True, status=404, ok=False))
-        w.add(it.LetterItem(run_id="r1", site_id="S1", url="http://s1.gov.cn/l/1", submitted="2017-01-02",
+        w.add(it.LetterItem(run_id="r1", site_id="S1", url="http://s1.gov.cn/l/1", submitted=dt.date(2017, 1, 2),
                             replied=None))
-        w.add(it.ProbeItem(site_id="S1", url="http://s1.gov.cn/", at="2017-12-14T01:00:00", ok=False))
+        w.add(it.ProbeItem(site_id="S1", url="http://s1.gov.cn/", at=dt.datetime(2017, 12, 14, 1), ok=False))
         w.flush()
     with w.Session() as s:
         assert s.scalar(select(func.count()).select_from(m.Run)) == 1
         assert s.scalar(select(func.count()).select_from(m.RunSite)) == 1
         assert s.scalar(select(func.count()).select_from(m.Column)) == 1
-        assert s.scalar(select(func.count()).select_from(m.Article)) == 3
+        assert s.scalar(select(func.count()).select_from(m.Article)) == 4  # the future-dated entry is stored too
         assert s.scalar(select(func.count()).select_from(m.Link)) == 1
         assert s.scalar(select(func.count()).select_from(m.Letter)) == 1
         col = s.scalars(select(m.Column)).one()
-        assert col.latest == dt.date(2017, 12, 10) and col.entries_count == 3 and col.undated == 1
+        assert col.latest == dt.date(2017, 12, 10) and col.entries_count == 4 and col.undated == 1
         page = s.scalars(select(m.Page)).one()
         assert page.features["title"] == "<script>x</script>"
         site = s.get(m.RunSite, ("r1", "S1"))
