@@ -167,7 +167,7 @@ class EvidenceWriter:
             row = rec.row_values(item, _columns(table.model), **context)
             rows.setdefault(table.name, []).append(self._keyed(table, row) if table.keyed else row)
         ops = [_Op(None, sites, _row_label("run_sites"))] if sites else []
-        ops += [_Op(tables[name], table_rows, _row_label(name)) for name, table_rows in rows.items()]
+        ops += [_Op(tables[name], table_rows, _row_label(name)) for name, table_rows in rows.items() if table_rows]
         return ops
 
     @staticmethod
