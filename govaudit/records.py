@@ -17,7 +17,6 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import MISSING, dataclass, field, fields
-from functools import cache
 from typing import Any, TypeVar
 
 from govaudit import asof as asof_rules
@@ -32,6 +31,12 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
+# per-class caches (records are dataclasses with eq, so instances are unhashable; classes are keys here)
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
@@ -44,16 +49,18 @@ def _clean(value: Any) -> Any:
     return value
 
 
-@cache
 def _text_fields(cls: type) -> tuple[str, ...]:
     """Fields that may hold text: str, dicts, and lists of plain values (`list[str]`, `list[dict...]`); lists
     of records (`list[Entry]`) are skipped, their records were cleaned when they were built."""
-    out = []
-    for f in fields(cls):
-        kind = str(f.type)  # annotations are strings here (from __future__ import annotations)
-        if kind.startswith(("str", "dict")) or (kind.startswith("list[") and kind[5:6].islower()):
-            out.append(f.name)
-    return tuple(out)
+    found = _TEXT_FIELDS.get(cls)
+    if found is None:
+        out = []
+        for f in fields(cls):
+            kind = str(f.type)  # annotations are strings here (from __future__ import annotations)
+            if kind.startswith(("str", "dict")) or (kind.startswith("list[") and kind[5:6].islower()):
+                out.append(f.name)
+        found = _TEXT_FIELDS[cls] = tuple(out)
+    return found
 
 
 class Record:
@@ -139,8 +146,12 @@ class Column(Record):
     blank_note: bool = False  # empty, but with an explanatory note (未产生信息说明)
     pages_fetched: int = 0
     rendered: bool = False  # list built by JavaScript, rendered in Chromium
-    entries_count: int = 0  # entries listed, when more than the stored entries (duplicates)
+    entries_count: int = 0  # entries listed (at least len(entries); more when duplicates were merged)
     entries: list[Entry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.entries_count = max(self.entries_count, len(self.entries))
 
     @property
     def is_home(self) -> bool:
@@ -235,9 +246,11 @@ class Probe(Record):
 # --- records <-> rows ---------------------------------------------------------------------------------------
 
 
-@cache
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        found = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return found
 
 
 def row_values(record: Record, columns: Collection[str], **context: Any) -> dict[str, Any]:
@@ -248,15 +261,16 @@ def row_values(record: Record, columns: Collection[str], **context: Any) -> dict
     return row
 
 
-@cache
 def _defaults(cls: type) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.default is not MISSING:
-            out[f.name] = f.default
-        elif f.default_factory is not MISSING:
-            out[f.name] = f.default_factory
-    return out
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = {}
+        for f in fields(cls):
+            if f.default is not MISSING:
+                found[f.name] = f.default
+            elif f.default_factory is not MISSING:
+                found[f.name] = f.default_factory
+    return found
 
 
 def from_row(cls: type[R], row: Any, **extra: Any) -> R:

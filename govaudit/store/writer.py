@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from govaudit import records as rec
@@ -186,7 +186,7 @@ class EvidenceWriter:
             upsert(session, op.table.model, rows, keys=["run_id", "site_id", "key_hash"],
                    update=op.table.update_columns(rows[0]))
         else:
-            session.execute(op.table.model.__table__.insert(), rows)
+            session.execute(insert(op.table.model), rows)
 
     def _write_site(self, run_id: str, site_id: str, items: list[Any]) -> None:
         try:

@@ -8,9 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-import sqlalchemy as sa
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
