@@ -152,8 +152,8 @@ class Window:
 
     @property
     def days(self) -> int:
-        """The window's length in days (as-of date minus first day): 14 for 2 weeks, 182 for 6 months to
-        2024-06-30."""
+        """The window's length in days (as-of date minus first day): 14 for 2 weeks, 183 for 6 months to
+        2024-06-30, 184 for 6 months to 2023-08-31."""
         return (self.end - self.start).days
 
     @property

@@ -134,7 +134,7 @@ def downgrade() -> None:
                 batch.alter_column(name, existing_type=sa.Text(), type_=sa.String(length=2000))
             if table == "columns":
                 batch.alter_column("name", existing_type=sa.Text(), type_=sa.String(length=300))
-                # future-dated entries stay in articles (the code of this revision ignores them)
+                # future-dated entries stay in articles: the older scoring judges every article by its as-of date
                 batch.add_column(sa.Column("future", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
             if table == "articles":
                 batch.drop_column("date_text")
