@@ -92,6 +92,7 @@ class GuideInfo:
     attachments: list[str]
     mentions_forms: bool = False  # names a form (申请表, 登记表...) that the applicant must supply
     element_labels: dict[str, str] = field(default_factory=dict)  # element -> label text found
+    image_only: bool = False  # the guide is a picture (its elements cannot be read: they count as missing)
 
 
 def _label_of(text: str) -> tuple[str, str] | None:

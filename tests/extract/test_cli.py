@@ -20,7 +20,7 @@ def test_cli_prints_json() -> None:
     assert data["blank"] is False and data["encoding"] == "gb18030"
     assert data["entries"][0] == {"title": "关于做好2018年元旦春节期间安全生产工作的通知",
                                   "url": "http://www.xx.gov.cn/tzgg/201712/t20171210_1001.html",
-                                  "date": "2017-12-10", "date_source": "text"}
+                                  "date": "2017-12-10", "date_source": "text", "date_text": "2017-12-10"}
     assert isinstance(data["next_pages"], list) and isinstance(data["subcolumns"], list)
 
 
