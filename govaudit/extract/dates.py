@@ -6,7 +6,8 @@ numerals (``二〇一七年十二月十日``, also with ``○``/``O`` for zero) 
 ``(12/10)`` / ``12月10日`` / ``十二月十日`` whose year is inferred from the reference date (the most recent
 such day not after it; callers with better context - the entry URL, a year heading - override it).
 
-Relative forms (``刚刚``, ``15分钟前``, ``3小时前``, ``今天 09:12``, ``昨天``, ``前天``, ``5天前``, ``2周前``) are read
+Relative forms (``刚刚``, ``15分钟前``, ``3小时前``, ``今天 09:12``, ``昨天``, ``前天``, ``5天前``, ``2周前``,
+``1个月前``) are read
 only by :func:`parse_relative` / ``parse_date(..., now=...)``: they mean something only against the fetch time.
 Date-shaped text that is not a date (``2017-13-45``, ``0000-00-00``, ``1900-01-01``) is reported by
 :func:`invalid_date_text`, so that callers can keep it as evidence instead of dropping or "fixing" it.
@@ -22,6 +23,7 @@ Nothing here raises on odd input.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from collections.abc import Iterator
@@ -80,7 +82,7 @@ _SHAPE_RE = re.compile(
 _RELATIVE_RE = re.compile(
     r"^[\[(【]?\s*(?:"
     r"(?P<now>刚刚|刚才|片刻前|几秒前)"
-    r"|(?P<n>\d{1,3}|[一两二三四五六七八九十]{1,2})\s*(?P<unit>秒钟?|分钟|个?小时|天|日|周|个?星期)\s*(?:以?前)"
+    r"|(?P<n>\d{1,3}|[一两二三四五六七八九十]{1,2})\s*(?P<unit>秒钟?|分钟|个?小时|天|日|周|个?星期|个月)\s*(?:以?前)"
     r"|(?P<day>今天|今日|昨天|昨日|前天)"
     r")\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])】]?$"
 )
@@ -228,6 +230,11 @@ def parse_relative(text: str, now: datetime.datetime) -> datetime.date | None:
     if n is None:
         return None
     unit = m.group("unit")
+    if unit == "个月":  # calendar months back, as the site counts them
+        months = now.year * 12 + now.month - 1 - n
+        year, month = divmod(months, 12)
+        day = min(now.day, calendar.monthrange(year, month + 1)[1])
+        return datetime.date(year, month + 1, day) if n <= 12 else None
     if unit.startswith("秒"):
         delta = datetime.timedelta(seconds=n)
     elif unit == "分钟":

@@ -699,6 +699,8 @@ def _collect(groups: list[list[_Row]], home: bool, base: str, ctx: _Ctx,
         return []
     if home:
         chosen = [g for g in groups if not _penalised(g[0].el, _NO_HOME_RE, 8)] or groups
+        # a lone labelled date (更新时间：…, 发布日期：… under the banner) is the page's stamp, not a block entry
+        chosen = [g for g in chosen if len(g) > 1 or not all(n.meta for n in g[0].nodes)]
         rows = [r for g in chosen for r in g]
     else:
         best = max(groups, key=lambda g: _score(g, zone))
