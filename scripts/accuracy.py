@@ -183,7 +183,8 @@ def _list_case(path: Path, item: dict[str, Any]) -> tuple[bool, bool | None, flo
     diffs: list[str] = []
     if kind == "article":
         read = _check(diffs, "entries", 0, len(page.entries)) & _check(diffs, "content_page", True, page.content_page)
-        return read, None, page.elapsed_ms, diffs
+        published = (item.get("published") or "")[:10] or None
+        return read, _check(diffs, "document_date", published, _iso(page.document_date)), page.elapsed_ms, diffs
     read = _check(diffs, "entries", item["entries"], len(page.entries)) if "entries" in item else True
     flags: dict[str, Callable[[ListPage], Any]] = {
         "blank": lambda p: p.blank and not p.blank_note,

@@ -1041,7 +1041,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         if not home and not has_pager and _one_document(root, entries, used, visible):
             # a column that shows one document (信息公开指南, 概况): its publication line and related links
             # are not a list
-            page.document_date = ctx.meta_dates[0] if ctx.meta_dates else None
+            page.document_date = ctx.meta_dates[0] if ctx.meta_dates else _document_date(root, ctx)
             page.entries, page.content_page, page.index_page = [], True, False
             return
     page.kind = "home" if home else "list"
@@ -1068,6 +1068,45 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         if page.placeholder is None and page.note_text is None and page.total_records != 0:
             dynamic = getattr(family, "dynamic", generic.dynamic)
             page.needs_render = bool(dynamic(text) or generic.dynamic(text))
+
+
+_DOC_DATE_RE = re.compile(r"(?:发布|发文|印发|公开|成文|更新)?(?:日期|时间)\s*[：:]\s*(\S[^：:]{5,24})")
+_BYLINE_RE = re.compile(r"来源\s*[：:]|作者\s*[：:]|浏览|点击|阅读")
+_DOC_META_NAMES = frozenset({"pubdate", "publishdate", "firstpublishedtime", "publishtime", "releasedate"})
+
+
+def _document_date(root: Any, ctx: _Ctx) -> datetime.date | None:
+    """A document page's own date: its labelled publication line (发布时间：…), else its PubDate meta tag."""
+    body = root.find("body")
+    scope = body if body is not None else root
+    bare: datetime.date | None = None  # a date alone in a line with 来源/作者 (no label of its own)
+    for el in scope.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        for piece in (el.text, el.tail):
+            if not piece or len(piece) > 300:
+                continue
+            if "日期" in piece or "时间" in piece:
+                for m in _DOC_DATE_RE.finditer(dates.normalize(piece)):
+                    found = next(dates.iter_dates(m.group(1), ctx.far), None)
+                    if found is not None and found.start == 0 and not found.inferred:
+                        return found.date
+            elif bare is None and len(piece.strip()) <= 24 and _DATEISH_RE.search(piece):
+                found = next(dates.iter_dates(piece, ctx.far), None)
+                holder = el if piece is el.text else el.getparent()
+                line = holder.getparent() if holder is not None else None
+                if found is not None and not found.inferred and line is not None:
+                    around = _text(line)
+                    if len(around) <= 200 and _BYLINE_RE.search(around):
+                        bare = found.date
+    if bare is not None:
+        return bare
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() in _DOC_META_NAMES:
+            found = next(dates.iter_dates(meta.get("content") or "", ctx.far), None)
+            if found is not None:
+                return found.date
+    return None
 
 
 _DOCUMENT_CHARS = 150  # running text (CJK characters) of a page that shows a document
