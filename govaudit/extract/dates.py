@@ -159,13 +159,17 @@ def _make(y: int, m: int, d: int, asof: datetime.date) -> datetime.date | None:
 
 def infer_year(month: int, day: int, asof: datetime.date) -> datetime.date | None:
     """The most recent date with this month/day not after ``asof`` (None if the day never exists)."""
-    for year in range(asof.year, asof.year - 8, -1):
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if month != 2 or day != 29:
         try:
-            candidate = datetime.date(year, month, day)
+            candidate = datetime.date(asof.year, month, day)
         except ValueError:
-            continue
-        if candidate <= asof:
-            return candidate
+            return None
+        return candidate if candidate <= asof else datetime.date(asof.year - 1, month, day)
+    for year in range(asof.year, asof.year - 8, -1):  # 29 February: the latest leap year
+        if calendar.isleap(year) and datetime.date(year, 2, 29) <= asof:
+            return datetime.date(year, 2, 29)
     return None
 
 

@@ -540,10 +540,18 @@ def _title_of(a: Any) -> str:
 
 
 def _main_link(row: Any) -> Any | None:
+    found = _main_link_title(row)
+    return found[0] if found else None
+
+
+def _main_link_title(row: Any) -> tuple[Any, str] | None:
+    """The row's link with the longest title, and that title."""
     links = _row_links(row) or [a for a in row.iter("a") if _usable(a.get("href"))]
     if not links:
         return None
-    return max(links, key=lambda a: len(_title_of(a)))
+    if len(links) == 1:
+        return links[0], _title_of(links[0])
+    return max(((a, _title_of(a)) for a in links), key=lambda pair: len(pair[1]))
 
 
 _YEAR_HEADING_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年?度?\s*$")
@@ -589,18 +597,21 @@ def _pinned_mark(row_el: Any) -> bool:
 
 
 def _entry(row: _Row, base: str, ctx: _Ctx) -> Entry | None:
-    a = _main_link(row.el)
-    if a is None:
+    found = _main_link_title(row.el)
+    if found is None:
         return None
+    a, title = found
     url = urljoin(base, a.get("href").strip())
-    entry = Entry(_title_of(a), url, None, "")
+    entry = Entry(title, url, None, "")
     valid = [n for n in row.nodes if n.date is not None]
     if not valid:
         if row.nodes:  # only date-shaped text that is not a date: keep it as written
             entry.date_text, entry.date_invalid = row.nodes[0].text, True
         return entry
     # the row's own date (shallowest), not after the fetch day when it has one (截止日期 columns), newest
-    best = min(valid, key=lambda n: (n.depth, n.date > ctx.ref, -n.date.toordinal()))  # type: ignore[union-attr]
+    best_key = min((n.depth, n.date > ctx.ref, -n.date.toordinal(), i) for i, n in enumerate(row.nodes)
+                   if n.date is not None)
+    best = row.nodes[best_key[3]]
     when = best.date
     assert when is not None
     source = "relative" if best.relative else "title" if best.title else "inferred" if best.inferred else "text"
@@ -730,13 +741,14 @@ _PINNED_SCAN_ROWS = 6
 def _mark_held_up(entries: list[Entry]) -> None:
     """Rows held above newer ones at the top of a newest-first list are pinned (置顶 without a marker)."""
     dated = [e for e in entries if e.date is not None]
-    if len(dated) < 4:
+    days = [e.date for e in dated if e.date is not None]
+    if len(days) < 4:
         return
-    for k in range(1, min(3, len(dated) - 3) + 1):
-        head, rest = dated[:k], dated[k:]
-        descending = all(a.date >= b.date for a, b in zip(rest, rest[1:], strict=False))  # type: ignore[operator]
-        if descending and max(e.date for e in head) < rest[0].date:  # type: ignore[type-var]
-            for e in head:
+    for k in range(1, min(3, len(days) - 3) + 1):
+        rest = days[k:]
+        descending = all(a >= b for a, b in zip(rest, rest[1:], strict=False))
+        if descending and max(days[:k]) < rest[0]:
+            for e in dated[:k]:
                 e.pinned = True
             return
 
@@ -763,10 +775,10 @@ def _with_undated_siblings(group: list[_Row]) -> list[_Row]:
                 continue
             if not isinstance(child.tag, str) or child.tag not in tags:
                 continue
-            a = _main_link(child)
-            if a is None or len(_row_links(child)) > 2:
+            found = _main_link_title(child)
+            if found is None or len(_row_links(child)) > 2:
                 continue
-            title = _title_of(a)
+            title = found[1]
             if len(title) < 6 or _MORE_RE.match(title):
                 continue
             out.append(_Row(child))
