@@ -6,8 +6,9 @@
    (URL dates count when the page shows none) and the entry count; article pages must be read as content
    pages (one document, no list entries).
 2. A per-trait table over the saved imitation pages: ``tests/pages/traits`` (the pages the extractor was
-   developed on) and ``tests/pages/holdout`` (pages written first and never tuned on), plus the real pages
-   by their traits. Per trait and source: pages *read* right (entry count and the page state the truth names:
+   developed on), ``tests/pages/holdout`` (pages written first and never tuned on) and
+   ``tests/pages/holdout_late`` (a second held-out batch written after development, "late"), plus the real
+   pages by their traits. Per trait and source: pages *read* right (entry count and the page state the truth names:
    blank, note, content page, relative/invalid/pinned counts, guide elements, letters) and pages whose
    *dates* are right (newest and oldest entry date, letters' submission and reply dates).
 
@@ -16,7 +17,7 @@ Summary lines: share of real list pages where all four match, the median extract
 Exit status 1 when a real list page misses its entry count or newest date, or any real page has a wrong
 newest date (with ``--strict-speed`` also when the median time is not under 5 ms), 2 when the folder is missing.
 
-    python scripts/accuracy.py [--realpages DIR] [--traits DIR] [--holdout DIR] [--no-holdout]
+    python scripts/accuracy.py [--realpages DIR] [--traits DIR] [--holdout DIR] [--late DIR] [--no-holdout]
                                [--repeat N] [--strict-speed]
 """
 
@@ -317,10 +318,10 @@ def print_table(results: list[CaseResult], sources: list[str], out: Any = sys.st
 
 
 def run_traits(realpages: Path | None, traits_dir: Path, holdout_dir: Path | None,
-               out: Any = sys.stdout) -> dict[str, Any]:
+               out: Any = sys.stdout, late_dir: Path | None = None) -> dict[str, Any]:
     results: list[CaseResult] = []
     sources: list[str] = []
-    for source, folder in (("dev", traits_dir), ("holdout", holdout_dir)):
+    for source, folder in (("dev", traits_dir), ("holdout", holdout_dir), ("late", late_dir)):
         if folder is not None and (folder / "truth.json").is_file():
             sources.append(source)
             results.extend(evaluate(folder, source, trait_items(folder)))
@@ -328,7 +329,7 @@ def run_traits(realpages: Path | None, traits_dir: Path, holdout_dir: Path | Non
         sources.append("real")
         results.extend(evaluate(realpages, "real", real_trait_items(realpages)))
     for r in results:
-        if (not r.read or r.date is False) and r.source != "holdout":
+        if (not r.read or r.date is False) and r.source not in ("holdout", "late"):
             print(f"DIFF {r.source:7} {r.trait:16} {r.file:44} {'  '.join(r.diffs)}", file=out)
     totals = print_table(results, sources, out)
     list_ms = [r.ms for r in results if r.source != "real"]
@@ -345,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--realpages", type=Path, default=default_realpages())
     parser.add_argument("--traits", type=Path, default=ROOT / "tests" / "pages" / "traits")
     parser.add_argument("--holdout", type=Path, default=ROOT / "tests" / "pages" / "holdout")
+    parser.add_argument("--late", type=Path, default=ROOT / "tests" / "pages" / "holdout_late")
     parser.add_argument("--no-holdout", action="store_true", help="leave the held-out pages out")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per page (median is reported)")
     parser.add_argument("--strict-speed", action="store_true", help="also fail when the median is >= 5 ms")
@@ -353,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no truth.json under {args.realpages}", file=sys.stderr)
         return 2
     figures = run(args.realpages, repeat=max(1, args.repeat))
-    run_traits(args.realpages, args.traits, None if args.no_holdout else args.holdout)
+    run_traits(args.realpages, args.traits, None if args.no_holdout else args.holdout,
+               late_dir=None if args.no_holdout else args.late)
     if figures["failures"]:
         return 1
     if args.strict_speed and figures["median_ms"] >= SPEED_TARGET_MS:

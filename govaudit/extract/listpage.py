@@ -23,6 +23,9 @@ Generic algorithm (the fallback under per-site selectors; CMS modules add pagina
 
 Year-less dates take their year from the entry URL, then from a year heading of their group (``2016年``),
 then the latest year not after the fetch day. Relative dates are read against the fetch time.
+
+Parts: ``datenodes`` (step 1), ``pagestate`` (blank / note / one document), ``tree`` (shared lxml helpers),
+``phrases`` (the phrase tables of govaudit/data/list_phrases.yaml).
 """
 
 from __future__ import annotations
@@ -41,23 +44,26 @@ from lxml.cssselect import CSSSelector
 
 from govaudit.extract import dates
 from govaudit.extract.cms import datastore, detect_cms, generic
+from govaudit.extract.datenodes import Ctx, DateNode, date_in_piece, document_date, scan_dates
 from govaudit.extract.encoding import decode_html
+from govaudit.extract.pagestate import one_document, placeholder_and_note
 from govaudit.extract.pagination import PageInfo, link_pagination
-from govaudit.extract.phrases import is_blank_note, list_phrases
+from govaudit.extract.phrases import list_phrases
+from govaudit.extract.tree import (
+    CHROME_RE,
+    NO_HOME_RE,
+    PENALTY_RE,
+    main_text_chars,
+    penalised,
+    squash,
+    text_of,
+    usable,
+)
 
 MAX_PARSE_BYTES = 3_000_000  # larger pages are cut (and the cut reported in ``errors``)
 _FAR_ASOF_YEARS = 30  # dates up to this many years ahead are read (future-dated entries are findings)
 
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "textarea", "select", "option", "head", "title",
-                        "template", "iframe", "object"})
 _LIST_TAGS = frozenset({"ul", "ol", "dl"})
-_DATEISH_RE = re.compile(r"\d{1,4}\s*[-/.年月－／．]\s*[\d０-９]|[〇○零][一二三四五六七八九〇○零]|^[\[(（【]?\s*[0-3]\d[-/]")
-_PENALTY_RE = re.compile(
-    r"hot|rank|paihang|remen|side|foot|friend|yqlj|links|nav|menu|tuijian|recommend|relat|xgxx|xgjd|xgwz"
-    r"|tab-?title|banner|slide|lunbo|carousel|focus|scroll|marquee",
-    re.IGNORECASE,
-)
-_NO_HOME_RE = re.compile(r"foot|friend|yqlj|links|copyright|bottom", re.IGNORECASE)
 _ARTICLE_URL_RE = re.compile(
     r"/t(?:19|20)\d{6}_\d+|/art/(?:19|20)\d{2}/|/content(?:_|/)|/(?:19|20)\d{2}[-/]?\d{2}/|/\d{5,}\.s?html?$"
     r"|/[0-9a-f]{16,}\.s?html?$|/[0-9a-f-]{32,36}\.s?html?$|[?&](?:id|articleid|infoid|docid)=",
@@ -130,39 +136,12 @@ class ListPage:
 
 
 @dataclass
-class _DateNode:
-    date: datetime.date | None  # None: date-shaped text that is not a valid date
-    inferred: bool
-    depth: int
-    text: str = ""
-    relative: bool = False
-    title: bool = False  # read from the end of a link's title text
-    meta: bool = False  # after a publication-line label (发布日期：)
-    pair: Any = None  # the link element this date follows inside a shared container
-
-
-@dataclass
 class _Row:
     el: Any
-    nodes: list[_DateNode] = field(default_factory=list)
+    nodes: list[DateNode] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def _usable(href: str | None) -> bool:
-    if not href:
-        return False
-    h = href.strip().lower()
-    return bool(h) and not h.startswith(("javascript", "#", "mailto:", "tel:", "data:"))
-
-
-def _squash(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def _ident(el: Any) -> str:
-    return f"{el.get('id') or ''} {el.get('class') or ''}"
 
 
 def _sniff_binary(body: bytes) -> str | None:
@@ -177,11 +156,6 @@ def _sniff_binary(body: bytes) -> str | None:
 
 
 _PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
-
-
-def _text(el: Any) -> str:
-    """All text under an element (plain lxml.etree elements: no HtmlElement class-lookup overhead)."""
-    return "".join(el.itertext())
 
 
 _END_TAGS_RE = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
@@ -206,132 +180,11 @@ def _is_home_url(url: str) -> bool:
 # ------------------------------------------------------------------------------------ date-node scanning
 
 
-@dataclass
-class _Ctx:
-    """Reference dates of one extraction."""
-
-    asof: datetime.date
-    far: datetime.date  # upper bound of readable years (future-dated entries are findings, not noise)
-    ref: datetime.date  # the fetch day: year-less dates are the latest such day not after it
-    now: datetime.datetime  # the fetch time: relative dates count back from it
-    meta_dates: list[datetime.date] = field(default_factory=list)  # dates after a publication-line label
-
-
-_RELATIVE_HINT_RE = re.compile(r"前|刚|今天|今日|昨|前天")
-_TITLE_DATE_RE = re.compile(r"[(\[【〔]\s*([^()\[\]【】〔〕]{6,16}?)\s*[)\]】〕]\s*$")
-_TITLE_END = frozenset(")]】〕）］")
-
-
-def _chrome_before(prefix: str) -> bool:
-    return bool(prefix) and list_phrases().chrome_label.search(prefix) is not None
-
-
-def _date_in_piece(piece: str, ctx: _Ctx) -> _DateNode | None:
-    s = piece.strip()
-    n = len(s)
-    if n < 2 or n > 44:
-        return None
-    if not _DATEISH_RE.search(s):
-        if n <= 16 and ("前" in s or "刚" in s or "天" in s or "日" in s) and _RELATIVE_HINT_RE.search(s):
-            found = dates.parse_relative(s, ctx.now)
-            if found is not None:
-                return _DateNode(found, False, 0, s, relative=True)
-        return None
-    if n < 4:
-        return None
-    phrases = list_phrases()
-    for m in dates.iter_dates(s, ctx.far):
-        if n - (m.end - m.start) > 20:
-            return None
-        prefix, suffix = s[:m.start], s[m.end:]
-        if _chrome_before(prefix):
-            return None
-        found = m.date
-        if m.inferred:
-            found = dates.infer_year(found.month, found.day, ctx.ref) or found
-        if suffix and phrases.chrome_suffix.search(suffix) and abs((found - ctx.ref).days) <= 1:
-            return None  # a header clock: 2018年01月03日 星期三 on the fetch day
-        meta = bool(prefix) and phrases.meta_label.search(prefix) is not None
-        return _DateNode(found, m.inferred, 0, s[m.start:m.end], meta=meta)
-    bad = dates.invalid_date_text(s, ctx.far)
-    if bad is not None and n - len(bad) <= 12 and not _chrome_before(s[:s.find(bad)]):
-        return _DateNode(None, False, 0, bad)
-    return None
-
-
-def _title_date(a: Any, ctx: _Ctx) -> _DateNode | None:
-    """A bracketed date closing a link's title text: ``…公示（2017-12-28）``, ``…[2017-12-26]``."""
-    if len(a) == 0:
-        last = a.text
-    else:
-        child = a[-1]
-        last = child.tail if child.tail and child.tail.strip() else child.text if len(child) == 0 else None
-    if not last:
-        return None
-    last = last.rstrip()
-    if not last or last[-1] not in _TITLE_END:
-        return None
-    text = (a.text if len(a) == 0 else _text(a)).rstrip()
-    m = _TITLE_DATE_RE.search(dates.normalize(text))
-    if m is None:
-        return None
-    found = next(dates.iter_dates(m.group(1), ctx.far), None)
-    if found is None or found.inferred or found.end - found.start < len(m.group(1).strip()) - 6:
-        return None
-    return _DateNode(found.date, False, 0, m.group(1).strip(), title=True)
-
-
-def _chrome_context(owner: Any, tail_of: Any) -> bool:
-    """Whether the element (or text) right before a date is a chrome label (``<b>今天是：</b><span>date``)."""
-    prev = tail_of if tail_of is not None else owner.getprevious()
-    if prev is not None and isinstance(prev.tag, str):
-        before = ""
-        for piece in prev.itertext():
-            before += piece
-            if len(before) > 12:
-                return False
-        return bool(before) and _chrome_before(before.strip())
-    parent = owner.getparent()
-    if tail_of is None and parent is not None and parent.text:
-        return _chrome_before(parent.text.strip())
-    return False
-
-
-def _scan_dates(root: Any, ctx: _Ctx) -> list[tuple[Any, _DateNode, Any]]:
-    """(owner element, date, element whose tail holds the date or None) for every date node under ``root``."""
-    out: list[tuple[Any, _DateNode, Any]] = []
-    skip_depth_el: set[Any] = set()
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if tag in _SKIP_TAGS:
-            skip_depth_el.add(el)
-        elif tag == "a":
-            if _usable(el.get("href")):
-                node = _title_date(el, ctx)
-                if node is not None:
-                    out.append((el, node, None))
-        elif el.text:
-            node = _date_in_piece(el.text, ctx)
-            if node is not None and not _chrome_context(el, None):
-                out.append((el, node, None))
-        if el.tail:
-            parent = el.getparent()
-            if parent is not None and parent.tag != "a":
-                node = _date_in_piece(el.tail, ctx)
-                if node is not None and not _chrome_context(parent, el):
-                    out.append((parent, node, el))
-    if not skip_depth_el:
-        return out
-    return [item for item in out if not any(a in skip_depth_el for a in item[0].iterancestors())]
-
-
 def _row_links(row: Any) -> list[Any]:
     """Usable links of a row outside lists nested inside it."""
     links = []
     for a in row.iter("a"):
-        if not _usable(a.get("href")):
+        if not usable(a.get("href")):
             continue
         nested = False
         for anc in a.iterancestors():
@@ -342,7 +195,7 @@ def _row_links(row: Any) -> list[Any]:
                 break
         if not nested:
             links.append(a)
-    if not links and row.tag == "a" and _usable(row.get("href")):
+    if not links and row.tag == "a" and usable(row.get("href")):
         links.append(row)
     return links
 
@@ -352,9 +205,9 @@ def _hrefs(row: Any) -> set[str]:
 
 
 def _has_link(el: Any) -> bool:
-    if el.tag == "a" and _usable(el.get("href")):
+    if el.tag == "a" and usable(el.get("href")):
         return True
-    return any(_usable(a.get("href")) for a in el.iter("a"))
+    return any(usable(a.get("href")) for a in el.iter("a"))
 
 
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt"})
@@ -390,11 +243,11 @@ def _link_before(el: Any) -> Any:
 _MAX_ROW_CHARS = 400  # a title, a date and a summary; a longer block is a document holding a link, not a row
 
 
-def _find_rows(root: Any, ctx: _Ctx) -> list[_Row]:
+def _find_rows(root: Any, ctx: Ctx) -> list[_Row]:
     rows: dict[Any, _Row] = {}
     order: list[Any] = []
 
-    def add(key: Any, node: _DateNode) -> None:
+    def add(key: Any, node: DateNode) -> None:
         if key not in rows:
             rows[key] = _Row(key)
             order.append(key)
@@ -408,7 +261,7 @@ def _find_rows(root: Any, ctx: _Ctx) -> list[_Row]:
             n = counts[el] = len(_hrefs(el))
         return n
 
-    for owner, node, tail_of in _scan_dates(root, ctx):
+    for owner, node, tail_of in scan_dates(root, ctx):
         if node.meta and node.date is not None:
             ctx.meta_dates.append(node.date)
         if tail_of is not None and nlinks(owner) > 1:
@@ -469,25 +322,13 @@ def _group(rows: list[_Row]) -> list[list[_Row]]:
     return list(groups.values())
 
 
-def _penalised(row_el: Any, pattern: re.Pattern[str], levels: int = 6) -> bool:
-    """Whether the row or one of its ancestors (up to ``levels``) has an id/class matching ``pattern``."""
-    el = row_el
-    for _ in range(levels):
-        if el is None or el.tag in ("body", "html"):
-            return False
-        if pattern.search(_ident(el)):
-            return True
-        el = el.getparent()
-    return False
-
-
 _PAGER_WORDS = frozenset({"下一页", "下页", "尾页", "末页", "上一页"})
 
 
 def _pager_zone(root: Any) -> set[Any]:
     """ids of the near ancestors of the pager (the main list sits next to its pager)."""
     for a in root.iter("a", "span"):
-        if _squash(_text(a)) in _PAGER_WORDS and (a.tag == "span" or a.get("href")):
+        if squash(text_of(a)) in _PAGER_WORDS and (a.tag == "span" or a.get("href")):
             zone: set[Any] = set()
             el = a.getparent()
             for _ in range(4):
@@ -502,7 +343,7 @@ def _pager_zone(root: Any) -> set[Any]:
 
 def _score(group: list[_Row], zone: set[Any] | None = None) -> float:
     score = float(len(group))
-    if _penalised(group[0].el, _PENALTY_RE):
+    if penalised(group[0].el, PENALTY_RE):
         score *= 0.4
     if zone:
         el = group[0].el.getparent()
@@ -520,20 +361,20 @@ def _score(group: list[_Row], zone: set[Any] | None = None) -> float:
 
 
 _TITLE_ASOF = datetime.date(2100, 1, 1)
-_TITLE_CTX = _Ctx(_TITLE_ASOF, _TITLE_ASOF, _TITLE_ASOF, datetime.datetime(2100, 1, 1))
+_TITLE_CTX = Ctx(_TITLE_ASOF, _TITLE_ASOF, _TITLE_ASOF, datetime.datetime(2100, 1, 1))
 
 
 def _link_text(a: Any) -> str:
     """Link text without date-only pieces (lists that put the date inside the <a>)."""
     pieces = list(a.itertext())
     if len(pieces) > 1:
-        pieces = [p for p in pieces if _date_in_piece(p, _TITLE_CTX) is None]
-    return _squash("".join(pieces))
+        pieces = [p for p in pieces if date_in_piece(p, _TITLE_CTX) is None]
+    return squash("".join(pieces))
 
 
 def _title_of(a: Any) -> str:
     text = _link_text(a)
-    attr = _squash(a.get("title"))
+    attr = squash(a.get("title"))
     if attr and (not text or text.endswith(("...", "…", "..")) or len(attr) > len(text)):
         return attr
     return text
@@ -546,7 +387,7 @@ def _main_link(row: Any) -> Any | None:
 
 def _main_link_title(row: Any) -> tuple[Any, str] | None:
     """The row's link with the longest title, and that title."""
-    links = _row_links(row) or [a for a in row.iter("a") if _usable(a.get("href"))]
+    links = _row_links(row) or [a for a in row.iter("a") if usable(a.get("href"))]
     if not links:
         return None
     if len(links) == 1:
@@ -568,7 +409,7 @@ def _context_year(row_el: Any) -> int | None:
         while sib is not None and steps < 60:
             steps += 1
             if isinstance(sib.tag, str) and sib.tag != el.tag:
-                text = _text(sib)
+                text = text_of(sib)
                 if len(text) <= 12:
                     m = _YEAR_HEADING_RE.match(text)
                     if m:
@@ -596,7 +437,7 @@ def _pinned_mark(row_el: Any) -> bool:
     return False
 
 
-def _entry(row: _Row, base: str, ctx: _Ctx) -> Entry | None:
+def _entry(row: _Row, base: str, ctx: Ctx) -> Entry | None:
     found = _main_link_title(row.el)
     if found is None:
         return None
@@ -625,19 +466,19 @@ def _entry(row: _Row, base: str, ctx: _Ctx) -> Entry | None:
     return entry
 
 
-def _url_rows(root: Any, ctx: _Ctx, base: str) -> list[_Row]:
+def _url_rows(root: Any, ctx: Ctx, base: str) -> list[_Row]:
     """Rows of links whose URL carries a day-precise date (lists without visible dates)."""
     rows: dict[Any, _Row] = {}
     for a in root.iter("a"):
         href = a.get("href")
-        if not _usable(href) or not _squash(_text(a) or a.get("title")):
+        if not usable(href) or not squash(text_of(a) or a.get("title")):
             continue
         found = dates.date_from_url(urljoin(base, href.strip()), ctx.asof)
         if found is None:
             continue
         row = _widen(a, root)
         if row not in rows:
-            rows[row] = _Row(row, [_DateNode(found, False, 99)])
+            rows[row] = _Row(row, [DateNode(found, False, 99)])
     return list(rows.values())
 
 
@@ -650,9 +491,9 @@ def _article_rows(root: Any, base: str) -> list[_Row]:
     rows: dict[Any, _Row] = {}
     for a in root.iter("a"):
         href = a.get("href")
-        if not _usable(href):
+        if not usable(href):
             continue
-        text = _squash(_text(a) or a.get("title"))
+        text = squash(text_of(a) or a.get("title"))
         if len(text) < 4:
             continue
         absolute = urljoin(base, href.strip())
@@ -660,7 +501,7 @@ def _article_rows(root: Any, base: str) -> list[_Row]:
             path = urlsplit(absolute).path
             if len(text) < _MIN_LINK_ITEM_CHARS or _COLUMN_PATH_RE.search(path) or _MORE_RE.match(text):
                 continue
-            if _penalised(a, _PENALTY_RE, 8) or _penalised(a, _CHROME_RE, 8):
+            if penalised(a, PENALTY_RE, 8) or penalised(a, CHROME_RE, 8):
                 continue
         row = _widen(a, root)
         if row.tag == "td" and row.getparent() is not None and len(_hrefs(row.getparent())) <= 2:
@@ -704,14 +545,15 @@ def _template_siblings(best: list[_Row], groups: list[list[_Row]]) -> list[_Row]
     return sorted(merged, key=lambda r: order.get(r.el, 0))
 
 
-def _collect(groups: list[list[_Row]], home: bool, base: str, ctx: _Ctx,
+def _collect(groups: list[list[_Row]], home: bool, base: str, ctx: Ctx,
              zone: set[Any] | None = None, used: list[Any] | None = None) -> list[Entry]:
+    # a lone labelled date (更新时间：…, 发布日期：… under the banner) is the page's stamp, and a lone 今天 /
+    # 昨天 (a weather or calendar widget) is no entry: a list of relative dates has more than one row
+    groups = [g for g in groups if len(g) > 1 or not all(n.meta or n.relative for n in g[0].nodes)]
     if not groups:
         return []
     if home:
-        chosen = [g for g in groups if not _penalised(g[0].el, _NO_HOME_RE, 8)] or groups
-        # a lone labelled date (更新时间：…, 发布日期：… under the banner) is the page's stamp, not a block entry
-        chosen = [g for g in chosen if len(g) > 1 or not all(n.meta for n in g[0].nodes)]
+        chosen = [g for g in groups if not penalised(g[0].el, NO_HOME_RE, 8)] or groups
         rows = [r for g in chosen for r in g]
     else:
         best = max(groups, key=lambda g: _score(g, zone))
@@ -793,31 +635,31 @@ def _with_undated_siblings(group: list[_Row]) -> list[_Row]:
 def _is_hub(groups: list[list[_Row]], has_pager: bool) -> bool:
     if has_pager:
         return False
-    sizable = [g for g in groups if len(g) >= 3 and not _penalised(g[0].el, _PENALTY_RE)]
+    sizable = [g for g in groups if len(g) >= 3 and not penalised(g[0].el, PENALTY_RE)]
     total = sum(len(g) for g in sizable)
     return len(sizable) >= 3 and max(len(g) for g in sizable) < 0.5 * total
 
 
-def _rows_by_selectors(root: Any, selectors: dict[str, str], ctx: _Ctx, base: str) -> list[Entry]:
+def _rows_by_selectors(root: Any, selectors: dict[str, str], ctx: Ctx, base: str) -> list[Entry]:
     entries = []
     for item in CSSSelector(selectors["item"])(root):
         link_sel, title_sel, date_sel = selectors.get("link"), selectors.get("title"), selectors.get("date")
         links = CSSSelector(link_sel)(item) if link_sel else [_main_link(item)]
         a = links[0] if links and links[0] is not None else None
-        if a is None or not _usable(a.get("href")):
+        if a is None or not usable(a.get("href")):
             continue
         url = urljoin(base, a.get("href").strip())
         titles = CSSSelector(title_sel)(item) if title_sel else []
-        title = _squash(_text(titles[0])) if titles else _title_of(a)
-        date_text = " ".join(_squash(_text(d)) for d in CSSSelector(date_sel)(item)) if date_sel else ""
-        match_node = _date_in_piece(date_text, ctx) if date_text else None
+        title = squash(text_of(titles[0])) if titles else _title_of(a)
+        date_text = " ".join(squash(text_of(d)) for d in CSSSelector(date_sel)(item)) if date_sel else ""
+        match_node = date_in_piece(date_text, ctx) if date_text else None
         if match_node is None and date_text:
             match = next(dates.iter_dates(date_text, ctx.far), None)
             if match is not None:
                 when = dates.infer_year(match.date.month, match.date.day, ctx.ref) if match.inferred else match.date
-                match_node = _DateNode(when or match.date, match.inferred, 0, date_text)
+                match_node = DateNode(when or match.date, match.inferred, 0, date_text)
         if match_node is None:
-            nodes = [n for _, n, _t in _scan_dates(item, ctx)]
+            nodes = [n for _, n, _t in scan_dates(item, ctx)]
             match_node = min(nodes, key=lambda n: n.depth) if nodes else None
         if match_node is not None:
             e = _entry(_Row(item, [match_node]), base, ctx)
@@ -840,7 +682,7 @@ def _subcolumns(root: Any, url: str, base: str, taken: set[str]) -> list[SubColu
     seen: set[str] = set()
     for a in root.iter("a"):
         href = a.get("href")
-        if not _usable(href):
+        if not usable(href):
             continue
         if not _COLUMN_PATH_RE.search(href.split("?", 1)[0].split("#", 1)[0]):
             continue
@@ -855,63 +697,12 @@ def _subcolumns(root: Any, url: str, base: str, taken: set[str]) -> list[SubColu
             continue
         if re.search(r"_\d+\.s?html?$", p.path):  # pager pages are not sub-columns
             continue
-        name = _squash(_text(a)) or _squash(a.get("title"))
+        name = squash(text_of(a)) or squash(a.get("title"))
         if not name or len(name) > 30 or name in ("更多", "更多>>", "more", ">>"):
             continue
         seen.add(absolute)
         out.append(SubColumn(name, absolute))
     return out
-
-
-def _placeholder(root: Any) -> tuple[str | None, str | None]:
-    """(a blank-column placeholder text, an explanatory note) of an empty column page.
-
-    A note states why nothing was produced (「本机关无此类信息」, 「依申请公开，暂无主动公开信息」); a CMS
-    placeholder (「本栏目暂无信息」, 「暂无内容」) does not, and never counts as one. Link labels and the page's
-    footer are not read as notes (「依申请公开」 in a menu, 「未经本单位许可不得转载」)."""
-    phrases = list_phrases()
-    placeholder: str | None = None
-    note: str | None = None
-    body = root.find("body")
-    scope = body if body is not None else root
-    for el in scope.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            continue
-        for piece, own in ((el.text, True), (el.tail, False)):
-            s = _squash(piece)
-            if not s or len(s) > 300:
-                continue
-            if placeholder is None and phrases.placeholder.search(s):
-                placeholder = s
-            if note is None and not (own and el.tag == "a") and is_blank_note(s):
-                holder = el if own else el.getparent()
-                if holder is not None and not _penalised(holder, _NO_HOME_RE, 8):
-                    note = s
-    return placeholder, note
-
-
-_CHROME_RE = re.compile(r"nav|menu|head|foot|top|banner|position|crumb|link|copyright|bottom|search|login|toolbar",
-                        re.IGNORECASE)
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _main_text_chars(el: Any, depth: int = 0, exclude: set[Any] | frozenset[Any] = frozenset()) -> int:
-    """CJK characters of running text outside page chrome (nav, header, footer), links and ``exclude``."""
-    if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or depth > 60 or el in exclude:
-        return _count_cjk(el.tail) if depth else 0
-    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-    total = 0
-    if el.tag not in ("header", "footer", "nav", "a") and not _CHROME_RE.search(marker):
-        total += _count_cjk(el.text)
-        for child in el:
-            total += _main_text_chars(child, depth + 1, exclude)
-    if depth:
-        total += _count_cjk(el.tail)
-    return total
-
-
-def _count_cjk(text: str | None) -> int:
-    return len(_CJK_RE.findall(text)) if text else 0
 
 
 # ------------------------------------------------------------------------------------------- main API
@@ -938,7 +729,7 @@ def extract_list(body: bytes | str, url: str, encoding: str | None = None, asof:
     else:
         now = datetime.datetime.combine(asof, datetime.time(12, 0))
     page.fetched = now
-    ctx = _Ctx(asof, datetime.date(asof.year + _FAR_ASOF_YEARS, 12, 31), now.date(), now)
+    ctx = Ctx(asof, datetime.date(asof.year + _FAR_ASOF_YEARS, 12, 31), now.date(), now)
     try:
         _extract(page, body, url, encoding, ctx, selectors, kind)
     except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
@@ -948,7 +739,7 @@ def extract_list(body: bytes | str, url: str, encoding: str | None = None, asof:
     return page
 
 
-def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, ctx: _Ctx,
+def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, ctx: Ctx,
              selectors: dict[str, str] | None, kind: str | None) -> None:
     asof = ctx.asof
     if isinstance(body, bytes):
@@ -995,7 +786,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         return
     base = url
     base_el = root.find(".//base[@href]")
-    if base_el is not None and _usable(base_el.get("href")):
+    if base_el is not None and usable(base_el.get("href")):
         base = urljoin(url, base_el.get("href").strip())
 
     # pagination: family scripts first, then what the links show
@@ -1012,7 +803,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
     info.merge(link_pagination(root, url))
     if selectors and selectors.get("next"):
         for a in CSSSelector(selectors["next"])(root):
-            if _usable(a.get("href")):
+            if usable(a.get("href")):
                 info.next_pages.insert(0, urljoin(base, a.get("href").strip()))
     page.next_pages = list(dict.fromkeys(info.next_pages))
     page.total_pages = info.total_pages
@@ -1028,32 +819,32 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         rows = []
         for rec in root.iter("div"):
             if rec.get("class") == "record":
-                nodes = [n for _, n, _t in _scan_dates(rec, ctx)]
+                nodes = [n for _, n, _t in scan_dates(rec, ctx)]
                 if _main_link(rec) is not None:
                     rows.append(_Row(rec, nodes))
         entries = [e for e in (_entry(r, base, ctx) for r in rows) if e is not None]
     else:
         # a lone "row" with a long text is a document holding a link (a share button), not a list
-        groups = [g for g in _group(_find_rows(root, ctx)) if len(g) > 1 or len(_text(g[0].el)) <= _MAX_ROW_CHARS]
+        groups = [g for g in _group(_find_rows(root, ctx)) if len(g) > 1 or len(text_of(g[0].el)) <= _MAX_ROW_CHARS]
         if groups and kind is None and not home and _is_hub(groups, has_pager):
             home = True
         entries = _collect(groups, home, base, ctx, _pager_zone(root) if len(groups) > 1 else None, used)
         visible = bool(entries)
         if not entries:
             url_groups = _group(_url_rows(root, ctx, base))
-            url_groups = [g for g in url_groups if home or (len(g) >= 2 and not _penalised(g[0].el, _NO_HOME_RE, 8))]
+            url_groups = [g for g in url_groups if home or (len(g) >= 2 and not penalised(g[0].el, NO_HOME_RE, 8))]
             entries = _collect(url_groups, home, base, ctx, None, used)
             for e in entries:
                 e.date_source = "url" if e.date else ""
         if not entries and not home:
             art_groups = [g for g in _group(_article_rows(root, base))
-                          if len(g) >= 3 and not _penalised(g[0].el, _NO_HOME_RE, 8)]
+                          if len(g) >= 3 and not penalised(g[0].el, NO_HOME_RE, 8)]
             entries = _collect(art_groups, False, base, ctx, None, used)
             page.index_page = bool(entries)
-        if not home and not has_pager and _one_document(root, entries, used, visible):
+        if not home and not has_pager and one_document(root, used, visible):
             # a column that shows one document (信息公开指南, 概况): its publication line and related links
             # are not a list
-            page.document_date = ctx.meta_dates[0] if ctx.meta_dates else _document_date(root, ctx)
+            page.document_date = ctx.meta_dates[0] if ctx.meta_dates else document_date(root, ctx)
             page.entries, page.content_page, page.index_page = [], True, False
             return
     page.kind = "home" if home else "list"
@@ -1064,7 +855,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
     if not home:
         page.subcolumns = _subcolumns(root, url, base, taken)
     if not entries:
-        page.placeholder, page.note_text = _placeholder(root)
+        page.placeholder, page.note_text = placeholder_and_note(root)
         page.blank_note = page.note_text is not None
         body_el = root.find("body")
         scope = body_el if body_el is not None else root
@@ -1072,7 +863,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
             page.index_page = True  # a channel page whose content is its sub-columns: not blank by itself
             return
         if page.placeholder is None and not page.subcolumns and not home and (
-                _main_text_chars(scope) >= 30 or scope.xpath(".//form[.//textarea]")):
+                main_text_chars(scope) >= 30 or scope.xpath(".//form[.//textarea]")):
             page.content_page = True  # a single-page column with its content in place: not blank
             return
         page.blank = True
@@ -1080,67 +871,6 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         if page.placeholder is None and page.note_text is None and page.total_records != 0:
             dynamic = getattr(family, "dynamic", generic.dynamic)
             page.needs_render = bool(dynamic(text) or generic.dynamic(text))
-
-
-_DOC_DATE_RE = re.compile(r"(?:发布|发文|印发|公开|成文|更新)?(?:日期|时间)\s*[：:]\s*(\S[^：:]{5,24})")
-_BYLINE_RE = re.compile(r"来源\s*[：:]|作者\s*[：:]|浏览|点击|阅读")
-_DOC_META_NAMES = frozenset({"pubdate", "publishdate", "firstpublishedtime", "publishtime", "releasedate"})
-
-
-def _document_date(root: Any, ctx: _Ctx) -> datetime.date | None:
-    """A document page's own date: its labelled publication line (发布时间：…), else its PubDate meta tag."""
-    body = root.find("body")
-    scope = body if body is not None else root
-    bare: datetime.date | None = None  # a date alone in a line with 来源/作者 (no label of its own)
-    for el in scope.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            continue
-        for piece in (el.text, el.tail):
-            if not piece or len(piece) > 300:
-                continue
-            if "日期" in piece or "时间" in piece:
-                for m in _DOC_DATE_RE.finditer(dates.normalize(piece)):
-                    found = next(dates.iter_dates(m.group(1), ctx.far), None)
-                    if found is not None and found.start == 0 and not found.inferred:
-                        return found.date
-            elif bare is None and len(piece.strip()) <= 24 and _DATEISH_RE.search(piece):
-                found = next(dates.iter_dates(piece, ctx.far), None)
-                holder = el if piece is el.text else el.getparent()
-                line = holder.getparent() if holder is not None else None
-                if found is not None and not found.inferred and line is not None:
-                    around = _text(line)
-                    if len(around) <= 200 and _BYLINE_RE.search(around):
-                        bare = found.date
-    if bare is not None:
-        return bare
-    for meta in root.iter("meta"):
-        if (meta.get("name") or "").lower() in _DOC_META_NAMES:
-            found = next(dates.iter_dates(meta.get("content") or "", ctx.far), None)
-            if found is not None:
-                return found.date
-    return None
-
-
-_DOCUMENT_CHARS = 150  # running text (CJK characters) of a page that shows a document
-_DOCUMENT_MAX_ROWS = 2  # at most a publication line and a related link or two
-
-
-def _one_document(root: Any, entries: list[Entry], used: list[Any], visible: bool) -> bool:
-    """Whether the page shows one document: long running text outside the rows found, which are at most a
-    publication line (发布日期：…) and a couple of related links - or, when no row shows a date (only URL-dated
-    or undated links: related articles, "关于我们" menus), whatever their number, while the document's text
-    outweighs theirs."""
-    if visible and len(entries) > _DOCUMENT_MAX_ROWS:
-        return False
-    body = root.find("body")
-    scope = body if body is not None else root
-    outside = _main_text_chars(scope, 0, set(used))
-    if outside < _DOCUMENT_CHARS:
-        return False
-    if visible:
-        return True
-    inside = sum(_count_cjk(_text(el)) for el in used)
-    return outside >= 2 * inside
 
 
 def to_json(page: ListPage) -> dict[str, Any]:

@@ -157,3 +157,11 @@ def test_two_digit_years_full_width_and_mixed_forms() -> None:
     page = load("formats_fullwidth_mixed.html", "http://sjj.yangshan.gov.cn/gzdt/", dt.date(2018, 1, 10))
     assert [e.date for e in page.entries] == [
         dt.date(2017, 12, 29), dt.date(2017, 12, 20), dt.date(2017, 12, 8), dt.date(2017, 11, 2)]
+
+
+def test_a_lone_today_in_a_widget_is_not_an_update() -> None:
+    html = ("<html><body><div class='weather'><a href='/tq/'>天气</a><span>今天</span></div>"
+            "<ul class='news'><li><a href='/a/1.html'>县政府召开常务会议研究部署工作</a><span>2017-11-02</span></li>"
+            "<li><a href='/a/2.html'>县领导调研农业产业化项目建设</a><span>2017-10-20</span></li></ul></body></html>")
+    page = extract_list(html, "http://www.x.gov.cn/", asof=JAN3, fetched=dt.datetime(2018, 1, 3, 9))
+    assert page.latest() == dt.date(2017, 11, 2)
