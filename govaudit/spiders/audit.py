@@ -28,7 +28,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
-from govaudit.crawl.responses import charset, failure_text
+from govaudit.crawl.responses import charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
@@ -191,7 +191,8 @@ class AuditSpider(scrapy.Spider):
         yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
         yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
-        listing = extract_list(response.body, response.url, charset(response), self.run.asof)
+        listing = extract_list(response.body, response.url, charset(response), self.run.asof,
+                               fetched=fetched_at(response, self.run.timezone))
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
@@ -234,7 +235,7 @@ class AuditSpider(scrapy.Spider):
             return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
-                        "source": source, "entries": [], "pages": 0, "rendered": render,
+                        "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": []}}
         return self._request(sc, url, "parse_column", meta=meta, render=render)
 
@@ -293,7 +294,9 @@ class AuditSpider(scrapy.Spider):
         if col["entries"]:
             col["blank"] = False
         # pagination: far enough to cover the longest rubric window
-        dates = [e.date for e in col["entries"] if e.date is not None]
+        dates = [e.date for e in listing.entries if e.date is not None and not getattr(e, "pinned", False)]
+        dates += col["oldest"]
+        col["oldest"] = [min(dates)] if dates else []
         covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
@@ -308,7 +311,8 @@ class AuditSpider(scrapy.Spider):
         if slug:
             return self.parsers[slug].extract_list(response.body, response.url, cs, self.run.asof)
         return extract_list(response.body, response.url, cs, self.run.asof,
-                            selectors=sc.site.overrides.get("selectors"))
+                            selectors=sc.site.overrides.get("selectors"),
+                            fetched=fetched_at(response, self.run.timezone))
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
         col = request.meta["col"]
