@@ -12,9 +12,9 @@ from typing import Any
 
 import lxml.html
 
+from govaudit.extract.document import Document, document_of
 from govaudit.extract.navigation import (
     absolute_url,
-    base_url,
     classes_of,
     clean_text,
     is_attachment_url,
@@ -256,14 +256,15 @@ def empty_features() -> dict[str, Any]:
     }
 
 
-def page_features(html: str, url: str, site_name: str = "") -> dict[str, Any]:
+def page_features(html: str, url: str, site_name: str = "", *, doc: Document | None = None) -> dict[str, Any]:
     """The features of one page (keys: see ``empty_features``). ``meta`` holds only the 47号 tags
     present with a non-empty content."""
     features = empty_features()
-    root = parse_html(html)
+    page = document_of(doc, html, url)
+    root = page.root
     if root is None:
         return features
-    base = base_url(root, url)
+    base = page.base
     body = root.find("body")
     page_text = node_text(body if body is not None else root)
     title_el = root.find(".//title")
@@ -295,18 +296,18 @@ def page_features(html: str, url: str, site_name: str = "") -> dict[str, Any]:
 # links
 
 
-def page_links(html: str, url: str) -> list[tuple[str, str]]:
+def page_links(html: str, url: str, *, doc: Document | None = None) -> list[tuple[str, str]]:
     """(kind, absolute URL) of every link, image and attachment on the page, kind in link|image|attachment;
     http(s) only, fragments stripped, each URL once (first occurrence wins)."""
-    root = parse_html(html)
+    page = document_of(doc, html, url)
+    root = page.root
     if root is None:
         return []
-    base = base_url(root, url)
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
 
     def add(raw: str | None, from_img: bool) -> None:
-        link = absolute_url(raw, base)
+        link = page.absolute(raw)
         if not link or link in seen:
             return
         seen.add(link)
@@ -357,7 +358,7 @@ _COOKIE_CHALLENGE = re.compile(r"document\.cookie\s*=.{0,2000}?(?:location(?:\.h
 _RUISHU = re.compile(r"\$_ts\s*=|r=['\"]m['\"]|\$_ts\[", re.I)
 
 
-def looks_blocked(status: int | None, html: str) -> bool:
+def looks_blocked(status: int | None, html: str, *, doc: Document | None = None) -> bool:
     """True when the response is an anti-bot / WAF challenge (the site "could not be audited"), not a
     stale or blank page: 403/429/503/412/521 challenge pages, 瑞数 202/412 script shells, 加速乐
     __jsl_clearance, 安全狗/云锁 interception pages, JavaScript-required and captcha walls."""
@@ -375,7 +376,7 @@ def looks_blocked(status: int | None, html: str) -> bool:
     cookie_challenge = len(text) < 5000 and bool(_COOKIE_CHALLENGE.search(head))
     if not _STRONG_MARKERS.search(head) and not _RUISHU.search(head) and not cookie_challenge:
         return False
-    root = parse_html(text)
+    root = doc.root if doc is not None else parse_html(text)
     if root is None:
         return True
     body = root.find("body")

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
+from govaudit.extract.document import Document, document_of
 from govaudit.extract.navigation import (
-    absolute_url,
-    base_url,
     classes_of,
     clean_text,
     host_of,
@@ -25,7 +24,6 @@ from govaudit.extract.navigation import (
     is_image_url,
     looks_like_article_url,
     node_text,
-    parse_html,
     same_site,
 )
 from govaudit.extract.phrases import guide_non_elements, guide_synonyms
@@ -262,17 +260,17 @@ def _title(root: lxml.html.HtmlElement) -> str:
     return node_text(title) if title is not None else ""
 
 
-def guide_info(html: str, url: str) -> GuideInfo:
+def guide_info(html: str, url: str, *, doc: Document | None = None) -> GuideInfo:
     """The element categories, attachments and title of one service-guide page."""
-    root = parse_html(html)
+    page = document_of(doc, html, url)
+    root = page.root
     if root is None:
         return GuideInfo(title="", is_guide=False, elements=[], attachments=[])
-    base = base_url(root, url)
     found = guide_elements(root)
     elements = [key for key in ELEMENTS_2019 if key in found]
     attachments: list[str] = []
     for a in root.iter("a"):
-        link = absolute_url(a.get("href"), base)
+        link = page.absolute(a.get("href"))
         if link and is_attachment_url(link) and link not in attachments:
             attachments.append(link)
     title = _title(root)
@@ -350,16 +348,16 @@ def _in_skipped_region(a: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def find_guide_links(html: str, url: str) -> list[str]:
+def find_guide_links(html: str, url: str, *, doc: Document | None = None) -> list[str]:
     """Links to individual guide pages from a 办事指南 list page (same site or another government
     service host); attachments, pagers and navigation are left out."""
-    root = parse_html(html)
+    page = document_of(doc, html, url)
+    root = page.root
     if root is None:
         return []
-    base = base_url(root, url)
     out: list[str] = []
     for a in root.iter("a"):
-        link = absolute_url(a.get("href"), base)
+        link = page.absolute(a.get("href"))
         if not link or link.rstrip("/") == url.rstrip("/") or link in out:
             continue
         if is_attachment_url(link) or is_image_url(link):

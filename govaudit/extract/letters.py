@@ -17,13 +17,12 @@ from datetime import date
 import lxml.html
 
 from govaudit.extract.dates import parse_date
+from govaudit.extract.document import Document, document_of
 from govaudit.extract.navigation import (
     absolute_url,
-    base_url,
     clean_text,
     is_attachment_url,
     node_text,
-    parse_html,
 )
 
 
@@ -297,12 +296,13 @@ def _detail_letter(root: lxml.html.HtmlElement, url: str, asof: date | None) -> 
     return Letter(title=title[:200], url=url, submitted=submitted, replied=replied, answered=answered)
 
 
-def extract_letters(html: str, url: str, asof: date | None = None) -> list[Letter]:
+def extract_letters(html: str, url: str, asof: date | None = None, *, doc: Document | None = None) -> list[Letter]:
     """Letters published on a list page (grid or labelled items) or the letter of a detail page."""
-    root = parse_html(html)
+    page = document_of(doc, html, url)
+    root = page.root
     if root is None:
         return []
-    base = base_url(root, url)
+    base = page.base
     letters = _grid_letters(root, base, asof)
     if not letters:
         letters = _labelled_item_letters(root, base, asof)

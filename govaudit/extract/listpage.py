@@ -46,6 +46,7 @@ from govaudit import asof as asof_rules
 from govaudit.extract import dates
 from govaudit.extract.cms import datastore, detect_cms, generic
 from govaudit.extract.datenodes import Ctx, DateNode, date_in_piece, document_date, scan_dates
+from govaudit.extract.document import Document
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.pagestate import one_document, placeholder_and_note
 from govaudit.extract.pagination import PageInfo, link_pagination
@@ -709,14 +710,16 @@ def _subcolumns(root: Any, url: str, base: str, taken: set[str]) -> list[SubColu
 
 def extract_list(body: bytes | str, url: str, encoding: str | None = None, asof: datetime.date | None = None,
                  selectors: dict[str, str] | None = None, kind: str | None = None,
-                 fetched: datetime.datetime | datetime.date | None = None) -> ListPage:
+                 fetched: datetime.datetime | datetime.date | None = None, *,
+                 doc: Document | None = None) -> ListPage:
     """Entries, pagination, sub-columns and blank state of a list page, home page or list payload.
 
     ``kind`` forces "list" (one main list) or "home" (all dated blocks); by default a site root is a home
     page, and a page with several comparable dated blocks and no pager is treated as a hub. ``fetched`` is
     when the page was fetched: relative dates (``3小时前``, ``昨天``) count back from it and year-less dates
     (``[12-28]``) take the latest year not after it; without it, the as-of date (at noon) stands in.
-    Never raises: problems are reported in ``errors``.
+    Never raises: problems are reported in ``errors``. ``doc`` is the page's shared Document (decoded
+    text and tree reused, see govaudit.extract.document); its URL must be ``url``.
     """
     started = time.perf_counter()
     asof = asof or datetime.date.today()
@@ -730,7 +733,7 @@ def extract_list(body: bytes | str, url: str, encoding: str | None = None, asof:
     page.fetched = now
     ctx = Ctx(asof, datetime.date(asof.year + _FAR_ASOF_YEARS, 12, 31), now.date(), now)
     try:
-        _extract(page, body, url, encoding, ctx, selectors, kind)
+        _extract(page, body, url, encoding, ctx, selectors, kind, doc if doc is not None and doc.url == url else None)
     except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
         page.errors.append(f"extraction failed: {type(exc).__name__}: {exc}")
         page.blank = False
@@ -739,7 +742,7 @@ def extract_list(body: bytes | str, url: str, encoding: str | None = None, asof:
 
 
 def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, ctx: Ctx,
-             selectors: dict[str, str] | None, kind: str | None) -> None:
+             selectors: dict[str, str] | None, kind: str | None, doc: Document | None = None) -> None:
     if isinstance(body, bytes):
         if not body.strip():
             page.errors.append("empty body")
@@ -752,12 +755,17 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         if len(body) > MAX_PARSE_BYTES:
             page.errors.append(f"page too large ({len(body)} bytes): only the first {MAX_PARSE_BYTES} parsed")
             body = body[:MAX_PARSE_BYTES]
-        text, page.encoding = decode_html(body, encoding)
+            doc = None  # the shared Document holds the whole page
+        if doc is not None:
+            text, page.encoding = doc.text, doc.encoding
+        else:
+            text, page.encoding = decode_html(body, encoding)
     else:
         text, page.encoding = body, "unicode"
         if len(text) > MAX_PARSE_BYTES:
             page.errors.append(f"page too large ({len(text)} chars): only the first {MAX_PARSE_BYTES} parsed")
             text = text[:MAX_PARSE_BYTES]
+            doc = None
     if not text.strip():
         page.errors.append("empty body")
         page.blank = True
@@ -778,7 +786,12 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         if "<html" in text[:5000].lower() and "</html>" not in low_tail and "</body>" not in low_tail:
             page.errors.append("truncated HTML (no closing </html>)")
     try:
-        root = _parse(text_for_tree)
+        if doc is not None and not records:
+            root = doc.root
+            if root is None:
+                raise ValueError("document is empty")
+        else:
+            root = _parse(text_for_tree)
     except (lxml.etree.ParserError, ValueError) as exc:
         page.errors.append(f"unparseable HTML: {exc}")
         return

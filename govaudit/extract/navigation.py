@@ -10,12 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from govaudit.extract.dates import iter_dates, url_date
+
+if TYPE_CHECKING:
+    from govaudit.extract.document import Document
 
 # ---------------------------------------------------------------------------------------------------------
 # parsing helpers (shared)
@@ -82,6 +87,7 @@ def base_url(root: lxml.html.HtmlElement, url: str) -> str:
     return url
 
 
+@lru_cache(maxsize=65536)
 def absolute_url(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL of ``href`` without fragment; None for javascript:, mailto:, tel:, empty."""
     if not href:
@@ -387,29 +393,31 @@ def _in_scope(link: str, site_url: str) -> bool:
 
 
 def discover_columns(
-    html: str, url: str, max_columns: int = 80, *, site_url: str | None = None
+    html: str, url: str, max_columns: int = 80, *, site_url: str | None = None, doc: Document | None = None
 ) -> list[ColumnLink]:
     """Column links of a home or channel page (nav bars, "更多" links named by their block heading,
     channel links), same site only, without articles, attachments, utility links and the home page.
 
     ``site_url`` (the registered site address) scopes the links when given: a site registered as
     ``http://www.x.gov.cn/fgw/`` keeps only links under ``/fgw/``; otherwise the page's host decides."""
-    root = parse_html(html)
+    from govaudit.extract.document import document_of
+
+    page = document_of(doc, html, url)
+    root = page.root
     if root is None:
         return []
-    base = base_url(root, url)
     anchors = list(root.iter("a"))
     # links named 首页 point at the home page, whatever their path (e.g. /stjj/index.shtml)
     home_urls: set[str] = set()
     for a in anchors:
-        link = absolute_url(a.get("href"), base)
+        link = page.absolute(a.get("href"))
         if link and _HOME_NAMES.match(anchor_name(a)):
             home_urls.add(link)
 
     out: list[ColumnLink] = []
     index: dict[str, int] = {}
     for a in anchors:
-        link = absolute_url(a.get("href"), base)
+        link = page.absolute(a.get("href"))
         if not link or not (_in_scope(link, site_url) if site_url else same_site(link, url)) \
                 or _same_page(link, url):
             continue

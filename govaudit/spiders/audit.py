@@ -31,7 +31,7 @@ from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.responses import charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
-from govaudit.extract.encoding import decode_html
+from govaudit.extract.document import Document
 from govaudit.extract.features import looks_blocked, page_features, page_links
 from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.letters import extract_letters
@@ -177,8 +177,9 @@ class AuditSpider(scrapy.Spider):
                         region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
 
     def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
-        text, _enc = decode_html(response.body, charset(response))
-        challenge = looks_blocked(response.status, text)
+        doc = Document(response.body, response.url, charset(response))  # decoded and parsed once
+        text = doc.text
+        challenge = looks_blocked(response.status, text, doc=doc)
         if response.status >= 400 or challenge:
             blocked = challenge or response.status in (403, 429)
             state = "blocked" if blocked else "error"
@@ -190,9 +191,9 @@ class AuditSpider(scrapy.Spider):
         run_id, site_id = self.run.run_id, sc.site.site_id
         yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
         yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
-                       status=response.status, features=page_features(text, response.url, sc.site.name))
+                       status=response.status, features=page_features(text, response.url, sc.site.name, doc=doc))
         listing = extract_list(response.body, response.url, charset(response), self.run.asof,
-                               fetched=fetched_at(response, self.run.timezone))
+                               fetched=fetched_at(response, self.run.timezone), doc=doc)
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
@@ -206,7 +207,7 @@ class AuditSpider(scrapy.Spider):
         articles = {clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
         found = [(c.name, c.url) for c in discover_columns(text, response.url,
                                                            max_columns=self.budget.max_columns * 2,
-                                                           site_url=sc.site.url)
+                                                           site_url=sc.site.url, doc=doc)
                  if clean(response.urljoin(c.url)) not in articles]
         for i, (name, url) in enumerate(declared + found):
             source = "registry" if i < len(declared) else "nav"
@@ -215,7 +216,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
         # link availability: every link, image and attachment on the home page
-        for _kind, url in page_links(text, response.url):
+        for _kind, url in page_links(text, response.url, doc=doc):
             req = self._link_request(sc, response.url, url, on_home=True)
             if req is not None:
                 yield req
@@ -261,7 +262,8 @@ class AuditSpider(scrapy.Spider):
                 yield self._column_item(sc, meta, col["status"])
             return
         cs = charset(response)
-        listing = self._extract(response, sc, cs)
+        doc = Document(response.body, response.url, cs)  # decoded and parsed once
+        listing = self._extract(response, sc, cs, doc)
         rendered_now = bool(meta.get("playwright"))
         if (first and not rendered_now and not listing.entries and self.render_mode != "never"
                 and ((listing.needs_render and listing.blank) or sc.site.overrides.get("render_js"))):
@@ -273,14 +275,15 @@ class AuditSpider(scrapy.Spider):
         col["pages"] += 1
         if first:
             col["status"] = response.status
-            text, _ = decode_html(response.body, cs)
+            text = doc.text
             col["blank"] = listing.blank and not listing.blank_note and not listing.subcolumns
             col["blank_note"] = listing.blank_note
             yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
-                           status=response.status, features=page_features(text, response.url, sc.site.name))
-            yield from self._follow_ups(response, sc, col, text)
+                           status=response.status, features=page_features(text, response.url, sc.site.name,
+                                                                          doc=doc))
+            yield from self._follow_ups(response, sc, col, text, doc)
             if col["depth"] < self.budget.max_depth:
-                for name, url in _child_columns(listing, text, response.url):
+                for name, url in _child_columns(listing, text, response.url, doc):
                     req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
                                                source="subcolumn")
                     if req is not None:
@@ -306,13 +309,13 @@ class AuditSpider(scrapy.Spider):
                 return
         yield self._column_item(sc, meta, col["status"])
 
-    def _extract(self, response: Response, sc: SiteCrawl, cs: str | None) -> Any:
+    def _extract(self, response: Response, sc: SiteCrawl, cs: str | None, doc: Document | None = None) -> Any:
         slug = sc.site.overrides.get("parser")
         if slug:
             return self.parsers[slug].extract_list(response.body, response.url, cs, self.run.asof)
         return extract_list(response.body, response.url, cs, self.run.asof,
                             selectors=sc.site.overrides.get("selectors"),
-                            fetched=fetched_at(response, self.run.timezone))
+                            fetched=fetched_at(response, self.run.timezone), doc=doc)
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
         col = request.meta["col"]
@@ -322,12 +325,13 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,  # noqa: ANN202
+                    doc: Document | None = None):
         """Per column kind: guides, letters, an article sample, a link sample."""
         category = classify_column(col["name"])
         site_id = sc.site.site_id
         if category in {"guide", "service"}:
-            for url in find_guide_links(text, response.url):
+            for url in find_guide_links(text, response.url, doc=doc):
                 url = clean(response.urljoin(url))
                 if not self.accounting.claim(site_id, url):
                     continue
@@ -336,11 +340,11 @@ class AuditSpider(scrapy.Spider):
                     continue
                 yield self._request(sc, url, "parse_guide")
         if category in {"consultation", "survey", "interview"}:
-            for letter in extract_letters(text, response.url, self.run.asof):
+            for letter in extract_letters(text, response.url, self.run.asof, doc=doc):
                 yield LetterItem(run_id=self.run.run_id, site_id=site_id, url=letter.url or response.url,
                                  column_url=col["url"], title=letter.title,
                                  submitted=letter.submitted, replied=letter.replied)
-        for _kind, url in page_links(text, response.url)[: self.budget.link_sample]:
+        for _kind, url in page_links(text, response.url, doc=doc)[: self.budget.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
@@ -348,8 +352,8 @@ class AuditSpider(scrapy.Spider):
     def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
         if response.status >= 400:
             return
-        text, _ = decode_html(response.body, charset(response))
-        info = guide_info(text, response.url)
+        doc = Document(response.body, response.url, charset(response))
+        info = guide_info(doc.text, response.url, doc=doc)
         if not info.is_guide:
             return
         attachments = [clean(response.urljoin(u)) for u in info.attachments]
@@ -362,9 +366,10 @@ class AuditSpider(scrapy.Spider):
 
     # --- articles and link availability -----------------------------------------------------------------
     def parse_article(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
-        text, _ = decode_html(response.body, charset(response))
+        doc = Document(response.body, response.url, charset(response))
         yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
-                       status=response.status, features=page_features(text, response.url, sc.site.name))
+                       status=response.status, features=page_features(doc.text, response.url, sc.site.name,
+                                                                      doc=doc))
 
     def _link_request(self, sc: SiteCrawl, page_url: str, url: str, *, on_home: bool,
                       force: bool = False) -> scrapy.Request | None:
@@ -403,13 +408,13 @@ class AuditSpider(scrapy.Spider):
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
 
 
-def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
+def _child_columns(listing: Any, text: str, url: str, doc: Document | None = None) -> list[tuple[str, str]]:
     """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
     "更多" links of its blocks) that live below this column's folder."""
     found = [(sub.name, urljoin(url, sub.url)) for sub in listing.subcolumns]
     folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
     entries = {clean(e.url) for e in listing.entries}
-    for link in discover_columns(text, url):
+    for link in discover_columns(text, url, doc=doc):
         path = urlsplit(link.url).path
         if path.startswith(folder) and path != urlsplit(url).path and clean(link.url) not in entries:
             found.append((link.name, link.url))

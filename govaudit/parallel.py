@@ -1,0 +1,143 @@
+"""Run one audit with N crawler processes on this machine: one shared Redis queue and site ledger (the
+distributed mode), a seeding worker and N-1 joining workers, so every core does part of the crawl.
+
+    python -m govaudit.parallel -j 2 -- -a registry=FILE -a asof=YYYY-MM-DD [-a run=ID] [-s NAME=VALUE ...]
+
+Everything after `--` is what `scrapy crawl audit` takes; the seeder gets all of it, the joiners
+`-a join=RUN` and the `-s` settings. Without GOVAUDIT_REDIS_URL (or --redis) a private redis-server is
+started on a free loopback port and stopped afterwards. The database must be one every worker reaches
+(PostgreSQL; SQLite works for small runs but its one writer serialises the workers). Exit status: the
+seeder's (it owns the run and renders the report), or the first failing worker's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PROG = "python -m govaudit.parallel"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _redis_ready(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@contextmanager
+def private_redis() -> Iterator[str]:
+    """A throwaway redis-server on loopback (no persistence), stopped on exit."""
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(exe).exists():
+        raise SystemExit(f"{PROG}: redis-server is not installed; set GOVAUDIT_REDIS_URL or install it")
+    with tempfile.TemporaryDirectory(prefix="govaudit-redis-") as tmp:
+        port = _free_port()
+        proc = subprocess.Popen([exe, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
+                                 "no", "--dir", tmp], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 10
+            while not _redis_ready(port):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"{PROG}: redis-server did not start on port {port}")
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def split_crawl_args(args: list[str]) -> tuple[dict[str, str], list[str]]:
+    """(-a arguments as a dict, every other argument in order: -s settings, -L, ...)."""
+    spider_args: dict[str, str] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "-a" and i + 1 < len(args):
+            key, _, value = args[i + 1].partition("=")
+            spider_args[key] = value
+            i += 2
+            continue
+        if arg.startswith("-a") and len(arg) > 2:
+            key, _, value = arg[2:].partition("=")
+            spider_args[key] = value
+        else:
+            rest.append(arg)
+        i += 1
+    return spider_args, rest
+
+
+def worker_commands(jobs: int, run_id: str, crawl_args: list[str]) -> list[list[str]]:
+    """The seeder's command line first, then the joiners'."""
+    spider_args, rest = split_crawl_args(crawl_args)
+    spider_args["run"] = run_id
+    base = [sys.executable, "-m", "scrapy", "crawl", "audit"]
+    seeder = [*base, *(x for k, v in spider_args.items() for x in ("-a", f"{k}={v}")), *rest]
+    joiner = [*base, "-a", f"join={run_id}", *rest]
+    return [seeder] + [joiner] * (jobs - 1)
+
+
+def run_workers(commands: list[list[str]], env: dict[str, str]) -> int:
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signum)
+
+    old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for i, cmd in enumerate(commands):
+            procs.append(subprocess.Popen(cmd, env={**env, "GOVAUDIT_WORKER": str(i)}))
+        codes = [p.wait() for p in procs]
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+    failed = [c for c in codes if c != 0]
+    return codes[0] if codes[0] != 0 or not failed else failed[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ours, crawl_args = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    ap = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="crawler processes (default: cores)")
+    ap.add_argument("--redis", default=os.environ.get("GOVAUDIT_REDIS_URL", ""),
+                    help="Redis URL shared by the workers (default: GOVAUDIT_REDIS_URL, else a private server)")
+    opts = ap.parse_args(ours)
+    if opts.jobs < 1:
+        ap.error("-j must be at least 1")
+    spider_args, _ = split_crawl_args(crawl_args)
+    if "join" in spider_args:
+        ap.error("give the seeding worker's arguments; the launcher starts the joining workers itself")
+    run_id = spider_args.get("run") or f"p{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:4]}"
+    commands = worker_commands(opts.jobs, run_id, crawl_args)
+    print(f"{PROG}: run {run_id} with {opts.jobs} worker(s)", file=sys.stderr, flush=True)
+    if opts.redis:
+        return run_workers(commands, {**os.environ, "GOVAUDIT_REDIS_URL": opts.redis})
+    with private_redis() as url:
+        return run_workers(commands, {**os.environ, "GOVAUDIT_REDIS_URL": url})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
