@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -59,6 +58,8 @@ def clean_text(text: str | None) -> str:
 def node_text(el: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None) -> str:
     """Visible text of an element, without <script>/<style> content, whitespace collapsed.
     ``skip(element)`` true drops that element's own text and its descendants' (not its tail)."""
+    if not len(el) and isinstance(el.tag, str) and el.tag not in _INVISIBLE:
+        return clean_text(el.text)  # a leaf (most links and cells)
     parts: list[str] = []
     if el.text and isinstance(el.tag, str) and el.tag not in _INVISIBLE:
         parts.append(el.text)
@@ -87,7 +88,6 @@ def base_url(root: lxml.html.HtmlElement, url: str) -> str:
     return url
 
 
-@lru_cache(maxsize=65536)
 def absolute_url(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL of ``href`` without fragment; None for javascript:, mailto:, tel:, empty."""
     if not href:
