@@ -4,7 +4,12 @@ Each response or failure of a site's request is *settled*: its outputs pass on, 
 done; the caller whose settle brings the site's outstanding count to 0 emits a `SiteDoneItem`. Counts live in
 a Ledger (in memory, or in Redis for a distributed run, where any worker may settle any site's request; there
 a request counts as done only once the item pipelines have stored its evidence, because whichever worker
-finishes the site scores it from SQL)."""
+finishes the site scores it from SQL).
+
+Distributed runs are at-least-once: requests carry their site's generation (`meta["gen"]`, stamped by
+govaudit.distributed.generations); a response or failure of a generation that is no longer the site's current
+one (the site was restarted after a worker died) is stale and dropped unhandled, and what a callback asks
+(claims, budgets, new requests) counts in the generation of the response being handled."""
 
 from __future__ import annotations
 
@@ -50,21 +55,28 @@ class SiteAccounting:
         self.distributed = distributed
         self._flush = flush
         self._waiting: dict[int, _ItemsSettled] = {}
+        self._context: tuple[str, int] | None = None  # (site, generation) of the response being handled
         self.started: set[str] = set()  # sites this process started (home page requested)
         self.skipped_done: set[str] = set()  # finished in an earlier part of a resumed run: not crawled again
 
     # --- what the crawl plan asks ------------------------------------------------------------------
+    def generation(self, site_id: str) -> int:
+        """The generation the current work of `site_id` counts in."""
+        if self._context is not None and self._context[0] == site_id:
+            return self._context[1]
+        return self.ledger.generation(site_id) if self.distributed else 0
+
     def claim(self, site_id: str, key: str) -> bool:
-        return self.ledger.claim(site_id, key)
+        return self.ledger.claim(site_id, key, self.generation(site_id))
 
     def release(self, site_id: str, key: str) -> None:
-        self.ledger.release(site_id, key)
+        self.ledger.release(site_id, key, self.generation(site_id))
 
     def take_budget(self, site_id: str, kind: str, limit: int | None) -> bool:
-        return self.ledger.take_budget(site_id, kind, limit)
+        return self.ledger.take_budget(site_id, kind, limit, self.generation(site_id))
 
     def request_made(self, site_id: str) -> None:
-        self.ledger.add_pending(site_id)
+        self.ledger.add_pending(site_id, self.generation(site_id))
 
     def finished(self, site_id: str) -> bool:
         return self.ledger.finished(site_id)
@@ -84,8 +96,8 @@ class SiteAccounting:
             return self._settle_shared(source, site_id, outputs)
         return self._settle_local(site_id, outputs)
 
-    def _done(self, site_id: str) -> Iterator[SiteDoneItem]:
-        if self.ledger.task_done(site_id):
+    def _done(self, site_id: str, gen: int = 0) -> Iterator[SiteDoneItem]:
+        if self.ledger.task_done(site_id, gen):
             yield SiteDoneItem(run_id=self.run.run_id, site_id=site_id)
 
     def _settle_local(self, site_id: str, outputs: Iterable[Any]) -> Iterator[Any]:
@@ -93,10 +105,21 @@ class SiteAccounting:
         yield from self._done(site_id)
 
     async def _settle_shared(self, source: Any, site_id: str, outputs: Iterable[Any]) -> AsyncIterator[Any]:
+        gen = _generation_of(source)
+        if gen != self.ledger.generation(site_id):
+            return  # the site was restarted after a worker's death: this belongs to its old generation
         settled = _ItemsSettled()
         self._waiting[id(source)] = settled
         try:
-            for out in outputs:
+            it = iter(outputs)
+            while True:
+                self._context = (site_id, gen)  # the callback's claims and requests count in this generation
+                try:
+                    out = next(it)
+                except StopIteration:
+                    break
+                finally:
+                    self._context = None
                 if not isinstance(out, Request):
                     settled.expected += 1
                 yield out
@@ -105,13 +128,19 @@ class SiteAccounting:
             self._waiting.pop(id(source), None)
         if self._flush is not None:
             self._flush()
-        for item in self._done(site_id):
+        for item in self._done(site_id, gen):
             yield item
 
     def item_passed(self, item: Any, response: Any, **kwargs: Any) -> None:
         settled = self._waiting.get(id(response))
         if settled is not None:
             settled.item_passed()
+
+
+def _generation_of(source: Any) -> int:
+    request = getattr(source, "request", None)
+    meta = getattr(request, "meta", None) or getattr(source, "meta", None) or {}
+    return int(meta.get("gen", 0))
 
 
 def get_accounting(crawler: Any) -> SiteAccounting:

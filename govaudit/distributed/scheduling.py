@@ -28,6 +28,9 @@ def use_shared_queue(settings: Any) -> None:
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="spider")
     settings.set("SCHEDULER_PERSIST", True, priority="spider")  # the first worker to stop keeps the queue
     settings.set("REDIS_URL", redis_url, priority="spider")
+    middlewares = dict(settings.getdict("SPIDER_MIDDLEWARES"))
+    middlewares["govaudit.distributed.generations.StampGeneration"] = 950  # nearest the spider
+    settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
 
 
 def use_run_queue(settings: Any, run_id: str) -> None:
