@@ -82,6 +82,16 @@ GOVAUDIT_JOIN_WAIT = _env("GOVAUDIT_JOIN_WAIT", 120.0)
 # Distributed: seconds a worker with nothing pending waits for every site to be scored before closing.
 GOVAUDIT_SETTLE_GRACE = _env("GOVAUDIT_SETTLE_GRACE", 60.0)
 
+# --- operator input (registries, findings files): refused past these limits -----------------------------
+# Largest registry / findings file accepted, on disk and (XLSX) unpacked.
+GOVAUDIT_INPUT_MAX_BYTES = _env("GOVAUDIT_INPUT_MAX_BYTES", 50 * 1024 * 1024)
+# Deepest nesting accepted in a YAML file (YAML aliases are always refused).
+GOVAUDIT_YAML_MAX_DEPTH = _env("GOVAUDIT_YAML_MAX_DEPTH", 40)
+# Most rows and columns read from a registry spreadsheet, and cells its merged ranges may cover in total.
+GOVAUDIT_XLSX_MAX_ROWS = _env("GOVAUDIT_XLSX_MAX_ROWS", 100_000)
+GOVAUDIT_XLSX_MAX_COLUMNS = _env("GOVAUDIT_XLSX_MAX_COLUMNS", 200)
+GOVAUDIT_XLSX_MAX_MERGED_CELLS = _env("GOVAUDIT_XLSX_MAX_MERGED_CELLS", 1_000_000)
+
 # --- crawling manners ----------------------------------------------------------
 # Politeness is per site: many sites in parallel, few requests at once on each.
 ROBOTSTXT_OBEY = False  # government sites are public records; the rubric requires checking them
