@@ -101,7 +101,7 @@ class ScopeGuard:
         if not legacy:
             await self._check_address(request, scope)
         if request.meta.get("playwright"):
-            render.prepare_request(request, scope, self.render, allow_private=self.allow_private)
+            render.prepare_request(request, scope, self.render, allow_private=self.allow_private or legacy)
         return None
 
     async def _check_address(self, request: Request, scope: SiteScope | None) -> None:
@@ -159,6 +159,9 @@ class ScopeGuard:
                                 f"跳转到{KIND_WORDS.get(kind, kind)} {host}，不跟随：{target}", target)
         if response.url != request.url and not offsite_ok:
             # a download handler that follows navigations itself (a rendered page whose script moved it)
+            if response.url.startswith(render.BROWSER_ERROR_PAGE):
+                tried = render.attempted_navigation(request.meta) or response.url
+                self._block(request, "rendered-offsite", f"页面脚本试图转到检查范围以外的地址（已阻止）：{tried}", tried)
             verdict = check_url(scope, response.url)
             if not verdict.ok:
                 self._block(request, f"rendered-{verdict.code}",

@@ -40,6 +40,7 @@ META_ABORTED = "render_aborted"
 INIT_CALLBACK = "govaudit.crawl.render.init_page"
 MAX_ABORTED_RECORDED = 50
 IN_PAGE_SCHEMES = ("data", "blob", "about")
+BROWSER_ERROR_PAGE = "chrome-error:"  # where Chromium lands after an aborted navigation
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,10 @@ _PAGES: weakref.WeakKeyDictionary[Any, PagePolicy] = weakref.WeakKeyDictionary()
 
 
 async def init_page(page: Any, request: Any) -> None:
-    """playwright_page_init_callback: bind the request's policy to its page before it navigates."""
+    """playwright_page_init_callback: bind the request's policy to its page before it navigates.
+    A script that moves the page out of scope (location.href) has that navigation aborted; Chromium then
+    shows its error page, and ScopeGuard drops the render as "rendered-offsite" (a visitor would have
+    left the site too), naming the address the script went for."""
     aborted = request.meta.setdefault(META_ABORTED, [])
     _PAGES[page] = PagePolicy(request.meta.get(META_POLICY) or {}, aborted)
 
@@ -151,7 +155,16 @@ def final_url_ok(crawler: Any, site_id: str, url: str) -> bool:
     """Is the page a render ended on (response.url) still inside the site's scope?"""
     from govaudit.crawl.scope import scope_book
 
-    return check_url(scope_book(crawler).scope(site_id), url).ok
+    return not url.startswith(BROWSER_ERROR_PAGE) and check_url(scope_book(crawler).scope(site_id), url).ok
+
+
+def attempted_navigation(meta: dict[str, Any]) -> str:
+    """The out-of-scope address a rendered page's script tried to open, from meta["render_aborted"]."""
+    for entry in meta.get(META_ABORTED) or ():
+        why, kind, url = (entry.split(" ", 2) + ["", ""])[:3]
+        if kind == "document":
+            return url
+    return ""
 
 
 # --- browser memory --------------------------------------------------------------------------------------

@@ -138,6 +138,51 @@ def rate_limited_budget_spent(tmp: Path) -> Measured:
                                    f"tries) -- not a broken link", ok)
 
 
+# --- rendering faults (Chromium) --------------------------------------------------------------------------
+def _render_site(routes: dict[str, Any], tmp: Path, target: str = "/col.html") -> tuple[dict[str, Any], float]:
+    routes = {"/": page(f'<title>首页</title><a data-render href="{target}">栏目</a>'), **routes}
+    with _site(routes) as site:
+        result, peak, _log = crawl(tmp, _registry(site), timeout=240)
+    return result, peak
+
+
+def rendered_script_leaves_site(tmp: Path) -> Measured:
+    with _internal() as internal:
+        hostile = (f'<title>通知公告</title><ul id="list"></ul><script>'
+                   f'fetch("{internal.base}/titles").catch(function(){{}});'
+                   f'var i = document.createElement("img"); i.src = "http://localhost:{internal.port}/x.gif";'
+                   f'setTimeout(function(){{ location.href = "{internal.base}/titles"; }}, 10);'
+                   f'</script>')
+        result, peak = _render_site({"/col.html": page(hostile)}, tmp)
+    (col,) = _by_kind(result, "render")
+    aborted = col.get("aborted") or []
+    # a visitor would have left the site: the render is dropped as out of scope, naming where it went
+    ok = (internal.total_hits == 0 and _no_secret(result) and col["outcome"] == "blocked:rendered-offsite"
+          and f"{internal.base}/titles" in col["message"] and any(internal.base in a for a in aborted))
+    return _measured(result, peak, f"render {col['outcome']}; {len(aborted)} page requests aborted; "
+                                   f"internal host hits {internal.total_hits}", ok)
+
+
+def rendered_allocation_bomb(tmp: Path) -> Measured:
+    bomb = ('<title>栏目</title><ul><li><a href="/a/1.html">一</a><span>2026-11-01</span></li></ul><script>'
+            'var a = []; try { while (true) { var b = new Uint8Array(5e7); b.fill(1); a.push(b); } }'
+            ' catch (e) { document.title = "stopped"; }</script>')
+    result, peak = _render_site({"/col.html": page(bomb)}, tmp)
+    (col,) = _by_kind(result, "render")
+    ok = result["reason"] == "finished" and peak < 3000
+    return _measured(result, peak, f"render {col['outcome']} ({col.get('title') or col.get('message', '')[:40]}); "
+                                   f"memory capped", ok)
+
+
+def rendered_download(tmp: Path) -> Measured:
+    routes = {"/report.zip": page(b"PK\x03\x04" + b"x" * 200_000, **{
+        "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="a.zip"'})}
+    result, peak = _render_site(routes, tmp, target="/report.zip")
+    (col,) = _by_kind(result, "render")
+    ok = col["outcome"].startswith("error:") and not col.get("body")
+    return _measured(result, peak, f"render {col['outcome']} -- download refused", ok)
+
+
 # --- operator input faults ----------------------------------------------------------------------------------
 def _python(tmp: Path, code: str) -> tuple[int, str, float]:
     return run_watched([sys.executable, "-c", code], timeout=120)
@@ -198,6 +243,11 @@ FAULTS: list[Fault] = [
     Fault("信息公开 on a registry-named host", "in scope, fetched", registry_named_second_host),
     Fault("429 + Retry-After, 3 times", "waited, then fetched", rate_limited_then_ok),
     Fault("429 forever on a link", "recorded rate limited", rate_limited_budget_spent),
+    Fault("rendered script: fetch/img/location.href to another host", "aborted, nothing of it kept",
+          rendered_script_leaves_site, browser=True),
+    Fault("rendered JS allocation bomb (ArrayBuffers)", "memory capped, crawl finishes", rendered_allocation_bomb,
+          browser=True),
+    Fault("rendered link starts a download", "download refused", rendered_download, browser=True),
     Fault("YAML alias bomb registry", "refused, small memory", alias_bomb_registry),
     Fault("XLSX with a 17e9-cell merge", "refused, small memory", oversize_xlsx),
     Fault("findings file nested 100000 deep", "clear error, exit 1", deep_findings_file),
@@ -205,7 +255,8 @@ FAULTS: list[Fault] = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+@pytest.mark.parametrize("fault", [pytest.param(f, marks=[pytest.mark.browser] if f.browser else [])
+                                   for f in FAULTS], ids=[f.name for f in FAULTS])
 def test_fault(fault: Fault, tmp_path: Path) -> None:
     if fault.browser and not Path("/usr/bin/chromium").exists():
         pytest.skip("no /usr/bin/chromium")
