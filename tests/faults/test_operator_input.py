@@ -143,3 +143,60 @@ def test_retry_after_forms() -> None:
     assert 55 <= parse_retry_after(email.utils.formatdate(now + 60, usegmt=True), now=now) <= 60
     assert parse_retry_after(email.utils.formatdate(now - 60, usegmt=True), now=now) == 0.0
     assert parse_retry_after(b"soon") is None and parse_retry_after(None) is None and parse_retry_after("") is None
+
+
+@pytest.mark.slow
+def test_scrapyd_example_requires_authentication(tmp_path: Path) -> None:
+    """deploy/scrapyd/scrapyd.conf run as shipped (paths and port moved under tmp): without credentials every
+    API call is refused; schedule.sh, given SCRAPYD_USERNAME/SCRAPYD_PASSWORD, gets through."""
+    import base64
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[2]
+    conf = (root / "deploy" / "scrapyd" / "scrapyd.conf").read_text(encoding="utf-8")
+    assert "bind_address = 127.0.0.1" in conf and "username" in conf
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    home = tmp_path / "scrapyd"
+    home.mkdir()
+    conf = conf.replace("http_port    = 6800", f"http_port    = {port}")
+    for key in ("eggs_dir", "logs_dir", "dbs_dir"):
+        conf = "\n".join(f"{key} = {home / key}" if line.startswith(key) else line for line in conf.splitlines())
+    (home / "scrapyd.conf").write_text(conf + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOVAUDIT_", "SCRAPY"))}
+    env.update(SCRAPYD_USERNAME="govaudit", SCRAPYD_PASSWORD="t0p-secret")
+    proc = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/daemonstatus.json", timeout=5)
+                status = 200
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                status = 0
+            if status or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert status == 401  # no credentials, no API
+        req = urllib.request.Request(f"{base}/daemonstatus.json", headers={
+            "Authorization": "Basic " + base64.b64encode(b"govaudit:t0p-secret").decode()})
+        assert b'"ok"' in urllib.request.urlopen(req, timeout=5).read()
+        res = subprocess.run(["bash", str(root / "deploy" / "scrapyd" / "schedule.sh"), "jobs"],
+                             env={**env, "SCRAPYD": base}, capture_output=True, text=True, timeout=30)
+        assert res.returncode == 0 and '"node_name"' in res.stdout, res.stderr  # an answer past authentication
+        res = subprocess.run(["bash", str(root / "deploy" / "scrapyd" / "schedule.sh"), "jobs"],
+                             env={**env, "SCRAPYD": base, "SCRAPYD_PASSWORD": "wrong"}, capture_output=True,
+                             text=True, timeout=30)
+        assert res.returncode != 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
