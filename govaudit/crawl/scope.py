@@ -11,6 +11,7 @@ run's registry sites (`govaudit.runs.current_run(crawler).targets`) or from site
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,10 +40,8 @@ def norm_host(host: str) -> str:
     """Lower case, no trailing dot, IDNA (so 政府.cn and xn--...cn are one host), IPv6 without brackets."""
     h = host.strip().strip("[]").rstrip(".").lower()
     if h and not h.isascii():
-        try:
+        with contextlib.suppress(UnicodeError):
             h = h.encode("idna").decode("ascii")
-        except UnicodeError:
-            pass
     return h
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
 import yaml
 from defusedxml.ElementTree import iterparse
 from yaml.composer import ComposerError
@@ -126,9 +127,7 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str, limits: FileLimits) ->
                     raise UnsafeInput(f"merged cell ranges cover more than {limits.xlsx_max_merged_cells} "
                                       f"cells (GOVAUDIT_XLSX_MAX_MERGED_CELLS), e.g. {ref}")
                 ranges.append((min_row, min_col, max_row, max_col))  # type: ignore[arg-type]
-            elif elem.tag == f"{_MAIN_NS}sheetData":
-                elem.clear()
-            elif elem.tag.startswith(_MAIN_NS) and elem.tag[len(_MAIN_NS):] in ("row", "c", "v", "f", "is", "t"):
+            elif elem.tag == f"{_MAIN_NS}sheetData" or elem.tag.startswith(_MAIN_NS) and elem.tag[len(_MAIN_NS):] in ("row", "c", "v", "f", "is", "t"):
                 elem.clear()
     return ranges
 

@@ -8,13 +8,13 @@ and a tree above WATCHDOG_MB is killed so that a regression fails the row instea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,10 +101,8 @@ def run_watched(cmd: list[str], *, env: dict[str, str] | None = None, timeout: f
     finally:
         done.set()
         watcher.join()
-        try:  # whatever the crawl left behind (a browser) goes with it
+        with contextlib.suppress(ProcessLookupError):  # whatever the crawl left behind (a browser) goes too
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     return proc.returncode, out.decode("utf-8", "replace"), peak[0] / 1024
 
 

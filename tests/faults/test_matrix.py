@@ -51,9 +51,8 @@ def _no_secret(result: dict[str, Any]) -> bool:
 
 # --- crawl faults -----------------------------------------------------------------------------------------
 def redirect_offsite(tmp: Path) -> Measured:
-    with _internal() as internal:
-        with _site({"/": redirect(internal.base + "/titles")}) as site:
-            result, peak, _log = crawl(tmp, _registry(site))
+    with _internal() as internal, _site({"/": redirect(internal.base + "/titles")}) as site:
+        result, peak, _log = crawl(tmp, _registry(site))
     (home,) = _by_kind(result, "home")
     ok = home["outcome"] == "blocked:redirect-offsite" and internal.total_hits == 0 and _no_secret(result)
     return _measured(result, peak, f"home {home['outcome']}; internal host hits {internal.total_hits}", ok)

@@ -77,7 +77,7 @@ def test_what_json_cannot_carry_is_named() -> None:
                                  "govaudit.crawl.jobdir.PrivateJobDir"])
 def test_a_queued_request_cannot_name_another_class(cls: str) -> None:
     with pytest.raises(ValueError, match="refused"):
-        jsonqueue.loads('{"url": "http://a.gov.cn/", "_class": "%s", "command": "touch /tmp/pwned"}' % cls)
+        jsonqueue.loads(f'{{"url": "http://a.gov.cn/", "_class": "{cls}", "command": "touch /tmp/pwned"}}')
 
 
 def test_redis_scheduler_is_configured_for_json() -> None:

@@ -12,7 +12,15 @@ from scrapy.http import HtmlResponse, Response
 
 from govaudit.crawl.addresses import address_kind, parse_ip
 from govaudit.crawl.guard import OutOfScope, ScopeGuard
-from govaudit.crawl.scope import ORGANIZER, REGISTRY_HOSTS, REGISTRY_URL, REGISTRY_WWW, SiteScope, check_url, scope_book
+from govaudit.crawl.scope import (
+    ORGANIZER,
+    REGISTRY_HOSTS,
+    REGISTRY_URL,
+    REGISTRY_WWW,
+    SiteScope,
+    check_url,
+    scope_book,
+)
 from govaudit.registry.model import Site
 
 from .helpers import crawler_with_run
