@@ -57,7 +57,8 @@ def _twisted_resolver(timeout: float) -> Callable[[str], Awaitable[str]]:
         from twisted.internet import reactor
 
         # the reactor's resolver is Scrapy's caching one: the connection then uses this very answer
-        return await maybe_deferred_to_future(reactor.resolve(host, timeout=(timeout,)))  # type: ignore[attr-defined]
+        resolver: Any = reactor
+        return str(await maybe_deferred_to_future(resolver.resolve(host, timeout=(max(1, int(timeout)),))))
 
     return resolve
 

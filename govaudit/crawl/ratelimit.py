@@ -7,6 +7,7 @@ While a site is waiting, its other requests wait too (one pause per site, not on
 budget is spent the response goes to the spider marked `meta["rate_limited"]` = {status, retry_after, tries,
 waited}: the spider records "rate limited" (限流), never a broken link or an unopenable page.
 
+Requests with `dont_retry` and crawls with RETRY_ENABLED = False (the probe) are left alone.
 It sits between RetryMiddleware (550) and the redirect middlewares, so Scrapy's own retry never re-sends a
 429 at once (RETRY_HTTP_CODES leaves 429 out, and a marked response has dont_retry).
 """
@@ -66,6 +67,8 @@ class RateLimitRetry:
         self.tries = s.getint("GOVAUDIT_RATE_LIMIT_TRIES", 3)
         self.budget = s.getfloat("GOVAUDIT_RATE_LIMIT_BUDGET", 300.0)
         self.sites: dict[str, _SiteBudget] = {}
+        # a crawl without retries (the availability probe: one fetch is the measurement) is left alone
+        self.enabled = s.getbool("RETRY_ENABLED", True)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RateLimitRetry:
@@ -90,6 +93,8 @@ class RateLimitRetry:
         return None
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if not self.enabled or request.meta.get("dont_retry"):
+            return response
         retry_after = parse_retry_after(response.headers.get(b"Retry-After"))
         if response.status == 429:
             wait = self.default_wait if retry_after is None else retry_after

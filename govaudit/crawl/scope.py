@@ -163,6 +163,7 @@ class ScopeBook:
     def __init__(self) -> None:
         self._sites: dict[str, Site] = {}
         self._scopes: dict[str, SiteScope] = {}
+        self._run: Any = None  # the run whose targets were added last
 
     def add_sites(self, sites: Iterable[Site]) -> None:
         for site in sites:
@@ -222,7 +223,7 @@ def scope_book(crawler: Any) -> ScopeBook:
     from govaudit.runs import current_run
 
     run = current_run(crawler)
-    if run is not None and getattr(book, "_run", None) is not run:
+    if run is not None and book._run is not run:
         book.add_sites(run.targets)  # a run replaced (e.g. demo URLs known) updates the scopes
-        book._run = run  # type: ignore[attr-defined]
+        book._run = run
     return book
