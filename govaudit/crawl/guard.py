@@ -111,10 +111,8 @@ class ScopeGuard:
         _scheme, host, port = url_netloc(request.url)
         ip = parse_ip(host)
         if ip is None:
-            try:
-                ip = parse_ip(await self.resolve(host))
-            except Exception:
-                raise  # a name that does not resolve fails as it would in the download handler (DNSLookupError)
+            # a name that does not resolve fails here as it would in the download handler (DNSLookupError)
+            ip = parse_ip(await self.resolve(host))
         kind = address_kind(ip) if ip is not None else None
         if kind is None or self._named(scope, host, port):
             return
