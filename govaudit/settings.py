@@ -49,16 +49,18 @@ GOVAUDIT_RUBRICS_DIR = _env("GOVAUDIT_RUBRICS_DIR", str(_ROOT / "rubrics"))
 GOVAUDIT_DEFAULT_RUBRIC = _env("GOVAUDIT_DEFAULT_RUBRIC", "inspection-2019")
 # Folder of the report templates and static assets.
 GOVAUDIT_TEMPLATES_DIR = _env("GOVAUDIT_TEMPLATES_DIR", str(_ROOT / "reports"))
-# Registry used when no `-a registry=` is given and none was imported: "demo" = bundled demo province.
-GOVAUDIT_DEFAULT_REGISTRY = _env("GOVAUDIT_DEFAULT_REGISTRY", "demo")
 # Time zone of the as-of date (监测时间点) default "today".
 GOVAUDIT_TIMEZONE = _env("GOVAUDIT_TIMEZONE", "Asia/Shanghai")
-# Port the demo province's sites listen on (each on its own 127.0.0.x); 0 = any free port.
-GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 0)
+# Port `python -m govaudit.demo` serves the demo province on (every 127.0.x.y address); fixed, so a resumed
+# crawl finds the same URLs. The crawl itself never reads it.
+GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 18080)
 # Highest column depth followed from the home page (1 = navigation columns, 2 = their sub-columns...).
 GOVAUDIT_MAX_COLUMN_DEPTH = _env("GOVAUDIT_MAX_COLUMN_DEPTH", 2)
 # Most columns audited per site (guards against link farms and calendar traps).
 GOVAUDIT_MAX_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_COLUMNS_PER_SITE", 60)
+# Most sites crawled at once (0 = no cap); below it a new site starts only while the downloader has room,
+# so sites finish (and are scored) progressively.
+GOVAUDIT_MAX_SITES_IN_FLIGHT = _env("GOVAUDIT_MAX_SITES_IN_FLIGHT", 200)
 # Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
 GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
 # Days of history a column's pages must cover before pagination stops (longest rubric window).
@@ -136,15 +138,19 @@ HTTPERROR_ALLOW_ALL = True  # 404/403/500 are evidence, the spider records them
 AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", False)
 DNS_TIMEOUT = 10
 
+# Requests stay in memory; JOBDIR records only the run id: a resumed run re-crawls its unfinished sites.
+SCHEDULER = "govaudit.crawl.scheduler.MemoryQueueScheduler"
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"  # every audit request is dont_filter (claims dedupe)
+# Seconds after which a crawl's run lock is stale when its owner stopped sending heartbeats (other hosts).
+GOVAUDIT_RUN_LEASE = _env("GOVAUDIT_RUN_LEASE", 120.0)
+
 # --- safety (stack-notes) -------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # --- components -------------------------------------------------------------------
 ITEM_PIPELINES = {
-    "govaudit.pipelines.dates.DateNormalisePipeline": 100,
     "govaudit.pipelines.classify.ColumnClassifyPipeline": 200,
-    "govaudit.pipelines.freshness.FreshnessPipeline": 300,
     "govaudit.pipelines.store.StorePipeline": 500,
     "govaudit.pipelines.scoring.ScoringPipeline": 800,
 }
@@ -155,10 +161,14 @@ DOWNLOADER_MIDDLEWARES = {
     "govaudit.crawl.guard.ScopeGuard": 610,
 }
 EXTENSIONS = {
-    "govaudit.crawl.jobdir.PrivateJobDir": 100,  # JOBDIR 0700, refused when others could write to it
+    "govaudit.crawl.jobdir.PrivateJobDir": 50,  # JOBDIR 0700, refused when others could write to it
+    "govaudit.extensions.run_lifecycle.RunLifecycle": 100,  # opens the run; at close: scores what is left, status
+    "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
     "govaudit.extensions.report.ReportOnClose": 900,
+    "govaudit.extensions.summary.RunSummary": 950,  # the command's last lines and exit status
 }
+STATS_DUMP = _env("STATS_DUMP", False)  # the run summary ends the output; -s STATS_DUMP=True for Scrapy's stats
 
 # --- scrapy-playwright on Debian's Chromium (only requests with meta["playwright"]) ---
 DOWNLOAD_HANDLERS = {

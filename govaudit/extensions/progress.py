@@ -1,5 +1,5 @@
 """Progress of a long run, in the log at a steady interval (like Scrapy's LogStats):
-sites finished / total, pages, findings so far, and an ETA. Stats keys live under govaudit/."""
+sites finished / total, pages, columns so far, and an ETA. Stats keys live under govaudit/."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from govaudit.runs import AuditRun, current_run
+
 logger = logging.getLogger(__name__)
 
 
 class ProgressLog:
-    def __init__(self, crawler: Any, interval: float) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
+    def __init__(self, run: AuditRun, stats: Any, interval: float) -> None:
+        self.run = run
+        self.stats = stats
         self.interval = interval
         self.loop: task.LoopingCall | None = None
         self.t0 = 0.0
@@ -27,24 +29,25 @@ class ProgressLog:
         interval = crawler.settings.getfloat("GOVAUDIT_PROGRESS_INTERVAL")
         if not interval:
             raise NotConfigured("GOVAUDIT_PROGRESS_INTERVAL is 0")
-        ext = cls(crawler, interval)
+        run = current_run(crawler)
+        if run is None:
+            raise NotConfigured("no audit run")
+        ext = cls(run, crawler.stats, interval)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def _counts(self, spider: Any) -> tuple[int, int]:
-        total = len(getattr(spider, "targets", []) or [])
-        done = int(self.stats.get_value("govaudit/sites_scored", 0))
-        return done, total
+    def _counts(self) -> tuple[int, int]:
+        return int(self.stats.get_value("govaudit/sites_scored", 0)), len(self.run.targets)
 
     def spider_opened(self, spider: Any) -> None:
         self.t0 = time.monotonic()
-        self.stats.set_value("govaudit/sites_total", self._counts(spider)[1])
-        self.loop = task.LoopingCall(self.log, spider)
+        self.stats.set_value("govaudit/sites_total", len(self.run.targets))
+        self.loop = task.LoopingCall(self.log)
         self.loop.start(self.interval, now=False)
 
-    def log(self, spider: Any) -> None:
-        done, total = self._counts(spider)
+    def log(self) -> None:
+        done, total = self._counts()
         pages = self.stats.get_value("response_received_count", 0)
         columns = self.stats.get_value("govaudit/columns", 0)
         elapsed = time.monotonic() - self.t0
@@ -58,14 +61,4 @@ class ProgressLog:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        sites = getattr(spider, "sites", {}) or {}
-        unfinished = sorted(sid for sid, sc in sites.items() if not getattr(sc, "finished", True))
-        done_before = getattr(spider, "skipped_done", set())  # finished in an earlier part of a resumed run
-        never = sorted(s.site_id for s in getattr(spider, "targets", [])
-                       if s.site_id not in sites and s.site_id not in done_before)
-        left = unfinished + never
-        self.stats.set_value("govaudit/sites_unfinished", len(left))
-        if left and reason != "finished":
-            logger.warning("govaudit: run closed (%s) with %d site(s) unfinished: %s", reason, len(left),
-                           ", ".join(left[:50]))
-        self.log(spider)
+        self.log()

@@ -1,7 +1,5 @@
-"""Render the run's report bundle when the crawl closes (after every pipeline has flushed).
-
-Also records how the run ended: a crawl closed for any reason but "finished" is marked interrupted,
-so a later `JOBDIR` resume or `scrapy report` knows it."""
+"""Render the run's report bundle when the crawl closes (after the run lifecycle extension has scored what
+was left and recorded how the run ended). A joining worker of a distributed run renders nothing."""
 
 from __future__ import annotations
 
@@ -10,45 +8,52 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 
+from govaudit.runs import AuditRun, current_run
 from govaudit.store.db import get_engine
-from govaudit.store.writer import get_writer
 
 logger = logging.getLogger(__name__)
 
 
 class ReportOnClose:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, run: AuditRun, crawler: Any) -> None:
+        self.run = run
         self.crawler = crawler
         settings = crawler.settings
+        self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
         self.reports_dir = Path(settings.get("GOVAUDIT_REPORTS_DIR"))
         self.templates_dir = Path(settings.get("GOVAUDIT_TEMPLATES_DIR"))
-        self.enabled = settings.getbool("GOVAUDIT_REPORT_ON_CLOSE")
+        self.rubrics_dir = settings.get("GOVAUDIT_RUBRICS_DIR")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ReportOnClose:
-        ext = cls(crawler)
+        run = current_run(crawler)
+        if run is None or not run.owns_run:
+            raise NotConfigured("no run of this worker's own to report")
+        if not crawler.settings.getbool("GOVAUDIT_REPORT_ON_CLOSE"):
+            raise NotConfigured("GOVAUDIT_REPORT_ON_CLOSE is off")
+        ext = cls(run, crawler)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        run_id = getattr(spider, "run_id", None)
-        if not run_id or not hasattr(spider, "run_record"):
-            return
-        writer = get_writer(self.crawler)
-        writer.finish_run(run_id, "finished" if reason == "finished" else "interrupted")
-        if not self.enabled:
-            return
-        from govaudit.reporting.render import render_bundle
+        from govaudit.reporting.render import BundleIncomplete, render_bundle
 
+        run_id = self.run.run_id
+        stats = self.crawler.stats
         try:
-            engine = get_engine(self.crawler.settings.get("GOVAUDIT_DATABASE_URL"))
-            path = render_bundle(engine, run_id, self.reports_dir, self.templates_dir)
+            path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir,
+                                 rubrics_dir=self.rubrics_dir)
+        except BundleIncomplete as exc:  # every other output is in the bundle; name the ones that are not
+            logger.error("%s (render again: scrapy report %s)", exc, run_id)
+            stats.set_value("govaudit/report", str(exc.path))
+            stats.set_value("govaudit/report_failed", ", ".join(exc.failed))
+            return
         except Exception:  # the results are in SQL already; `scrapy report RUN` can render again
             logger.exception("report rendering failed for run %s (results are stored; retry: scrapy report %s)",
                              run_id, run_id)
+            stats.set_value("govaudit/report_failed", "the whole bundle")
             return
-        self.crawler.stats.set_value("govaudit/report", str(path))
+        stats.set_value("govaudit/report", str(path))
         logger.info("govaudit report bundle: %s", path / "index.html")
-        print(f"govaudit: run {run_id} report bundle: {path / 'index.html'}", flush=True)
-

@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 from lxml.cssselect import CSSSelector
 
+from govaudit import asof as asof_rules
 from govaudit.extract import dates
 from govaudit.extract.cms import datastore, detect_cms, generic
 from govaudit.extract.encoding import decode_html
@@ -93,7 +94,6 @@ class ListPage:
     blank: bool = False
     blank_note: bool = False
     placeholder: str | None = None
-    future: list[Entry] = field(default_factory=list)
     total_pages: int | None = None
     needs_render: bool = False
     content_page: bool = False  # no list, but an article-like body (e.g. 概况/机构职能 columns): not blank
@@ -107,11 +107,10 @@ class ListPage:
 
     def latest(self) -> datetime.date | None:
         """Newest entry date not after the as-of date."""
-        found = [e.date for e in self.entries if e.date is not None and e.date <= self.asof]
-        return max(found) if found else None
+        return asof_rules.latest((e.date for e in self.entries), self.asof)
 
     def oldest(self) -> datetime.date | None:
-        found = [e.date for e in self.entries if e.date is not None and e.date <= self.asof]
+        found = [e.date for e in self.entries if e.date is not None and not asof_rules.is_future(e.date, self.asof)]
         return min(found) if found else None
 
 
@@ -728,7 +727,6 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
             entries = _collect(art_groups, False, base, asof)
     page.kind = "home" if home else "list"
     page.entries = entries
-    page.future = [e for e in entries if e.date is not None and e.date > asof]
 
     taken = {e.url for e in entries} | set(page.next_pages)
     if not home:
@@ -761,7 +759,7 @@ def to_json(page: ListPage) -> dict[str, Any]:
         "blank": page.blank,
         "blank_note": page.blank_note,
         "placeholder": page.placeholder,
-        "future": [entry(e) for e in page.future],
+        "future": [entry(e) for e in page.entries if asof_rules.is_future(e.date, page.asof)],
         "latest": dates.format_date(page.latest()),
         "total_pages": page.total_pages,
         "total_records": page.total_records,

@@ -66,7 +66,8 @@ def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, defau
     known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render", "join"}
     unknown = sorted(k for k in raw if k not in known and raw[k] is not None)
     if unknown:
-        raise ArgumentError(f"unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))}")
+        raise ArgumentError(f"unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))} "
+                            "(scrapy crawl audit -a help=1 explains them)")
     join = (raw.get("join") or "").strip() or None
     if join is not None:
         if not RUN_ID.match(join):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from govaudit.asof import is_future
 from govaudit.extract.listpage import ListPage, extract_list, to_json
 
 PAGES = Path(__file__).resolve().parent.parent / "pages" / "extract"
@@ -103,7 +104,7 @@ def test_related_links_hot_block_footer_future_and_invalid_dates() -> None:
     assert "图解：国庆节放假安排" not in titles  # 相关解读 nested link
     assert not any(t.startswith("热点") for t in titles)
     assert page.entries[5].date is None and page.entries[5].title == "关于征集2027年度民生实事项目的公告"
-    assert [e.url for e in page.future] == ["http://www.xx.gov.cn/tzgg/203001/t20300101_8970.html"]
+    assert [e.url for e in page.entries if is_future(e.date, page.asof)] == ["http://www.xx.gov.cn/tzgg/203001/t20300101_8970.html"]
     assert page.latest() == dt.date(2026, 9, 20)  # neither the forged 2030 date nor the footer's 09-29
     assert page.next_pages == ["http://www.xx.gov.cn/tzgg/index_1.html"]
     assert page.total_pages == 8

@@ -1,7 +1,7 @@
 """The registry's optional `hosts` field: further hosts of a site that are part of its crawl scope.
 
 Revision ID: 0006_registry_hosts
-Revises: 0003_run_context
+Revises: 0005_typed_findings
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_registry_hosts"
-down_revision: str | None = "0003_run_context"
+down_revision: str | None = "0005_typed_findings"
 branch_labels: str | None = None
 depends_on: str | None = None
 
