@@ -41,6 +41,15 @@ META_BLOCKED = "scope_blocked"
 LINK = "link"
 
 
+def is_link_check(meta: dict[str, Any]) -> bool:
+    """A status-only request: `meta["scope"] == "link"`, or (until the audit spider sets it) its link checks
+    that are not also article samples (`fn == "check_link"` without `article`)."""
+    scope = meta.get(META_SCOPE)
+    if scope is not None:
+        return scope == LINK
+    return meta.get("fn") == "check_link" and not meta.get("article")
+
+
 class OutOfScope(IgnoreRequest):
     """A request (or a redirect hop, or a rendered navigation) outside the site's scope."""
 
@@ -95,7 +104,7 @@ class ScopeGuard:
             self._legacy_warned = True
             logger.warning("no run and no registry sites are attached to this crawler: only the http(s) rule "
                            "is enforced, not the site scope nor the address rule")
-        offsite_ok = request.meta.get(META_SCOPE) == LINK
+        offsite_ok = is_link_check(request.meta)
         verdict = check_url(scope, request.url, offsite_ok=offsite_ok or legacy)
         if not verdict.ok:
             self._block(request, verdict.code, f"{verdict.message}：{request.url}")
@@ -139,7 +148,7 @@ class ScopeGuard:
         scope = book.scope(site_id) if site_id is not None else None
         if scope is None and book.empty:
             return response
-        offsite_ok = request.meta.get(META_SCOPE) == LINK
+        offsite_ok = is_link_check(request.meta)
         if response.status in REDIRECT_CODES and self._follows_redirect(request, response):
             location = response.headers.get(b"Location")
             if location:

@@ -3,6 +3,7 @@ message, a private and trusted JOBDIR, Retry-After read as servers write it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import logging
 import os
@@ -36,8 +37,11 @@ def _audit_like_request() -> Request:
     from scrapy_playwright.page import PageMethod
 
     spider = _Spider()
+    from govaudit.records import Entry
+
     col = {"name": "通知公告", "url": "http://www.a.gov.cn/tzgg/", "depth": 1, "parent": "", "source": "nav",
-           "entries": [{"title": "关于…的通知", "url": "http://www.a.gov.cn/tzgg/1.html", "date": "2026-11-01"}],
+           "entries": [Entry(url="http://www.a.gov.cn/tzgg/1.html", title="关于…的通知", date=dt.date(2026, 11, 1)),
+                       Entry(url="http://www.a.gov.cn/tzgg/2.html", title="旧闻", date=None, date_text="2017-13-45")],
            "future": [], "pages": 0, "rendered": True, "blank": False, "blank_note": False, "status": None,
            "errors": []}
     return Request("http://www.a.gov.cn/tzgg/", callback=spider._on_response, errback=spider._on_error,
@@ -60,11 +64,17 @@ def test_audit_requests_round_trip_as_json() -> None:
     assert back.callback == spider._on_response and back.cb_kwargs == {"n": 1}
     pm = back.meta["playwright_page_methods"][0]
     assert type(pm).__name__ == "PageMethod" and pm.method == "wait_for_load_state" and pm.args == ("networkidle",)
+    assert back.meta["col"]["entries"][0].date == dt.date(2026, 11, 1)  # records come back as records
     plain = {k: v for k, v in back.meta.items() if k != "playwright_page_methods"}
     assert plain == {k: v for k, v in req.meta.items() if k != "playwright_page_methods"}
     form = FormRequest("http://www.a.gov.cn/list.jsp", formdata={"page": "2", "__VIEWSTATE": "abc=="})
     again = request_from_dict(jsonqueue.loads(jsonqueue.dumps(form.to_dict(spider=spider))), spider=spider)
     assert type(again) is FormRequest and again.body == form.body and again.method == "POST"
+
+
+def test_only_govaudit_records_are_rebuilt() -> None:
+    with pytest.raises(ValueError, match="record of class 'Path' refused"):
+        jsonqueue.loads('{"url": "http://a.gov.cn/", "meta": {"x": {"$rec": {"cls": "Path", "fields": {}}}}}')
 
 
 def test_what_json_cannot_carry_is_named() -> None:

@@ -114,6 +114,15 @@ def test_guard_requests() -> None:
     assert stats["govaudit/scope/blocked"] == 6 and stats["govaudit/scope/blocked/private-address"] == 4
 
 
+def test_audit_spider_link_checks_are_status_only() -> None:
+    guard = _guard([SITE])
+    head = _req("http://other.gov.cn/a.pdf", fn="check_link", page_url="http://www.a.gov.cn/")
+    assert asyncio.run(guard.process_request(head)) is None
+    article = _req("http://other.gov.cn/art/1.html", fn="check_link", article=True)
+    assert _blocked(guard, article).code == "offsite"  # an article sample is content
+    assert _blocked(guard, _req("http://other.gov.cn/", fn="check_link", scope="site")).code == "offsite"
+
+
 def test_guard_allow_private_setting_and_unknown_sites() -> None:
     guard = _guard([SITE], GOVAUDIT_ALLOW_PRIVATE_HOSTS=True)
     assert asyncio.run(guard.process_request(_req("http://127.0.0.1:9/", scope="link"))) is None
