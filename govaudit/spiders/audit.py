@@ -28,7 +28,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
-from govaudit.crawl.responses import charset, failure_text, fetched_at
+from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
@@ -145,6 +145,7 @@ class AuditSpider(scrapy.Spider):
         return SiteCrawl(site=site, host=meta.get("host") or host_of(site.url))
 
     def _on_response(self, response: Response) -> Any:
+        response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
         return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
 
@@ -289,6 +290,8 @@ class AuditSpider(scrapy.Spider):
             col["blank"] = False
         if listing.errors:
             col["errors"].extend(listing.errors)
+        if response.meta.get("truncated"):
+            col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
         known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
