@@ -61,9 +61,34 @@ def rule_for(col: ColumnEv, rules: list[dict[str, Any]]) -> dict[str, Any] | Non
     return None
 
 
-def judged_columns(ev: SiteEvidence) -> list[ColumnEv]:
-    """Content columns whose freshness can be judged: fetched, and not an empty list with a note."""
-    return [c for c in ev.content_columns if not c.unreachable and not c.blank_note]
+def note_exempt(col: ColumnEv, ev: SiteEvidence, note_categories: list[str] | None) -> bool:
+    """An empty column whose page states why nothing was produced (备注说明), in a column where the rubric
+    allows that statement: one of ``note_categories`` (the 信息公开 categories) or below a column of them.
+    Without the parameter every such note exempts (the older reading)."""
+    if not col.blank_note or col.unreachable:
+        return False
+    if note_categories is None or col.category in note_categories:
+        return True
+    by_url = {c.url: c for c in ev.columns}
+    parent, hops = by_url.get(col.parent_url), 0
+    while parent is not None and hops < 4:
+        if parent.category in note_categories:
+            return True
+        parent, hops = by_url.get(parent.parent_url), hops + 1
+    return False
+
+
+def is_blank(col: ColumnEv, ev: SiteEvidence, note_categories: list[str] | None = None) -> bool:
+    """空白栏目: fetched and empty, without a note the rubric accepts (a CMS placeholder is no note)."""
+    if col.truly_blank:
+        return True
+    return col.blank_note and not col.unreachable and col.entry_total() == 0 and not note_exempt(
+        col, ev, note_categories)
+
+
+def judged_columns(ev: SiteEvidence, note_categories: list[str] | None = None) -> list[ColumnEv]:
+    """Content columns whose freshness can be judged: fetched, and not an empty list with an accepted note."""
+    return [c for c in ev.content_columns if not c.unreachable and not note_exempt(c, ev, note_categories)]
 
 
 def column_evidence(col: ColumnEv, st: Staleness | None = None, reason: str = "") -> dict[str, Any]:
@@ -82,9 +107,10 @@ def column_evidence(col: ColumnEv, st: Staleness | None = None, reason: str = ""
     return out
 
 
-def stale_in(ev: SiteEvidence, rules: list[dict[str, Any]], asof: dt.date) -> list[Staleness]:
+def stale_in(ev: SiteEvidence, rules: list[dict[str, Any]], asof: dt.date,
+             note_categories: list[str] | None = None) -> list[Staleness]:
     out: list[Staleness] = []
-    for col in judged_columns(ev):
+    for col in judged_columns(ev, note_categories):
         rule = rule_for(col, rules)
         if rule is None:
             continue

@@ -10,7 +10,9 @@ from govaudit.scoring.checks.columns import (
     REASON_KEYS,
     Staleness,
     column_evidence,
+    is_blank,
     judged_columns,
+    note_exempt,
     reason_text,
     rule_for,
     stale_in,
@@ -104,12 +106,13 @@ def _details(ind: Indicator, items: list[Staleness], limit: int = 12) -> str:
     return "；".join(parts)
 
 
-@register("stale_columns_count", {"rules": Param("windows"), "threshold": Param("int")}, messages=REASON_KEYS)
+@register("stale_columns_count", {"rules": Param("windows"), "threshold": Param("int"),
+                                   "note_categories": Param("categories", required=False)}, messages=REASON_KEYS)
 def stale_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """Veto count: columns of the rules' categories not updated within their windows (blank ones included,
-    columns that could not be fetched or carry a no-information note excluded)."""
+    columns that could not be fetched or carry an accepted no-information note excluded)."""
     p = ind.params
-    stale = stale_in(ev, p["rules"], asof)
+    stale = stale_in(ev, p["rules"], asof, p.get("note_categories"))
     if len(stale) < p["threshold"]:
         return []
     evidence = {
@@ -120,18 +123,21 @@ def stale_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list
     return [RawFinding(ind.id, ind.text(count=len(stale), details=_details(ind, stale)), evidence=evidence)]
 
 
-@register("blank_columns_count", {"threshold": Param("int")}, messages=("note",))
+@register("blank_columns_count", {"threshold": Param("int"), "note_categories": Param("categories", required=False)},
+          messages=("note",))
 def blank_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
-    """Veto count of 空白栏目; empty columns with an explanatory note are reported as info only."""
+    """Veto count of 空白栏目; empty columns with an explanatory note in a column where the rubric accepts it
+    (``note_categories``) are reported as info only."""
     out: list[RawFinding] = []
-    blank = [c for c in ev.content_columns if c.truly_blank]
+    cats = ind.params.get("note_categories")
+    blank = [c for c in ev.content_columns if is_blank(c, ev, cats)]
     if len(blank) >= ind.params["threshold"]:
         names = "、".join(f"「{c.name}」" for c in blank[:12]) + ("…" if len(blank) > 12 else "")
         evidence = {"count": len(blank), "threshold": ind.params["threshold"],
                     "columns": [column_evidence(c) for c in blank]}
         out.append(RawFinding(ind.id, ind.text(count=len(blank), names=names), evidence=evidence))
     for col in ev.content_columns:
-        if col.blank_note and not col.unreachable:
+        if note_exempt(col, ev, cats):
             out.append(RawFinding(ind.id, ind.text("note", name=col.name), evidence=column_evidence(col), info=True))
     return out
 
@@ -144,6 +150,7 @@ def blank_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list
         "points": Param("number", scoring=True),
         "max_depth": Param("int", required=False),
         "points_missing": Param("number", required=False),
+        "note_categories": Param("categories", required=False),
     },
     messages=("missing@points_missing", *REASON_KEYS),
 )
@@ -161,7 +168,7 @@ def column_freshness(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[Ra
     rule = {"categories": p["categories"], "window": p["window"]}
     if "max_depth" in p:
         rule["max_depth"] = p["max_depth"]
-    for st in stale_in(ev, [rule], asof):
+    for st in stale_in(ev, [rule], asof, p.get("note_categories")):
         reason = reason_text(ind, st)
         out.append(RawFinding(ind.id, ind.text(name=st.column.name, reason=reason, **st.reason_values),
                               points=p.get("points", 0.0), evidence=column_evidence(st.column, st, reason)))
@@ -175,6 +182,7 @@ def column_freshness(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[Ra
         "exclude_categories": Param("categories"),
         "points_blank": Param("number", scoring=True),
         "points_stale": Param("number", scoring=True),
+        "note_categories": Param("categories", required=False),
     },
     messages=("blank", *REASON_KEYS),
 )
@@ -183,10 +191,11 @@ def other_columns(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
     categories already deducted by their own indicator left out (no double counting)."""
     p = ind.params
     out: list[RawFinding] = []
-    for col in judged_columns(ev):
+    cats = p.get("note_categories")
+    for col in judged_columns(ev, cats):
         if col.category in p["exclude_categories"]:
             continue
-        if col.truly_blank:
+        if is_blank(col, ev, cats):
             out.append(RawFinding(ind.id, ind.text("blank", name=col.name), points=p.get("points_blank", 0.0),
                                   evidence=column_evidence(col)))
             continue
