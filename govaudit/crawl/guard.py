@@ -112,7 +112,7 @@ class ScopeGuard:
             await self._check_address(request, scope)
         if request.meta.get("playwright"):
             render.prepare_request(request, scope, self.render, allow_private=self.allow_private or legacy)
-        return None
+        return
 
     async def _check_address(self, request: Request, scope: SiteScope | None) -> None:
         if self.allow_private:

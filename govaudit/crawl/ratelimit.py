@@ -90,7 +90,7 @@ class RateLimitRetry:
             delay = budget.resume_at - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-        return None
+        return
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if not self.enabled or request.meta.get("dont_retry"):
@@ -115,7 +115,7 @@ class RateLimitRetry:
         budget.waited += wait
         budget.retries += 1
         self.stats.inc_value("govaudit/rate_limit/retries")
-        self.stats.inc_value("govaudit/rate_limit/waited_s", int(round(wait)))
+        self.stats.inc_value("govaudit/rate_limit/waited_s", round(wait))
         logger.info("rate limited (HTTP %d) by site %s: waiting %.1f s before trying %s again", response.status,
                     key, wait, request.url)
         await asyncio.sleep(max(0.0, budget.resume_at - time.monotonic()))

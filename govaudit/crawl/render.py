@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shutil
 import tempfile
 import weakref
@@ -161,7 +160,7 @@ def final_url_ok(crawler: Any, site_id: str, url: str) -> bool:
 def attempted_navigation(meta: dict[str, Any]) -> str:
     """The out-of-scope address a rendered page's script tried to open, from meta["render_aborted"]."""
     for entry in meta.get(META_ABORTED) or ():
-        why, kind, url = (entry.split(" ", 2) + ["", ""])[:3]
+        _why, kind, url = [*entry.split(" ", 2), "", ""][:3]
         if kind == "document":
             return url
     return ""
@@ -216,5 +215,5 @@ class LimitedChromiumProvider(_provider_base()):  # type: ignore[misc]
             await super().close()
         finally:
             workdir = getattr(self, "_workdir", None)
-            if workdir is not None and os.path.isdir(workdir):
+            if workdir is not None and Path(workdir).is_dir():
                 shutil.rmtree(workdir, ignore_errors=True)

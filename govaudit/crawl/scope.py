@@ -97,7 +97,7 @@ class SiteScope:
     @classmethod
     def from_site(cls, site: Site) -> SiteScope:
         scope = cls(site_id=site.site_id)
-        scheme, host, port = url_netloc(site.url)
+        _scheme, host, port = url_netloc(site.url)
         if host:
             scope.admit(host, REGISTRY_URL, site.url)
             scope.named.add((host, port))

@@ -93,7 +93,7 @@ def load_yaml(path: str | Path, limits: FileLimits | None = None) -> Any:
 def load_yaml_text(text: str, limits: FileLimits | None = None) -> Any:
     limits = limits or FileLimits()
     try:
-        return yaml.load(text, Loader=_safe_loader(limits.yaml_max_depth))  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=_safe_loader(limits.yaml_max_depth))
     except ComposerError as exc:  # e.g. an alias to an unknown anchor: still "no aliases"
         raise UnsafeInput(str(exc)) from exc
     except RecursionError as exc:  # belt and braces: the depth limit fires first
@@ -127,7 +127,7 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str, limits: FileLimits) ->
                     raise UnsafeInput(f"merged cell ranges cover more than {limits.xlsx_max_merged_cells} "
                                       f"cells (GOVAUDIT_XLSX_MAX_MERGED_CELLS), e.g. {ref}")
                 ranges.append((min_row, min_col, max_row, max_col))  # type: ignore[arg-type]
-            elif elem.tag == f"{_MAIN_NS}sheetData" or elem.tag.startswith(_MAIN_NS) and elem.tag[len(_MAIN_NS):] in ("row", "c", "v", "f", "is", "t"):
+            elif elem.tag == f"{_MAIN_NS}sheetData" or (elem.tag.startswith(_MAIN_NS) and elem.tag[len(_MAIN_NS):] in ("row", "c", "v", "f", "is", "t")):
                 elem.clear()
     return ranges
 

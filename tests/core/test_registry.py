@@ -166,7 +166,7 @@ def test_xlsx_limits_rows_columns_merged_area_size(tmp_path: Path) -> None:
 
     from govaudit.registry.safeload import FileLimits
 
-    def book(build) -> Path:  # noqa: ANN001
+    def book(build) -> Path:
         wb = Workbook()
         ws = wb.active
         ws.append(["网站标识码", "网站名称", "首页网址"])

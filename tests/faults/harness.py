@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy import signals
@@ -27,7 +27,7 @@ TITLE = re.compile(rb"<title>(.*?)</title>", re.S | re.I)
 
 class FaultHarness(scrapy.Spider):
     name = "fault-harness"
-    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"govaudit.extensions.report.ReportOnClose": None,
+    custom_settings: ClassVar[dict[str, Any]] = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"govaudit.extensions.report.ReportOnClose": None,
                                                             "govaudit.extensions.progress.ProgressLog": None}}
 
     def __init__(self, config: str = "", out: str = "", **kwargs: Any) -> None:
@@ -49,7 +49,7 @@ class FaultHarness(scrapy.Spider):
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         for site in self.sites:
             yield self._req(site.url, site.site_id, "home")
 
@@ -57,7 +57,7 @@ class FaultHarness(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
                               meta={"site_id": site_id, "kind": kind, **meta})
 
-    def parse(self, response: Any):  # noqa: ANN201
+    def parse(self, response: Any):
         meta = response.meta
         title = TITLE.search(response.body or b"")
         self.outcomes.append({
@@ -76,7 +76,7 @@ class FaultHarness(scrapy.Spider):
         for m in re.finditer(r'<img [^>]*?src="([^"]+)"', response.text):
             yield self._req(response.urljoin(m.group(1)), meta["site_id"], "link", scope="link")
 
-    def failed(self, failure: Any):  # noqa: ANN201
+    def failed(self, failure: Any):
         request = failure.request
         exc = failure.value
         self.outcomes.append({

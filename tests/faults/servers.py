@@ -58,10 +58,10 @@ class HostileSite:
                     self.wfile.write(data)
                     site.bytes_sent += len(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._serve(True)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 self._serve(False)
 
             def log_message(self, *args: Any) -> None:

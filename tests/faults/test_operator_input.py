@@ -25,10 +25,10 @@ from govaudit.crawl.redact import install_log_redaction, mask_url, redact
 class _Spider:
     name = "audit"
 
-    def _on_response(self, response):  # noqa: ANN001, ANN202
+    def _on_response(self, response):
         return None
 
-    def _on_error(self, failure):  # noqa: ANN001, ANN202
+    def _on_error(self, failure):
         return None
 
 
@@ -137,7 +137,7 @@ def test_jobdir_is_private_and_refused_when_others_could_write(tmp_path: Path) -
     planted = loose / "requests.queue"
     planted.mkdir()
     (planted / "q00000").write_bytes(b"\x80\x04")
-    os.chmod(planted / "q00000", 0o666)
+    (planted / "q00000").chmod(0o666)
     with pytest.raises(UnsafeJobDir, match="writable by group or others"):
         ensure_private_jobdir(loose)
     link = tmp_path / "link"
