@@ -161,7 +161,7 @@ def test_requirement_findings_do_not_move_the_score(session, factory, r15):
 def test_manual_finding_outside_its_validity_or_rubric(session, factory, r15, r19):
     import datetime as dt
 
-    from .factory import ASOF, ASOF
+    from .factory import ASOF
 
     factory.good_site("s")
     factory.manual("s", "C19-D16", 7, valid_from=ASOF + dt.timedelta(days=1))   # not yet valid

@@ -219,11 +219,11 @@ def other_columns(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
     for col in judged_columns(ev, cats):
         if is_container(col, ev):
             continue
-        if col.category in p["exclude_categories"]:
-            # judged here only below the level its own indicator covers (一级栏目), and not when the 一级栏目
-            # above it was already deducted (「已按其他指标扣分的，本指标项下不重复扣分」)
-            if col.category not in own_level or col.depth <= 1 or _top(col, ev).url in deducted:
-                continue
+        # an excluded category is judged here only below the level its own indicator covers (一级栏目), and not
+        # when the 一级栏目 above it was already deducted (「已按其他指标扣分的，本指标项下不重复扣分」)
+        if col.category in p["exclude_categories"] and (
+                col.category not in own_level or col.depth <= 1 or _top(col, ev).url in deducted):
+            continue
         if is_blank(col, ev, cats):
             out.append(RawFinding(ind.id, ind.text("blank", name=col.name), points=p.get("points_blank", 0.0),
                                   evidence=column_evidence(col)))
