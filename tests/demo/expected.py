@@ -161,6 +161,7 @@ def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
         "bonus_applies": spec.kind == "portal",   # 「加分指标…适用于政府门户网站」
         "state_council_required": spec.kind == "portal" and spec.level in COUNTY_AND_ABOVE,
         "form_findings": min(FORM_SAMPLE, len(guides)) if spec.forms != "ok" else 0,
+        "broken_form_links": sorted(e.extra["form"] for e in guides if e.extra.get("form_broken")),
         "d9_subcolumns": d9_subcolumns,
         "guide_elements": list(GUIDE_ELEMENTS),
         "columns": [_column_record(c, asof) for c in cols] if crawl_state == "ok" else [],
