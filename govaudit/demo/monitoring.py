@@ -37,13 +37,15 @@ def write_planted_probes(db_url: str, specs: list[SiteSpec], base_urls: dict[str
     """Store the planted logs in the database at `db_url` (replacing the planted sites' probes of that week,
     so writing twice stores them once). Returns the number of probes stored."""
     from sqlalchemy import delete
+    from sqlalchemy.orm import Session
 
     from govaudit.store import models as m
-    from govaudit.store.db import session_factory
+    from govaudit.store.db import get_engine
 
     win = asof_rules.window(asof, WEEK_DAYS, tz)
     stored = 0
-    with session_factory(db_url)() as session, session.begin():
+    engine = get_engine(db_url)  # a new database gets the current schema
+    with Session(engine) as session, session.begin():
         for spec in specs:
             probes = planted_probes(spec, base_urls.get(spec.site_id, ""), asof, tz)
             if not probes:
@@ -53,4 +55,5 @@ def write_planted_probes(db_url: str, specs: list[SiteSpec], base_urls: dict[str
             session.add_all(m.Probe(site_id=p.site_id, url=p.url, at=p.at, ok=p.ok, status=p.status,
                                     elapsed=p.elapsed, error=p.error) for p in probes)
             stored += len(probes)
+    engine.dispose()  # no pooled connection left open (a test database is dropped afterwards)
     return stored

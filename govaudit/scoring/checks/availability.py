@@ -14,19 +14,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from govaudit import asof as asof_rules
-from govaudit.asof import Period
 from govaudit.scoring.checks.registry import Param, register
 from govaudit.scoring.evidence import ProbeEv, SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
 
 _PARAMS = {"window": Param("period"), "min_daily": Param("int"), "threshold_pct": Param("number")}
-
-
-def window_probes(ev: SiteEvidence, asof: dt.date, period: Period) -> list[ProbeEv]:
-    """Probes of the window before the as-of date: from local midnight of its first day up to, not including,
-    the as-of day (govaudit.asof: instants)."""
-    win = ev.window(asof, period)
-    return [p for p in ev.probes if win.holds(p.at)]
 
 
 @dataclass
@@ -53,6 +45,8 @@ class ProbeWindow:
 
 
 def probe_window(ev: SiteEvidence, asof: dt.date, ind: Indicator) -> ProbeWindow:
+    """Probes of the window before the as-of date (from local midnight of its first day up to, not including,
+    the as-of day: govaudit.asof instants), counted per local day."""
     p = ind.params
     win = ev.window(asof, p["window"])
     probes = [x for x in ev.probes if win.holds(x.at)]
@@ -78,6 +72,8 @@ def _evidence(pw: ProbeWindow, with_ratio: bool = True) -> dict:
 
 
 def _short_text(pw: ProbeWindow) -> str:
+    if not pw.probes:
+        return "均无访问记录"
     return "、".join(f"{d.month}月{d.day}日{pw.per_day[d]}次" for d in pw.short_days)
 
 
