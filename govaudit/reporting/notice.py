@@ -63,8 +63,8 @@ def notice_problems(groups: list[ProblemGroup]) -> list[ProblemGroup]:
 
 @dataclass
 class NoticeData:
-    checked_from: dt.date  # 检查时间: from the run's params `checked_from` (default: the as-of date)
-    checked_to: dt.date  # the as-of date
+    checked_from: dt.date  # 检查时间: see _check_period
+    checked_to: dt.date
     registry_date: dt.date  # 截至: the registry snapshot's date (totals `as_of`), else the as-of date
     due: dt.date | None  # the rectification deadline (-a due=)
     issued: dt.date | None  # the notice's date (params `issued`); None = left for the office to fill in
@@ -82,6 +82,20 @@ def _param_date(params: dict[str, Any], key: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def _check_period(run: RunInfo) -> tuple[dt.date, dt.date]:
+    """检查时间: the run's params `checked_from` to its as-of date; else, for a crawl that ran up to its as-of
+    date (a live check), the days it ran, clipped to the as-of date; else (a run at a past as-of date, e.g. a
+    reproducible rerun) the as-of date alone — never the day the report is rendered."""
+    asof = run.asof
+    start = _param_date(run.params, "checked_from")
+    if start is not None and start <= asof:
+        return start, asof
+    if run.started is not None and run.started.date() <= asof:
+        end = run.finished.date() if run.finished is not None else asof
+        return run.started.date(), min(end, asof)
+    return asof, asof
 
 
 def _fine_sites(session: Session, evidence_run: str, sites: list[SiteView], asof: dt.date) -> list[FineSite]:
@@ -114,9 +128,10 @@ def build_notice(session: Session, run: RunInfo, sites: list[SiteView], problems
     asof = run.asof
     ind = next((i for i in rubric.indicators if i.id == INDICATOR), None) if rubric is not None else None
     names = {s.site_id: s.name for s in sites}
+    checked_from, checked_to = _check_period(run)
     return NoticeData(
-        checked_from=_param_date(params, "checked_from") or asof,
-        checked_to=asof,
+        checked_from=checked_from,
+        checked_to=checked_to,
         registry_date=_param_date(run.totals, "as_of") or asof,
         due=_param_date(params, "due"),
         issued=_param_date(params, "issued"),
