@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govaudit.observations.city_checks import CityCheck, city_checks, in_scope
 from govaudit.observations.fine_columns import FineColumns, measure
 from govaudit.observations.zhaocuo import INDICATOR, ZhaocuoQuarter, quarter_stats, reply_limit
 from govaudit.reporting.views import FindingView, ProblemGroup, ProblemSite, RunInfo, SiteView
@@ -72,6 +73,9 @@ class NoticeData:
     zhaocuo: ZhaocuoQuarter | None = None
     summon: list[Summon] = field(default_factory=list)
     problems: list[ProblemGroup] = field(default_factory=list)
+    # 接受监督: the city/county portals checked, and those whose home page has no current spot-check result
+    city_published: list[tuple[SiteView, CityCheck]] = field(default_factory=list)
+    city_missing: list[SiteView] = field(default_factory=list)
 
 
 def _param_date(params: dict[str, Any], key: str) -> dt.date | None:
@@ -129,7 +133,11 @@ def build_notice(session: Session, run: RunInfo, sites: list[SiteView], problems
     ind = next((i for i in rubric.indicators if i.id == INDICATOR), None) if rubric is not None else None
     names = {s.site_id: s.name for s in sites}
     checked_from, checked_to = _check_period(run)
+    portals = [s for s in sites if in_scope(s.kind, s.level) and s.crawl_state == "ok"]
+    found = city_checks(session, run.evidence_run_id or run.id, [s.site_id for s in portals], asof)
     return NoticeData(
+        city_published=[(s, found[s.site_id]) for s in portals if found[s.site_id].published],
+        city_missing=[s for s in portals if not found[s.site_id].published],
         checked_from=checked_from,
         checked_to=checked_to,
         registry_date=_param_date(run.totals, "as_of") or asof,
