@@ -22,13 +22,13 @@ from govaudit.reporting.labels import (
 )
 from govaudit.reporting.monitoring import build_monitoring
 from govaudit.reporting.notice import build_notice
-from govaudit.reporting.recheck import summarize
 from govaudit.reporting.queries import (
     comparable_runs,
     findings_by_site,
     run_info,
     verdict_counts,
 )
+from govaudit.reporting.recheck import summarize
 from govaudit.reporting.rectification import (
     SiteRectification,
     compare_findings,
