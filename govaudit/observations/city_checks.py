@@ -49,9 +49,9 @@ def city_checks(session: Session, evidence_run: str, site_ids: list[str], asof: 
                    Article.date >= start, Article.date <= asof))
     out = {sid: CityCheck(sid, False) for sid in site_ids}
     for site_id, title, url, date in session.execute(stmt):
-        if not any(w in (title or "") for w in words):
+        if date is None or not any(w in (title or "") for w in words):
             continue
         cur = out[site_id]
-        if not cur.published or (cur.date or dt.date.min) < date:
+        if not cur.published or cur.date is None or cur.date < date:
             out[site_id] = CityCheck(site_id, True, title or "", url, date)
     return out
