@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from govaudit.demo.model import ColumnSpec as C
 from govaudit.demo.model import SiteSpec
+from govaudit.demo.sites_notice import notice_specs
 
 PROVINCE = "示范省"
 
@@ -224,6 +225,7 @@ def province_specs() -> list[SiteSpec]:
         SiteSpec("2304000019", "东湖市青松县人民政府", "东湖市青松县人民政府办公室", "东湖市", "县级", "portal",
                  "www.qingsong.gov.cn", status="offline-temporary", note="temporarily offline (security fix)"),
     ]
+    sites.extend(notice_specs(_dept_columns))  # the notice's observations (govaudit/demo/sites_notice.py)
     return sites
 
 
