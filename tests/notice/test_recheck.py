@@ -58,3 +58,29 @@ def test_recheck_reports_fixed_open_and_overdue(tmp_path: Path) -> None:
     assert doc.get_element_by_id("recheck-overdue").text_content() == str(len(problems) - 1)
     text = re.sub(r"\s+", "", doc.text_content())
     assert "整改期限2018年1月5日" in text
+
+
+def test_recheck_run_targets_every_problem_site(tmp_path: Path) -> None:
+    """`-a recheck=RUN` builds a run of exactly RUN's problem sites, with RUN's rubric, keeping the deadline."""
+    from scrapy.settings import Settings
+
+    from govaudit import settings as project_settings
+    from govaudit.runs.build import crawl_run
+
+    db = tmp_path / "db.sqlite"
+    sites = spotcheck_sites(6, 2, dt.date(2017, 12, 14), seed=5)
+    add_run(make_engine(db), "q4", dt.date(2017, 12, 14), sites, totals=HLJ_TOTALS, params={"due": "2018-01-05"})
+    registry = tmp_path / "registry.csv"
+    registry.write_text("site_id,name,url,organizer,region,level,kind,status\n" + "".join(
+        f"{s.site_id},{s.name},{s.url},{s.name},{s.region},{s.level},department,running\n" for s in sites),
+        encoding="utf-8")
+    settings = Settings({k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()})
+    settings.set("GOVAUDIT_DATABASE_URL", f"sqlite:///{db}")
+    settings.set("GOVAUDIT_REPORTS_DIR", str(tmp_path / "reports"))
+    with Session(make_engine(db)) as session:
+        problems = problem_site_ids(session, "q4")
+    run = crawl_run(settings, {"recheck": "q4", "registry": str(registry), "asof": "2018-01-10", "run": "rc"})
+    assert sorted(s.site_id for s in run.targets) == problems
+    assert run.params["recheck"] == "q4" and run.rubric.name == "inspection-2019"
+    with pytest.raises(ArgumentError, match="must come after"):
+        crawl_run(settings, {"recheck": "q4", "registry": str(registry), "asof": "2017-12-01"})
