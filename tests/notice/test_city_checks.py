@@ -40,6 +40,10 @@ def test_city_portals_publishing_their_results(tmp_path: Path) -> None:
         session.add(Article(run_id="r", site_id=sites[1].site_id, column_url=home[sites[1].site_id],
                             url=f"{sites[1].url}old.html", title="2016年第三季度政府网站抽查结果",
                             date=dt.date(2016, 11, 2)))
+        # a current notice about another kind of inspection is no spot-check result of websites
+        session.add(Article(run_id="r", site_id=sites[1].site_id, column_url=home[sites[1].site_id],
+                            url=f"{sites[1].url}aq.html", title="关于安全生产专项检查结果的通报",
+                            date=dt.date(2017, 12, 1)))
         session.commit()
         found = city_checks(session, "r", [sites[0].site_id, sites[1].site_id], ASOF)
     assert found[sites[0].site_id].published and found[sites[0].site_id].url == result
