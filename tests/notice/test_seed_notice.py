@@ -132,3 +132,14 @@ def test_region_bundle_has_only_its_sites(seed) -> None:  # noqa: ANN001
     assert f"抽查政府网站{len(own)}家，其中合格政府网站{qualified}家" in text
     assert "1560" not in text  # the province's registry totals are not the region's
     assert len(list((rb / "sites").glob("*.html"))) == len(own)
+
+
+def test_site_page_lists_the_columns_that_would_merge(seed) -> None:  # noqa: ANN001
+    bundle, _, sites = seed
+    page = next(p for p in (bundle / "sites").glob("*.html") if sites[0].site_id in p.name or
+                "黑河市安全生产信息网" in p.read_text(encoding="utf-8")[:3000])
+    doc = lxml.html.parse(str(page)).getroot()
+    groups = [li.text_content() for li in doc.cssselect("#fine-columns li")]
+    # four sibling groups of twelve: one by category for each categorised topic, one by name stem for 应急
+    assert len(groups) == 4
+    assert any("应急栏目0" in g and "应急栏目11" in g for g in groups)
