@@ -4,21 +4,22 @@ govaudit). Its pages/s is what Scrapy alone reaches on the same URLs."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import scrapy
 
 
 class BareSpider(scrapy.Spider):
     name = "bare"
-    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "HTTPERROR_ALLOW_ALL": True}
+    custom_settings: ClassVar[dict[str, Any]] = {"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "HTTPERROR_ALLOW_ALL": True}
 
     def __init__(self, urls: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.urls_file = urls
 
-    async def start(self):  # noqa: ANN201
-        with open(self.urls_file, encoding="utf-8") as f:
+    async def start(self):
+        with Path(self.urls_file).open(encoding="utf-8") as f:
             for line in f:
                 method, _, url = line.strip().partition(" ")
                 if url:

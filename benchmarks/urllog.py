@@ -3,6 +3,7 @@ retries left out) to the file named by BENCH_URL_LOG, so a bare spider can fetch
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -11,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 
 class URLLog:
     def __init__(self, path: str) -> None:
-        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed on spider_closed
+        self.out = Path(path).open("a", encoding="utf-8")  # noqa: SIM115 - closed on spider_closed
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> URLLog:

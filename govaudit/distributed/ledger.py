@@ -251,7 +251,7 @@ class RedisLedger(Ledger):
         self.r.sadd(self.key(f"wsites:{worker}"), site)
 
     def expired_workers(self, me: str) -> list[str]:
-        others = [w for w in self.r.smembers(self.key("workers")) if w != me]
+        others = [str(w) for w in self.r.smembers(self.key("workers")) if w != me]
         return [w for w in others if not self.r.exists(self.key(f"lease:{w}"))]
 
     def take_over(self, worker: str) -> list[str]:

@@ -43,7 +43,7 @@ class Document:
     """A page's bytes (or text), its URL and declared charset, with the decoded text, tree, base URL and
     absolute links computed on first use and kept."""
 
-    __slots__ = ("body", "url", "declared", "_joined", "__dict__")
+    __slots__ = ("__dict__", "_joined", "body", "declared", "url")
 
     def __init__(self, body: bytes | str, url: str, declared: str | None = None) -> None:
         self.body = body

@@ -5,6 +5,8 @@ pipelines classify, store and score it.
 
     scrapy crawl audit -a registry=FILE [-a site=ID[,ID]] [-a asof=YYYY-MM-DD] [-a rubric=NAME|FILE]
                        [-a sample=0.3 -a seed=S] [-a run=ID] [-a kind=audit|spotcheck] [-a render=auto|never|always]
+                       [-a due=YYYY-MM-DD]   (rectification deadline of the problem sites, for the notice)
+    scrapy crawl audit -a recheck=RUN [-a asof=D]  (every problem site of RUN again: the rectification report)
     scrapy crawl audit -a join=RUN          (with GOVAUDIT_REDIS_URL: another worker of a distributed run)
     scrapy crawl audit -a help=1            (this text)
 
@@ -28,7 +30,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
-from govaudit.crawl.responses import charset, failure_text, fetched_at
+from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.document import Document
@@ -100,7 +102,7 @@ class AuditSpider(scrapy.Spider):
     render_mode: str
 
     # --- start ---------------------------------------------------------------------------------------
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         if self.run.role == "join":  # the seeding worker made the start requests; this one takes from the queue
             return
         self.accounting.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
@@ -145,6 +147,7 @@ class AuditSpider(scrapy.Spider):
         return SiteCrawl(site=site, host=meta.get("host") or host_of(site.url))
 
     def _on_response(self, response: Response) -> Any:
+        response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
         return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
 
@@ -176,7 +179,7 @@ class AuditSpider(scrapy.Spider):
         return SiteItem(run_id=self.run.run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer,
                         region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
 
-    def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_home(self, response: Response, sc: SiteCrawl):
         doc = Document(response.body, response.url, charset(response))  # decoded and parsed once
         text = doc.text
         challenge = looks_blocked(response.status, text, doc=doc)
@@ -221,7 +224,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield self._site_item(sc, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
 
     # --- columns -------------------------------------------------------------------------------------------
@@ -250,7 +253,7 @@ class AuditSpider(scrapy.Spider):
             entries=col["entries"],
         )
 
-    def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_column(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
@@ -292,6 +295,8 @@ class AuditSpider(scrapy.Spider):
             col["blank"] = False
         if listing.errors:
             col["errors"].extend(listing.errors)
+        if response.meta.get("truncated"):
+            col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
         known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
@@ -317,7 +322,7 @@ class AuditSpider(scrapy.Spider):
                             selectors=sc.site.overrides.get("selectors"),
                             fetched=fetched_at(response, self.run.timezone), doc=doc)
 
-    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
@@ -325,7 +330,7 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,  # noqa: ANN202
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,
                     doc: Document | None = None):
         """Per column kind: guides, letters, an article sample, a link sample."""
         category = classify_column(col["name"])
@@ -349,7 +354,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_guide(self, response: Response, sc: SiteCrawl):
         if response.status >= 400:
             return
         doc = Document(response.body, response.url, charset(response))
@@ -358,14 +363,16 @@ class AuditSpider(scrapy.Spider):
             return
         attachments = [clean(response.urljoin(u)) for u in info.attachments]
         yield GuideItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
-                        elements=list(info.elements), attachments=[{"url": u} for u in attachments])
+                        elements=list(info.elements),
+                        attachments=[{"url": u} for u in attachments]
+                        + ([{"mentions_forms": True}] if info.mentions_forms else []))
         for url in attachments:
             req = self._link_request(sc, response.url, url, on_home=False, force=True)
             if req is not None:
                 yield req
 
     # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_article(self, response: Response, sc: SiteCrawl):
         doc = Document(response.body, response.url, charset(response))
         yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
                        status=response.status, features=page_features(doc.text, response.url, sc.site.name,
@@ -388,7 +395,7 @@ class AuditSpider(scrapy.Spider):
             return self._request(sc, url, "check_link", meta={**meta, "article": True})
         return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
 
-    def check_link(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def check_link(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         request = response.request
         assert request is not None
@@ -403,7 +410,7 @@ class AuditSpider(scrapy.Spider):
         if meta.get("article") and response.status < 400:
             yield from self.parse_article(response, sc)
 
-    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
 
