@@ -64,6 +64,17 @@ GOVAUDIT_MAX_SITES_IN_FLIGHT = _env("GOVAUDIT_MAX_SITES_IN_FLIGHT", 200)
 # Bytes of one page the extractors read (a larger page is cut and the cut recorded): bounds the time one
 # hostile page costs the crawl. Real list and home pages are 50-500 KB.
 GOVAUDIT_MAX_PARSE_BYTES = _env("GOVAUDIT_MAX_PARSE_BYTES", 1_000_000)
+# Seconds one page may take to parse (all its extractors); a page over it is recorded on its column as not
+# read, and the crawl goes on.
+GOVAUDIT_PARSE_TIMEOUT = _env("GOVAUDIT_PARSE_TIMEOUT", 20.0)
+# Parse worker processes: pages are parsed off the reactor in them, on every core (0 = in the crawl process,
+# on the reactor thread, without the time limit: for in-process tests and debugging only).
+GOVAUDIT_PARSE_WORKERS = _env("GOVAUDIT_PARSE_WORKERS", os.cpu_count() or 1)
+# Most list entries, link-check candidates, column links and letters kept from one page (the rest is noted).
+GOVAUDIT_MAX_ENTRIES_PER_PAGE = _env("GOVAUDIT_MAX_ENTRIES_PER_PAGE", 1000)
+GOVAUDIT_MAX_LINKS_PER_PAGE = _env("GOVAUDIT_MAX_LINKS_PER_PAGE", 2000)
+GOVAUDIT_MAX_COLUMNS_PER_PAGE = _env("GOVAUDIT_MAX_COLUMNS_PER_PAGE", 200)
+GOVAUDIT_MAX_LETTERS_PER_PAGE = _env("GOVAUDIT_MAX_LETTERS_PER_PAGE", 500)
 # Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
 GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
 # Days of history a column's pages must cover before pagination stops (longest rubric window).

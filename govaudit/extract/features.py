@@ -62,15 +62,17 @@ _HEAD_HINT = re.compile(r"header|head|top|logo|banner|masthead|site-?name|sitena
 def _footer_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Outermost <footer> or foot/bottom/copyright-classed elements."""
     found: list[lxml.html.HtmlElement] = []
+    kept: set[lxml.html.HtmlElement] = set()  # the found ones (the list keeps their proxies alive)
     body = root.find("body")
     scope = body if body is not None else root
     for el in scope.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "img", "link", "meta"):
             continue
         if el.tag == "footer" or _FOOT_HINT.search(classes_of(el)):
-            if any(el in f.iterdescendants() for f in found):
+            if kept and any(anc in kept for anc in el.iterancestors()):
                 continue
             found.append(el)
+            kept.add(el)
     return found
 
 

@@ -268,11 +268,11 @@ def guide_info(html: str, url: str, *, doc: Document | None = None) -> GuideInfo
         return GuideInfo(title="", is_guide=False, elements=[], attachments=[])
     found = guide_elements(root)
     elements = [key for key in ELEMENTS_2019 if key in found]
-    attachments: list[str] = []
+    attachments: dict[str, None] = {}  # ordered, without repeats
     for a in root.iter("a"):
         link = page.absolute(a.get("href"))
-        if link and is_attachment_url(link) and link not in attachments:
-            attachments.append(link)
+        if link and link not in attachments and is_attachment_url(link):
+            attachments[link] = None
     title = _title(root)
     page_title = root.find(".//title")
     titles = title + " " + (node_text(page_title) if page_title is not None else "")
@@ -285,7 +285,7 @@ def guide_info(html: str, url: str, *, doc: Document | None = None) -> GuideInfo
         title=title,
         is_guide=is_guide,
         elements=elements,
-        attachments=attachments,
+        attachments=list(attachments),
         mentions_forms=bool(_FORM_MENTION.search(text)),
         element_labels={k: found[k] for k in elements},
         image_only=image_only,
@@ -356,9 +356,10 @@ def find_guide_links(html: str, url: str, *, doc: Document | None = None) -> lis
     if root is None:
         return []
     out: list[str] = []
+    seen: set[str] = set()
     for a in root.iter("a"):
         link = page.absolute(a.get("href"))
-        if not link or link.rstrip("/") == url.rstrip("/") or link in out:
+        if not link or link.rstrip("/") == url.rstrip("/") or link in seen:
             continue
         if is_attachment_url(link) or is_image_url(link):
             continue
@@ -380,6 +381,7 @@ def find_guide_links(html: str, url: str, *, doc: Document | None = None) -> lis
         )
         if is_guide:
             out.append(link)
+            seen.add(link)
     return out
 
 

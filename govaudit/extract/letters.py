@@ -215,6 +215,7 @@ def _answer_block(item: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 def _labelled_item_letters(root: lxml.html.HtmlElement, base: str, asof: date | None) -> list[Letter]:
     """List items that carry their own labels: 留言时间：... 回复时间：... / 状态."""
     items: list[lxml.html.HtmlElement] = []
+    seen: set[lxml.html.HtmlElement] = set()
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style"):
             continue
@@ -226,7 +227,8 @@ def _labelled_item_letters(root: lxml.html.HtmlElement, base: str, asof: date | 
         if owner is None:
             continue
         item = _item_of(owner)
-        if item is not None and item not in items:
+        if item is not None and item not in seen:
+            seen.add(item)
             items.append(item)
     out: list[Letter] = []
     for item in items:

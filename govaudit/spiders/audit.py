@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -30,15 +29,12 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
+from govaudit.crawl.parsepool import ParsePool, pool_for
+from govaudit.crawl.parsing import ARTICLE, COLUMN, GUIDE, HOME, PageCaps, Parsed, ParseJob
 from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
-from govaudit.extract.document import Document
-from govaudit.extract.features import looks_blocked, page_features, page_links
-from govaudit.extract.guides import find_guide_links, guide_info
-from govaudit.extract.letters import extract_letters
-from govaudit.extract.listpage import extract_list
-from govaudit.extract.navigation import discover_columns, looks_like_article_url
+from govaudit.extract.navigation import looks_like_article_url
 from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
@@ -91,6 +87,8 @@ class AuditSpider(scrapy.Spider):
         spider.budget = CrawlBudget.from_settings(crawler.settings)
         spider.render_mode = run.params.get("render", "auto")
         spider.accounting = get_accounting(crawler)
+        spider.parsing = pool_for(crawler)
+        spider.caps = PageCaps.from_settings(crawler.settings)
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s (%s)", run.run_id, len(run.targets),
                     run.asof, run.rubric.name, {"seed": "new", "resume": "resumed", "join": "joined"}[run.role])
         return spider
@@ -100,6 +98,8 @@ class AuditSpider(scrapy.Spider):
     budget: CrawlBudget
     parsers: dict[str, Any]
     render_mode: str
+    parsing: ParsePool
+    caps: PageCaps
 
     # --- start ---------------------------------------------------------------------------------------
     async def start(self):
@@ -149,11 +149,52 @@ class AuditSpider(scrapy.Spider):
     def _on_response(self, response: Response) -> Any:
         response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
-        return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
+        job = self._parse_job(response, sc)
+        if job is None or self.parsing.inline:
+            parsed = self.parsing.parse_inline(job) if job is not None else None
+            return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc, parsed))
+        return self._parsed_then_handled(response, sc, job)
 
-    def _handle_response(self, response: Response, sc: SiteCrawl) -> Any:
+    async def _parsed_then_handled(self, response: Response, sc: SiteCrawl, job: ParseJob) -> Any:
+        """The page parsed in a worker process (the reactor serves other sites meanwhile), then handled."""
+        parsed = await self.parsing.parse(job)
+        outputs = self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc, parsed))
+        if hasattr(outputs, "__aiter__"):
+            async for out in outputs:
+                yield out
+        else:
+            for out in outputs:
+                yield out
+
+    def _parse_job(self, response: Response, sc: SiteCrawl) -> ParseJob | None:
+        """What the callback of `response` reads from its page; None when it reads nothing."""
+        meta, fn = response.meta, response.meta["fn"]
+        common: dict[str, Any] = {"body": response.body, "url": response.url, "charset": charset(response),
+                  "status": response.status, "asof": self.run.asof, "site_name": sc.site.name, "caps": self.caps}
+        if fn == "parse_home":
+            return ParseJob(HOME, **common, fetched=fetched_at(response, self.run.timezone), site_url=sc.site.url,
+                            max_columns=self.budget.max_columns * 2)
+        if response.status >= 400:
+            return None
+        if fn == "parse_column":
+            col = meta["col"]
+            return ParseJob(COLUMN, **common, fetched=fetched_at(response, self.run.timezone),
+                            selectors=sc.site.overrides.get("selectors"), parser=sc.site.overrides.get("parser"),
+                            follow=col["pages"] == 0, category=classify_column(col["name"]),
+                            sub_columns=col["depth"] < self.budget.max_depth)
+        if fn == "parse_guide":
+            return ParseJob(GUIDE, **common)
+        if fn == "check_link" and meta.get("article") and response.request is not None \
+                and response.request.method != "HEAD":
+            return ParseJob(ARTICLE, **common)
+        return None
+
+    def _handle_response(self, response: Response, sc: SiteCrawl, parsed: Parsed | None) -> Any:
         try:
-            yield from getattr(self, response.meta["fn"])(response, sc)
+            if parsed is not None and parsed.error:
+                yield from self._unparsed(response, sc, parsed.error)
+            else:
+                yield from getattr(self, response.meta["fn"])(response, sc, parsed)
         except Exception as exc:  # a hostile page must not take the site's other evidence with it
             logger.exception("error handling %s (%s)", response.url, response.meta["fn"])
             self.crawler.stats.inc_value("govaudit/handler_errors")
@@ -179,10 +220,28 @@ class AuditSpider(scrapy.Spider):
         return SiteItem(run_id=self.run.run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer,
                         region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
 
-    def parse_home(self, response: Response, sc: SiteCrawl):
-        doc = Document(response.body, response.url, charset(response))  # decoded and parsed once
-        text = doc.text
-        challenge = looks_blocked(response.status, text, doc=doc)
+    def _unparsed(self, response: Response, sc: SiteCrawl, reason: str) -> Any:
+        """A page that could not be parsed (time limit, parser crash): recorded on its column, crawl goes on."""
+        self.crawler.stats.inc_value("govaudit/pages_unparsed")
+        logger.warning("page not parsed: %s (%s)", response.url, reason)
+        fn = response.meta["fn"]
+        if fn == "parse_home":
+            yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
+            yield ColumnItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, name="首页",
+                             source="home", on_home=True, depth=0, http_status=response.status, pages_fetched=1,
+                             entries=[], error=reason)
+        elif fn == "parse_column":
+            col = response.meta["col"]
+            if col["pages"] == 0:
+                yield self._column_item(sc, response.meta, response.status, reason)
+            else:
+                col["errors"].append(f"翻页 {response.url}：{reason}")
+                yield self._column_item(sc, response.meta, col["status"])
+        elif fn == "check_link":  # the link answered; only its article sample is lost
+            yield from self.check_link(response, sc, None)
+
+    def parse_home(self, response: Response, sc: SiteCrawl, parsed: Parsed):
+        challenge = parsed.challenge
         if response.status >= 400 or challenge:
             blocked = challenge or response.status in (403, 429)
             state = "blocked" if blocked else "error"
@@ -194,24 +253,21 @@ class AuditSpider(scrapy.Spider):
         run_id, site_id = self.run.run_id, sc.site.site_id
         yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
         yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
-                       status=response.status, features=page_features(text, response.url, sc.site.name, doc=doc))
-        listing = extract_list(response.body, response.url, charset(response), self.run.asof,
-                               fetched=fetched_at(response, self.run.timezone), doc=doc)
+                       status=response.status, features=parsed.features or {})
+        listing = parsed.listing
+        assert listing is not None
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
             entries=[_entry(e) for e in listing.entries],  # future-dated and undated ones too: all evidence
-            error="; ".join(listing.errors),
+            error="; ".join(listing.errors + parsed.notes),
         )
         # columns: the registry's declared ones first, then the navigation's
         declared_cols = [c for c in sc.site.overrides.get("columns", []) if isinstance(c, dict) and c.get("url")]
         declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
         render_cols = {clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
         articles = {clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
-        found = [(c.name, c.url) for c in discover_columns(text, response.url,
-                                                           max_columns=self.budget.max_columns * 2,
-                                                           site_url=sc.site.url, doc=doc)
-                 if clean(response.urljoin(c.url)) not in articles]
+        found = [(name, url) for name, url in parsed.columns if clean(response.urljoin(url)) not in articles]
         for i, (name, url) in enumerate(declared + found):
             source = "registry" if i < len(declared) else "nav"
             req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source,
@@ -219,7 +275,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
         # link availability: every link, image and attachment on the home page
-        for _kind, url in page_links(text, response.url, doc=doc):
+        for _kind, url in parsed.links:
             req = self._link_request(sc, response.url, url, on_home=True)
             if req is not None:
                 yield req
@@ -253,7 +309,7 @@ class AuditSpider(scrapy.Spider):
             entries=col["entries"],
         )
 
-    def parse_column(self, response: Response, sc: SiteCrawl):
+    def parse_column(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
@@ -264,9 +320,8 @@ class AuditSpider(scrapy.Spider):
                 col["errors"].append(f"翻页 {response.url} 返回 HTTP {response.status}")
                 yield self._column_item(sc, meta, col["status"])
             return
-        cs = charset(response)
-        doc = Document(response.body, response.url, cs)  # decoded and parsed once
-        listing = self._extract(response, sc, cs, doc)
+        assert parsed is not None and parsed.listing is not None
+        listing = parsed.listing
         rendered_now = bool(meta.get("playwright"))
         if (first and not rendered_now and not listing.entries and self.render_mode != "never"
                 and ((listing.needs_render and listing.blank) or sc.site.overrides.get("render_js"))):
@@ -278,23 +333,21 @@ class AuditSpider(scrapy.Spider):
         col["pages"] += 1
         if first:
             col["status"] = response.status
-            text = doc.text
             col["blank"] = listing.blank and not listing.blank_note and not listing.subcolumns
             col["blank_note"] = listing.blank_note
             yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
-                           status=response.status, features=page_features(text, response.url, sc.site.name,
-                                                                          doc=doc))
-            yield from self._follow_ups(response, sc, col, text, doc)
+                           status=response.status, features=parsed.features or {})
+            yield from self._follow_ups(response, sc, col, parsed)
             if col["depth"] < self.budget.max_depth:
-                for name, url in _child_columns(listing, text, response.url, doc):
+                for name, url in parsed.sub_columns:
                     req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
                                                source="subcolumn")
                     if req is not None:
                         yield req
         elif listing.entries:
             col["blank"] = False
-        if listing.errors:
-            col["errors"].extend(listing.errors)
+        if listing.errors or parsed.notes:
+            col["errors"].extend(listing.errors + parsed.notes)
         if response.meta.get("truncated"):
             col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
         known = {e.url for e in col["entries"]}
@@ -314,14 +367,6 @@ class AuditSpider(scrapy.Spider):
                 return
         yield self._column_item(sc, meta, col["status"])
 
-    def _extract(self, response: Response, sc: SiteCrawl, cs: str | None, doc: Document | None = None) -> Any:
-        slug = sc.site.overrides.get("parser")
-        if slug:
-            return self.parsers[slug].extract_list(response.body, response.url, cs, self.run.asof)
-        return extract_list(response.body, response.url, cs, self.run.asof,
-                            selectors=sc.site.overrides.get("selectors"),
-                            fetched=fetched_at(response, self.run.timezone), doc=doc)
-
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
         if col["pages"] == 0:
@@ -330,13 +375,11 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,
-                    doc: Document | None = None):
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], parsed: Parsed):
         """Per column kind: guides, letters, an article sample, a link sample."""
-        category = classify_column(col["name"])
         site_id = sc.site.site_id
-        if category in {"guide", "service"}:
-            for url in find_guide_links(text, response.url, doc=doc):
+        if parsed.guide_links:
+            for url in parsed.guide_links:
                 url = clean(response.urljoin(url))
                 if not self.accounting.claim(site_id, url):
                     continue
@@ -344,22 +387,19 @@ class AuditSpider(scrapy.Spider):
                     self.accounting.release(site_id, url)
                     continue
                 yield self._request(sc, url, "parse_guide")
-        if category in {"consultation", "survey", "interview"}:
-            for letter in extract_letters(text, response.url, self.run.asof, doc=doc):
+        if parsed.letters:
+            for letter in parsed.letters:
                 yield LetterItem(run_id=self.run.run_id, site_id=site_id, url=letter.url or response.url,
                                  column_url=col["url"], title=letter.title,
                                  submitted=letter.submitted, replied=letter.replied)
-        for _kind, url in page_links(text, response.url, doc=doc)[: self.budget.link_sample]:
+        for _kind, url in parsed.links[: self.budget.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
 
-    def parse_guide(self, response: Response, sc: SiteCrawl):
-        if response.status >= 400:
-            return
-        doc = Document(response.body, response.url, charset(response))
-        info = guide_info(doc.text, response.url, doc=doc)
-        if not info.is_guide:
+    def parse_guide(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
+        info = parsed.guide if parsed is not None else None
+        if response.status >= 400 or info is None or not info.is_guide:
             return
         attachments = [clean(response.urljoin(u)) for u in info.attachments]
         yield GuideItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
@@ -372,11 +412,11 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl):
-        doc = Document(response.body, response.url, charset(response))
+    def parse_article(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
+        if parsed is None or parsed.features is None:
+            return
         yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
-                       status=response.status, features=page_features(doc.text, response.url, sc.site.name,
-                                                                      doc=doc))
+                       status=response.status, features=parsed.features or {})
 
     def _link_request(self, sc: SiteCrawl, page_url: str, url: str, *, on_home: bool,
                       force: bool = False) -> scrapy.Request | None:
@@ -395,7 +435,7 @@ class AuditSpider(scrapy.Spider):
             return self._request(sc, url, "check_link", meta={**meta, "article": True})
         return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
 
-    def check_link(self, response: Response, sc: SiteCrawl):
+    def check_link(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
         meta = response.meta
         request = response.request
         assert request is not None
@@ -408,24 +448,11 @@ class AuditSpider(scrapy.Spider):
                        link_url=request.url, on_home=meta["on_home"], status=response.status,
                        ok=response.status < 400)
         if meta.get("article") and response.status < 400:
-            yield from self.parse_article(response, sc)
+            yield from self.parse_article(response, sc, parsed)
 
     def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
-
-
-def _child_columns(listing: Any, text: str, url: str, doc: Document | None = None) -> list[tuple[str, str]]:
-    """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
-    "更多" links of its blocks) that live below this column's folder."""
-    found = [(sub.name, urljoin(url, sub.url)) for sub in listing.subcolumns]
-    folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
-    entries = {clean(e.url) for e in listing.entries}
-    for link in discover_columns(text, url, doc=doc):
-        path = urlsplit(link.url).path
-        if path.startswith(folder) and path != urlsplit(url).path and clean(link.url) not in entries:
-            found.append((link.name, link.url))
-    return found
 
 
 def _entry(e: Any) -> Entry:

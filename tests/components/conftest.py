@@ -49,6 +49,7 @@ def project_dict(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         GOVAUDIT_REDIS_URL="",
         GOVAUDIT_PROGRESS_INTERVAL=0.0,
         DOWNLOAD_HANDLERS={},  # no browser in the in-process tier
+        GOVAUDIT_PARSE_WORKERS=0,  # pages parsed in the test's thread (callbacks driven by hand)
         LOG_LEVEL="WARNING",
     )
     values.update(overrides)
