@@ -60,7 +60,7 @@ def test_a_page_over_the_parse_time_limit_is_recorded_and_blocks_no_other_site(
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerow(healthy)
-            writer.writerow({**{k: "" for k in rows[0]}, "site_id": HOSTILE, "name": "示范市恶意页面测试局",
+            writer.writerow({**dict.fromkeys(rows[0], ""), "site_id": HOSTILE, "name": "示范市恶意页面测试局",
                              "url": site.url, "region": healthy.get("region", ""), "level": healthy.get("level", ""),
                              "kind": "department", "status": "running"})
         proc = run_scrapy(["crawl", "audit", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
