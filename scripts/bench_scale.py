@@ -26,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +49,47 @@ class Proc:
         return int(self.stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of `root` and all its descendants (parse workers, fork server, redis-server), in MB."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children[int(fields[1])].append(pid)
+        rss[pid] = int(fields[21])  # pages
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
-    """Run a command to completion; its wall time, CPU and peak RSS (its own and its children's)."""
+    """Run a command to completion; its wall time, CPU (its own and its children's) and peak RSS (the largest
+    sum over the process tree, sampled every half second, or the largest single process if that is larger)."""
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.5):
+                peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
+        done.set()
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
     stats: dict[str, object] = {}
@@ -62,7 +97,7 @@ def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
         one = ast.literal_eval(re.sub(r"datetime\.datetime\([^)]*\)", "None", dump))
         for k, v in one.items():  # several workers: counters add up
             stats[k] = stats.get(k, 0) + v if isinstance(v, int | float) and k in stats else v
-    return Proc(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, proc.returncode, text, stats)
+    return Proc(wall, ru.ru_utime + ru.ru_stime, max(ru.ru_maxrss / 1024, peak[0]), proc.returncode, text, stats)
 
 
 def checked(p: Proc, what: str) -> Proc:

@@ -26,6 +26,7 @@ from twisted.internet import task
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.urls import clean, host_of
 from govaudit.distributed.ledger import RedisLedger
+from govaudit.distributed.scheduler import request_taken
 from govaudit.distributed.scheduling import is_distributed
 from govaudit.runs import AuditRun, current_run
 from govaudit.store import models as m
@@ -62,7 +63,7 @@ class DistributedClose:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.request_taken, signal=signals.request_reached_downloader)
+        crawler.signals.connect(ext.request_taken, signal=request_taken)  # at the pop from the shared queue
         return ext
 
     # --- lease ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def use_shared_queue(settings: Any) -> None:
     redis_url = settings.get("GOVAUDIT_REDIS_URL")
     if not redis_url:
         return
-    settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="spider")
+    settings.set("SCHEDULER", "govaudit.distributed.scheduler.LeasedScheduler", priority="spider")
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="spider")
     settings.set("SCHEDULER_PERSIST", True, priority="spider")  # the first worker to stop keeps the queue
     settings.set("REDIS_URL", redis_url, priority="spider")
