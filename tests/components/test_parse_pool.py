@@ -64,3 +64,19 @@ def test_closing_stops_every_worker() -> None:
     assert not any(p.is_alive() for p in procs)
     late = asyncio.run(pool.parse(_job(PAGE)))
     assert late.error  # a closed pool parses nothing more
+
+
+def test_results_are_capped_per_page_and_the_cap_noted() -> None:
+    from govaudit.crawl.parsing import PageCaps
+
+    rows = "".join(f"<li><a href='/tzgg/{i}.html'>关于第{i}批检查的通知</a><span>2026-11-{i % 28 + 1:02d}</span></li>"
+                   for i in range(300))
+    body = f"<html><body><ul>{rows}</ul></body></html>".encode()
+    caps = PageCaps(entries=50, links=40, columns=10, letters=10)
+    job = ParseJob(COLUMN, body, "http://127.0.0.5/tzgg/", "utf-8", 200, ASOF, follow=True, caps=caps)
+    got = analyse(job)
+    assert got.listing is not None and len(got.listing.entries) == 50
+    assert len(got.links) == 40
+    assert any("300 条" in n and "前 50 条" in n for n in got.notes), got.notes
+    uncapped = analyse(ParseJob(COLUMN, body, "http://127.0.0.5/tzgg/", "utf-8", 200, ASOF, follow=True))
+    assert uncapped.listing is not None and len(uncapped.listing.entries) == 300 and not uncapped.notes
