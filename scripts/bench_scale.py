@@ -49,31 +49,40 @@ class Proc:
         return int(self.stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory of `root` and all its descendants (parse workers, fork server, redis-server), in MB."""
+def _tree_memory_mb(root: int) -> float:
+    """Memory of `root` and all its descendants (parse workers, fork server, browser, redis-server), in MB:
+    the sum of their proportional set sizes (shared pages counted once over the tree), else of their RSS."""
     children: dict[int, list[int]] = collections.defaultdict(list)
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        children[int(fields[1])].append(pid)
-        rss[pid] = int(fields[21])  # pages
-    total, todo = 0, [root]
+        if entry.name.isdigit():
+            try:
+                ppid = int(Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children[ppid].append(int(entry.name))
+    total_kb, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
         todo.extend(children.get(pid, ()))
-    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            key = "Pss:"
+        except OSError:
+            try:
+                rollup, key = Path(f"/proc/{pid}/status").read_text(), "VmRSS:"
+            except OSError:
+                continue
+        for text_line in rollup.splitlines():
+            if text_line.startswith(key):
+                total_kb += int(text_line.split()[1])
+                break
+    return total_kb / 1024
 
 
 def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
-    """Run a command to completion; its wall time, CPU (its own and its children's) and peak RSS (the largest
-    sum over the process tree, sampled every half second, or the largest single process if that is larger)."""
+    """Run a command to completion; its wall time, CPU (its own and its children's) and peak memory (the largest
+    proportional-set-size sum over the process tree, sampled every half second, or the largest single process's
+    RSS if that is larger)."""
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -82,7 +91,7 @@ def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
 
         def sample() -> None:
             while not done.wait(0.5):
-                peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+                peak[0] = max(peak[0], _tree_memory_mb(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
