@@ -21,7 +21,8 @@ from govaudit.store.db import get_engine
 from .helpers import run_command
 
 # tables added by migrations after the first one
-LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots"}
+LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots", "archive_records",
+                "screenshots"}
 RUN = "20261120-010000-abcd"
 
 
