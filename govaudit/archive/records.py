@@ -113,7 +113,7 @@ class FetchArchiver:
 
     def _conversion(self, fetch: Fetch, base: dict[str, Any], truncated: bool, warc_headers: dict[str, str],
                     ctype: str) -> dict[str, Any]:
-        mime = (ctype.split(";")[0].strip() or "text/html") + (f"; charset={fetch.encoding}" if fetch.encoding else "")
+        mime = ctype or "text/html"  # the page's own Content-Type: the DOM was serialised in its charset
         headers = {**warc_headers, "WARC-Refers-To-Target-URI": fetch.request_url}
         original = self._by_url.get(fetch.request_url) or self._by_url.get(fetch.url)
         if original:

@@ -1,7 +1,10 @@
 """`scrapy rescore RUN [--rubric NAME] [--asof DATE]`: score a stored crawl again into a new run.
 
 Nothing is copied: a new run row (kind="rescore", parent_run_id=RUN) receives scores and findings
-computed by the same check functions from the evidence rows of the crawl behind RUN."""
+computed by the same check functions from the evidence rows of the crawl behind RUN.
+
+With --reextract the evidence itself is rebuilt first: the crawl's pages are read again from its WARC
+archive by the current extractor (no network) into a new run of its own (govaudit.archive.reextract)."""
 
 from __future__ import annotations
 
@@ -102,7 +105,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "RUN [--rubric NAME|PATH] [--asof YYYY-MM-DD]"
+        return "RUN [--rubric NAME|PATH] [--asof YYYY-MM-DD] [--reextract]"
 
     def short_desc(self) -> str:
         return "Score a stored crawl again (other rubric or as-of date) into a new run, without recrawling"
@@ -112,6 +115,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--rubric", default=None, help="rubric name or YAML path (default: the run's rubric)")
         parser.add_argument("--asof", default=None, help="as-of date YYYY-MM-DD (default: the run's as-of)")
         parser.add_argument("--run-id", dest="run_id", default=None, help="id of the new run (default: generated)")
+        parser.add_argument("--reextract", action="store_true",
+                            help="rebuild the evidence from the run's WARC archive with the current extractor "
+                                 "(no network), then score it")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -124,6 +130,9 @@ class Command(ScrapyCommand):
                 asof = dt.date.fromisoformat(opts.asof)
             except ValueError as exc:
                 raise UsageError(f"--asof must be YYYY-MM-DD, got {opts.asof!r}") from exc
+        if opts.reextract:
+            self._reextract(args[0], opts, asof)
+            return
         engine = create_engine(settings.get("GOVAUDIT_DATABASE_URL"))
         m.Base.metadata.create_all(engine)
         with Session(engine, expire_on_commit=False) as session:
@@ -144,3 +153,21 @@ class Command(ScrapyCommand):
             used_asof = asof or parent.asof
         for line in summary_lines(run_id, args[0], rubric, used_asof, results):
             print(line)
+
+    def _reextract(self, run_id: str, opts: argparse.Namespace, asof: dt.date | None) -> None:
+        from govaudit.archive.reextract import ReextractError, reextract
+        from govaudit.extensions.summary import EXIT_ATTR, LINES_ATTR
+
+        assert self.settings is not None
+        settings = self.settings.copy()
+        settings.set("LOG_ENABLED", True, priority="cmdline")  # a crawl: its log, as `scrapy crawl` gives it
+        try:
+            run, crawler = reextract(settings, run_id, rubric_ref=opts.rubric, asof=asof, new_run_id=opts.run_id)
+        except (ReextractError, RubricError, LookupError) as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1
+            return
+        self.exitcode = int(getattr(crawler, EXIT_ATTR, 0) or 0)
+        print(f"run {run.run_id}: re-extraction of {run_id} from its archive "
+              f"(evidence of {run.params['reextract_of']}, no network)")
+        print("\n".join(getattr(crawler, LINES_ATTR, None) or []), flush=True)
