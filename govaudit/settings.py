@@ -103,6 +103,10 @@ GOVAUDIT_SCREENSHOTS_MAX = _env("GOVAUDIT_SCREENSHOTS_MAX", 200)
 GOVAUDIT_SCREENSHOTS_MAX_MB = _env("GOVAUDIT_SCREENSHOTS_MAX_MB", 200)
 # Tallest full-page screenshot in CSS pixels (a longer page is cut there).
 GOVAUDIT_SCREENSHOT_MAX_HEIGHT = _env("GOVAUDIT_SCREENSHOT_MAX_HEIGHT", 6000)
+# Screenshot image format: "jpeg" (about half the size and four times faster to encode) or "png" (lossless).
+GOVAUDIT_SCREENSHOT_FORMAT = _env("GOVAUDIT_SCREENSHOT_FORMAT", "jpeg")
+# JPEG quality of the screenshots (1-100).
+GOVAUDIT_SCREENSHOT_QUALITY = _env("GOVAUDIT_SCREENSHOT_QUALITY", 80)
 # A page that is not in the archive is opened on the live site for its screenshot (False: skipped).
 GOVAUDIT_SCREENSHOT_LIVE_FALLBACK = _env("GOVAUDIT_SCREENSHOT_LIVE_FALLBACK", False)
 # Days archives and screenshots are kept after their run started (`scrapy prune`); results are kept.
@@ -149,6 +153,7 @@ EXTENSIONS = {
     "govaudit.archive.capture.ArchiveCapture": 120,  # WARC of every response; index flushed at close
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
+    "govaudit.archive.screenshots.ScreenshotsOnClose": 850,  # after scoring, before the report links them
     "govaudit.extensions.report.ReportOnClose": 900,
     "govaudit.extensions.summary.RunSummary": 950,  # the command's last lines and exit status
 }
