@@ -45,12 +45,11 @@ GOVAUDIT_RUBRICS_DIR = _env("GOVAUDIT_RUBRICS_DIR", str(_ROOT / "rubrics"))
 GOVAUDIT_DEFAULT_RUBRIC = _env("GOVAUDIT_DEFAULT_RUBRIC", "inspection-2019")
 # Folder of the report templates and static assets.
 GOVAUDIT_TEMPLATES_DIR = _env("GOVAUDIT_TEMPLATES_DIR", str(_ROOT / "reports"))
-# Registry used when no `-a registry=` is given and none was imported: "demo" = bundled demo province.
-GOVAUDIT_DEFAULT_REGISTRY = _env("GOVAUDIT_DEFAULT_REGISTRY", "demo")
 # Time zone of the as-of date (监测时间点) default "today".
 GOVAUDIT_TIMEZONE = _env("GOVAUDIT_TIMEZONE", "Asia/Shanghai")
-# Port the demo province's sites listen on (each on its own 127.0.0.x); 0 = any free port.
-GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 0)
+# Port `python -m govaudit.demo` serves the demo province on (every 127.0.x.y address); fixed, so a resumed
+# crawl finds the same URLs. The crawl itself never reads it.
+GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 18080)
 # Highest column depth followed from the home page (1 = navigation columns, 2 = their sub-columns...).
 GOVAUDIT_MAX_COLUMN_DEPTH = _env("GOVAUDIT_MAX_COLUMN_DEPTH", 2)
 # Most columns audited per site (guards against link farms and calendar traps).

@@ -50,30 +50,24 @@ def main() -> None:
     ap.add_argument("--asof", default="2026-11-20")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("-s", dest="settings", action="append", default=[])
-    ap.add_argument("--in-process", action="store_true",
-                    help="serve the demo inside the crawler process (as `scrapy crawl audit` does by default)")
     args = ap.parse_args()
-    server = None
-    registry = "demo"
     tmp = tempfile.TemporaryDirectory(prefix="govaudit-bench-srv-")
-    if not args.in_process:
-        # the sites in their own process, so the figures are the crawler's, not the demo server's
-        reg = Path(tmp.name) / "registry.csv"
-        server = subprocess.Popen([sys.executable, "-m", "govaudit.demo", "serve", "--asof", args.asof,
-                                   "--registry", str(reg)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not reg.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(0.3)
-        registry = str(reg)
+    # the sites in their own process (any free port), so the figures are the crawler's, not the demo server's
+    reg = Path(tmp.name) / "registry.csv"
+    server = subprocess.Popen([sys.executable, "-m", "govaudit.demo", "serve", "--asof", args.asof, "--port", "0",
+                               "--registry", str(reg)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True)
     try:
+        for line in server.stdout:  # type: ignore[union-attr]
+            if line.startswith("registry written"):
+                break
+        else:
+            sys.exit("bench: the demo server did not start")
         for i in range(args.repeat):
-            report(i, run_once(args.asof, args.settings, registry))
+            report(i, run_once(args.asof, args.settings, str(reg)))
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
+        server.terminate()
+        server.wait(10)
         tmp.cleanup()
 
 

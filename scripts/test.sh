@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 PY=.venv/bin/python
 
-export GOVAUDIT_TEST_PG_URL
-GOVAUDIT_TEST_PG_URL=$(bash scripts/pg.sh start)
+# a throwaway cluster in its own folder on a free port; pg.sh stop finds it through GOVAUDIT_PG_DIR
+export GOVAUDIT_PG_DIR GOVAUDIT_TEST_PG_URL
+GOVAUDIT_PG_DIR=$(mktemp -d /tmp/govaudit-pg.XXXXXX)
 trap 'bash scripts/pg.sh stop' EXIT
+GOVAUDIT_TEST_PG_URL=$(bash scripts/pg.sh start)
 # under CI the PostgreSQL tests must run, not skip
 [ "${CI:-}" = "true" ] && export GOVAUDIT_REQUIRE_PG=1
 

@@ -341,9 +341,7 @@ class Command(ScrapyCommand):
                              ensure_ascii=False))
             return 0
         if last is None:
-            default = self.settings.get("GOVAUDIT_DEFAULT_REGISTRY") if self.settings else ""
-            print(f"No registry has been imported (scrapy registry import FILE); audits use "
-                  f"GOVAUDIT_DEFAULT_REGISTRY={default}.")
+            print("No registry has been imported (scrapy registry import FILE); audits need -a registry=FILE.")
         else:
             print(f"last import: registry as of {last.at:%Y-%m-%d} from {last.source}")
         self._print_counts(counts)

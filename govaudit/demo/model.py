@@ -196,7 +196,7 @@ class DemoSite:
     pages: PageMap
     fallback: Response | None = None  # answer for every path not in pages (the WAF challenge)
     not_found: Response | None = None  # the site's own 404 page
-    address: int = 0  # N of 127.0.0.N
+    address: str = ""  # its loopback address, 127.0.x.y
 
     # registry fields
     @property

@@ -3,6 +3,8 @@
 ``build_province(asof, seed)`` is deterministic: every random choice comes from a ``random.Random``
 seeded with a string made of the seed, the site id and the column, and every date is an offset from
 ``asof``. The same (asof, seed) therefore gives the same pages, byte for byte, on any machine.
+``build_province(asof, seed, sites=N)`` is an N-site province for load tests: the running sites cycled
+with new ids, names and loopback addresses (``sites.cycled_specs``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import posixpath
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from govaudit.demo import content
 from govaudit.demo.markup import assets, lists, pages
@@ -27,10 +30,20 @@ from govaudit.demo.model import (
     SiteSpec,
     ext_url,
 )
-from govaudit.demo.sites import PROVINCE, province_specs
+from govaudit.demo.sites import PROVINCE, cycled_specs, province_specs
 
-NATIONAL_ADDRESS = 2  # 127.0.0.2 = the www.gov.cn-like stand-in
-FIRST_SITE_ADDRESS = 10  # registry sites are 127.0.0.10, .11, ...
+NATIONAL_ADDRESS = "127.0.0.2"  # the www.gov.cn-like stand-in
+FIRST_HOST = 10  # registry sites are 127.0.0.10, .11, ... 127.0.0.249, then 127.0.1.10 ...
+HOSTS_PER_BLOCK = 240
+
+
+def site_address(index: int) -> str:
+    """Loopback address of the index-th registry site (0-based)."""
+    block, host = divmod(index, HOSTS_PER_BLOCK)
+    if block > 255:
+        raise ValueError(f"site {index}: more demo sites than loopback addresses")
+    return f"127.0.{block}.{FIRST_HOST + host}"
+
 
 # category -> (entries, newest entry age range in days, days between entries) for a healthy column
 PROFILES: dict[str, tuple[int, tuple[int, int], tuple[int, int]]] = {
@@ -68,7 +81,7 @@ class Province:
         return self._by_id[site_id]
 
     def default_url(self, site: DemoSite) -> str:
-        return f"http://127.0.0.{site.address}/"
+        return f"http://{site.address}/"
 
     def registry_rows(self, base_urls: dict[str, str]) -> list[dict[str, str]]:
         """Registry CSV rows of every site (offline ones included). Sites missing from ``base_urls``
@@ -82,18 +95,20 @@ class Province:
             for s in self.sites
         ]
 
-    def expected(self) -> dict[str, dict]:
-        from govaudit.demo.expected import expected_answers
-
-        return expected_answers(self)
-
 
 # ------------------------------------------------------------------------------------------------------
 
 
-def build_province(asof: dt.date, seed: int = 2017) -> Province:
-    sites = [_build_site(spec, asof, seed, FIRST_SITE_ADDRESS + i) for i, spec in enumerate(province_specs())]
-    return Province(name=PROVINCE, asof=asof, seed=seed, sites=sites, national=_build_national())
+def build_province(asof: dt.date, seed: int = 2017, sites: int | None = None) -> Province:
+    """The demo province (default), or an N-site province of its running sites cycled (``sites=N``)."""
+    specs = province_specs() if sites is None else cycled_specs(sites)
+    ids = {spec.site_id for spec in specs}
+    built = [_build_site(spec, asof, seed, site_address(i), ids) for i, spec in enumerate(specs)]
+    return Province(name=PROVINCE, asof=asof, seed=seed, sites=built, national=_build_national())
+
+
+def _text(content_type: str, text: str) -> Response:
+    return Response(200, content_type, text.encode("utf-8"))
 
 
 def _html(text: str, encoding: str | None, status: int = 200) -> Response:
@@ -232,18 +247,21 @@ class _Builder:
             self.html(first, lambda: pages.letters_list(ctx, col))
             self.html(folder + "write.html", lambda: pages.letter_form(ctx, col))
             for e in col.entries:
-                self.html(e.path, lambda e=e: pages.letter(ctx, col, e))
+                self.html(e.path, partial(pages.letter, ctx, col, e))
             return
         self.register_list(ctx, col, first, folder)
         for e in col.entries:
             if cspec.kind == "guides":
-                self.html(e.path, lambda e=e: pages.guide(ctx, col, e))
+                self.html(e.path, partial(pages.guide, ctx, col, e))
                 if e.extra.get("form"):
                     self.add(e.extra["form"], lambda: Response(200, "application/msword", assets.DOC))
             else:
-                self.html(e.path, lambda e=e: pages.article(ctx, col, e, self.rng("article", e.docid)))
+                self.html(e.path, partial(self.article, ctx, col, e))
                 if e.extra.get("attachment"):
                     self.add(e.extra["attachment"], lambda: Response(200, "application/pdf", assets.PDF))
+
+    def article(self, ctx: SiteContext, col: Column, e: Entry) -> str:
+        return pages.article(ctx, col, e, self.rng("article", e.docid))
 
     def register_list(self, ctx: SiteContext, col: Column, first: str, folder: str) -> None:
         family = self.spec.family
@@ -251,22 +269,20 @@ class _Builder:
         if col.spec.js:
             self.html(first, lambda: pages.list_page(ctx, col, lists.js_page(col), first))
             for path, text in lists.js_api_pages(col).items():
-                self.add(path, lambda text=text: Response(200, "application/json; charset=utf-8",
-                                                          text.encode("utf-8")))
+                self.add(path, partial(_text, "application/json; charset=utf-8", text))
             return
         if family == "hanweb":
             webid = int(self.spec.site_id[-2:])
             self.html(first, lambda: pages.list_page(ctx, col, lists.hanweb_page(col, webid), first, charset),
                       charset)
             for path, xml in lists.hanweb_proxy_pages(col, webid).items():
-                self.add(path, lambda xml=xml: Response(200, "text/xml; charset=utf-8", xml.encode("utf-8")))
+                self.add(path, partial(_text, "text/xml; charset=utf-8", xml))
             return
         bodies = lists.table_pages(col) if family == "table" else lists.trs_pages(col)
         for i, (name, inner) in enumerate(bodies.items()):
             path = folder + name
             page_charset = charset if i == 0 else "site"  # only the first page goes undeclared
-            self.html(path, lambda inner=inner, path=path, cs=page_charset: pages.list_page(ctx, col, inner, path, cs),
-                      page_charset)
+            self.html(path, partial(pages.list_page, ctx, col, inner, path, page_charset), page_charset)
 
     def register_site_pages(self, ctx: SiteContext, friends: list[tuple[str, str]]) -> None:
         self.html("/index.html", lambda: pages.home(ctx, friends))
@@ -279,8 +295,8 @@ class _Builder:
             ("/wzsm/index.html", "网站声明", "本网站所载内容版权归主办单位所有，转载请注明出处。"),
             ("/wap/index.html", "手机版", "请使用手机浏览器访问本网站。"),
         ):
-            self.html(path, lambda title=title, text=text, path=path: pages.page(
-                ctx, title=f"{title}_{self.spec.name}", path=path,
+            self.html(path, partial(
+                pages.page, ctx, title=f"{title}_{self.spec.name}", path=path,
                 body=f'<div class="main w1200"><div class="article"><h1 class="article-title">{title}</h1>'
                      f'<div class="article-content"><p>{text}</p></div></div></div>\n'))
         self.add("/css/style.css", lambda: Response(200, "text/css", assets.CSS.encode("utf-8")))
@@ -293,16 +309,17 @@ class _Builder:
         self.add("/robots.txt", lambda: Response(200, "text/plain", b"User-agent: *\nAllow: /\n"))
 
 
-def _friends(spec: SiteSpec) -> list[tuple[str, str]]:
+def _friends(spec: SiteSpec, ids: set[str]) -> list[tuple[str, str]]:
+    """Friendly links (友情链接): 中国政府网 and the province's sites that exist in this province."""
     links = [("中国政府网", ext_url(NATIONAL, "/"))]
     if spec.site_id == "2300000001":
         links += [("示范省发展和改革委员会", ext_url("2300000002", "/")), ("江城市人民政府", ext_url("2301000009", "/"))]
     else:
         links.append(("示范省人民政府", ext_url("2300000001", "/")))
-    return links
+    return [(name, url) for name, url in links if url.split("/")[3] in ids | {NATIONAL}]
 
 
-def _build_site(spec: SiteSpec, asof: dt.date, seed: int, address: int) -> DemoSite:
+def _build_site(spec: SiteSpec, asof: dt.date, seed: int, address: str, ids: set[str]) -> DemoSite:
     b = _Builder(spec, asof, seed)
     columns = [b.column(c, None) for c in spec.columns]
     site = DemoSite(spec=spec, columns=columns, pages=b.pages, address=address)
@@ -315,7 +332,7 @@ def _build_site(spec: SiteSpec, asof: dt.date, seed: int, address: int) -> DemoS
     ctx = SiteContext(spec=spec, columns=columns, css_class=FAMILY_CLASS[spec.family], asof=asof)
     for col in columns:
         b.register(ctx, col)
-    b.register_site_pages(ctx, _friends(spec))
+    b.register_site_pages(ctx, _friends(spec, ids))
     site.not_found = _html(pages.not_found(ctx), spec.encoding, 404)
     return site
 

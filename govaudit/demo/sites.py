@@ -8,6 +8,8 @@ kind. Each planted defect is far from its rubric boundary except where a boundar
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from govaudit.demo.model import ColumnSpec as C
 from govaudit.demo.model import SiteSpec
 
@@ -228,3 +230,51 @@ def province_specs() -> list[SiteSpec]:
 def _js(col: C) -> C:
     col.js = True
     return col
+
+
+# ------------------------------------------------------------------------------------------------------
+# an N-site province: the running sites above cycled, each copy renamed into a synthetic city
+
+_STEM_FIRST = "青白金玉松柳石丹安平长永清新丰兴泰宁顺和"
+_STEM_SECOND = "山河川林阳源泉州原溪"
+_KNOWN_STEMS = {"江城", "北山", "云岭", "东湖", "青松"}
+_PROVINCIAL = "省直"
+
+
+def _stems() -> list[str]:
+    return [a + b for a in _STEM_FIRST for b in _STEM_SECOND if a + b not in _KNOWN_STEMS]
+
+
+def _copy(template: SiteSpec, copy: int, slot: int, stems: list[str]) -> SiteSpec:
+    """Copy ``copy`` (1, 2, ...) of a running template: a new 10-digit id (template id prefix, copy number,
+    template serial), and the template's place renamed to synthetic city number ``slot``, so names stay
+    unique."""
+    stem = stems[slot % len(stems)] + ("" if slot < len(stems) else str(slot // len(stems) + 1))
+    if template.region == _PROVINCIAL:
+        old, new = PROVINCE, f"{stem}市"
+    else:
+        old, new = template.region.removesuffix("市"), stem
+    sub = template.domain.split(".", 1)[0]
+    return replace(
+        template,
+        site_id=f"{template.site_id[:2]}{copy:06d}{template.site_id[-2:]}",
+        name=template.name.replace(old, new), organizer=template.organizer.replace(old, new),
+        region=f"{stem}市", level="市级" if template.level == "省级" else template.level,
+        domain=f"{sub}.city{slot:04d}.gov.cn", note=f"copy {copy} of {template.site_id}: {template.note}",
+    )
+
+
+def cycled_specs(sites: int) -> list[SiteSpec]:
+    """``sites`` site specs: the running sites of the demo province in order, then copies of them again and
+    again (each planted defect repeats with its template). The offline sites are left out."""
+    if sites < 1:
+        raise ValueError(f"sites={sites}: at least one site")
+    templates = [s for s in province_specs() if s.status == "running"]
+    regions = list(dict.fromkeys(t.region for t in templates))  # 省直 and the four cities
+    stems = _stems()
+    out = []
+    for i in range(sites):
+        template, copy = templates[i % len(templates)], i // len(templates)
+        slot = (copy - 1) * len(regions) + regions.index(template.region)
+        out.append(template if copy == 0 else _copy(template, copy, slot, stems))
+    return out

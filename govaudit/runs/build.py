@@ -21,6 +21,7 @@ from govaudit.distributed.scheduling import JoinError, is_distributed, ledger_fo
 from govaudit.overrides import OverrideError
 from govaudit.registry import Registry, RegistryError, Site, load_registry
 from govaudit.registry.sampling import sample_sites
+from govaudit.registry.source import resolve_registry
 from govaudit.runs.context import AuditRun, Role
 from govaudit.scoring.rubric import RubricError, load_rubric
 from govaudit.spiders.args import ArgumentError, AuditArgs, parse_audit_args
@@ -96,13 +97,12 @@ def _check_reports_dir(settings: Any) -> None:
         raise RunSetupError(f"reports folder {folder} is not writable (GOVAUDIT_REPORTS_DIR)")
 
 
-def crawl_run(settings: Any, raw: dict[str, str | None], registry_of: Any) -> AuditRun:
-    """The run of `scrapy crawl audit`: new, resumed (JOBDIR or `-a run=` of a stored run) or joined.
-    `registry_of(name_or_empty, asof)` resolves the registry argument."""
+def crawl_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:
+    """The run of `scrapy crawl audit`: new, resumed (JOBDIR or `-a run=` of a stored run) or joined."""
     try:
         if raw.get("join"):
             return joined_run(settings, raw)
-        return _own_run(settings, dict(raw), registry_of)
+        return _own_run(settings, dict(raw))
     except SQLAlchemyError as exc:
         from sqlalchemy.engine import make_url
 
@@ -112,7 +112,7 @@ def crawl_run(settings: Any, raw: dict[str, str | None], registry_of: Any) -> Au
         raise RunSetupError(f"database {url} is not usable: {reason}") from None
 
 
-def _own_run(settings: Any, raw: dict[str, str | None], registry_of: Any) -> AuditRun:
+def _own_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:
     tz = settings.get("GOVAUDIT_TIMEZONE")
     database_url = settings.get("GOVAUDIT_DATABASE_URL")
     stored = _stored_run(database_url, raw.get("run") or _marked_run_id(settings))
@@ -122,7 +122,7 @@ def _own_run(settings: Any, raw: dict[str, str | None], registry_of: Any) -> Aud
     rubric_ref = stored.rubric if stored is not None and not raw.get("rubric") else args.rubric
     rubric = load_rubric(rubric_ref, settings.get("GOVAUDIT_RUBRICS_DIR"))
     _check_reports_dir(settings)
-    registry = registry_of(args.registry, args.asof)
+    registry = resolve_registry(args.registry or None, settings)
     unknown = [s for s in args.sites if s not in registry.by_id()]
     if unknown:
         raise ArgumentError(f"site={','.join(unknown)}: not in registry {registry.source}")

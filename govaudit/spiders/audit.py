@@ -40,7 +40,6 @@ from govaudit.overrides import load_override
 from govaudit.registry import Site
 from govaudit.runs import AuditRun, attach_run, current_run
 from govaudit.runs.build import SETUP_ERRORS, crawl_run
-from govaudit.spiders.base import RegistrySource
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +60,6 @@ class AuditSpider(scrapy.Spider):
         # every -a argument is the run's to validate (unknown ones are refused); scrapyd adds _job
         self._raw_args = {k: kwargs.pop(k) for k in list(kwargs) if not k.startswith("_")}
         super().__init__(*args, **kwargs)
-        self.source: RegistrySource | None = None
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -77,12 +75,10 @@ class AuditSpider(scrapy.Spider):
             raise SystemExit(0)
         try:
             # a run built by a command (a replay crawl of `scrapy rescore --reextract`) is used as it is
-            run = current_run(crawler) or crawl_run(crawler.settings, spider._raw_args, spider._registry)
+            run = current_run(crawler) or crawl_run(crawler.settings, spider._raw_args)
             parsers = {slug: load_override(slug) for slug in {s.overrides.get("parser") for s in run.targets} if slug}
         except SETUP_ERRORS as exc:  # a clear message, no traceback, and no request made
             logger.error("govaudit: %s", exc)
-            if spider.source is not None:
-                spider.source.stop()
             raise SystemExit(f"govaudit: {exc}") from None
         if is_distributed(crawler.settings):
             use_run_queue(crawler.settings, run.run_id)
@@ -92,7 +88,6 @@ class AuditSpider(scrapy.Spider):
         spider.budget = CrawlBudget.from_settings(crawler.settings)
         spider.render_mode = run.params.get("render", "auto")
         spider.accounting = get_accounting(crawler)
-        crawler.signals.connect(spider._closed, signal=scrapy.signals.spider_closed)
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s (%s)", run.run_id, len(run.targets),
                     run.asof, run.rubric.name, {"seed": "new", "resume": "resumed", "join": "joined"}[run.role])
         return spider
@@ -102,14 +97,6 @@ class AuditSpider(scrapy.Spider):
     budget: CrawlBudget
     parsers: dict[str, Any]
     render_mode: str
-
-    def _registry(self, name: str, asof: Any) -> Any:
-        self.source = RegistrySource(name or None, self.settings, asof)
-        return self.source.start_demo() if self.source.is_demo else self.source.registry
-
-    def _closed(self, spider: Any, reason: str) -> None:
-        if self.source is not None:
-            self.source.stop()
 
     # --- start ---------------------------------------------------------------------------------------
     async def start(self):  # noqa: ANN201

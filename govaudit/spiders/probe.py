@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 import scrapy
-from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -19,8 +18,9 @@ from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import looks_blocked
 from govaudit.items import ProbeItem
 from govaudit.registry import RegistryError
-from govaudit.spiders.args import ArgumentError, parse_asof
-from govaudit.spiders.base import RegistrySource
+from govaudit.registry.model import Registry
+from govaudit.registry.source import resolve_registry
+from govaudit.spiders.args import ArgumentError
 
 logger = logging.getLogger(__name__)
 
@@ -43,34 +43,31 @@ class ProbeSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProbeSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         try:
-            asof = parse_asof(None, crawler.settings.get("GOVAUDIT_TIMEZONE"))
-            spider.source = RegistrySource(spider._registry_arg, crawler.settings, asof)
+            spider.registry = resolve_registry(spider._registry_arg, crawler.settings)
             wanted = {s.strip() for s in (spider._site_arg or "").split(",") if s.strip()}
-            unknown = wanted - set(spider.source.registry.by_id())
+            unknown = wanted - set(spider.registry.by_id())
             if unknown:
-                raise ArgumentError(f"site={','.join(sorted(unknown))}: not in registry {spider.source.registry.source}")
+                raise ArgumentError(f"site={','.join(sorted(unknown))}: not in registry {spider.registry.source}")
             spider.wanted = wanted
         except (ArgumentError, RegistryError) as exc:
             logger.error("govaudit: %s", exc)
             raise SystemExit(f"govaudit: {exc}") from None
-        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
+    registry: Registry
+    wanted: set[str]
+
     async def start(self):  # noqa: ANN201
-        registry = self.source.start_demo() if self.source.is_demo else self.source.registry
-        for site in registry.running():
+        for site in self.registry.running():
             if self.wanted and site.site_id not in self.wanted:
                 continue
             yield scrapy.Request(site.url, callback=self.parse, errback=self.failed, dont_filter=True,
                                  meta={"site_id": site.site_id, "t0": time.monotonic(), "download_timeout": 15})
 
-    def _closed(self, spider: Any, reason: str) -> None:
-        self.source.stop()
-
     def parse(self, response: Response):  # noqa: ANN201
         text, _ = decode_html(response.body[:200_000], None)
         ok = response.status < 500 and not looks_blocked(response.status, text) and response.status != 404
-        yield ProbeItem(site_id=response.meta["site_id"], url=response.request.url, at=_now(), ok=ok,
+        yield ProbeItem(site_id=response.meta["site_id"], url=response.url, at=_now(), ok=ok,
                         status=response.status, elapsed=round(time.monotonic() - response.meta["t0"], 3),
                         error="" if ok else f"HTTP {response.status}")
 

@@ -12,10 +12,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from govaudit.classify import classify_column
-from govaudit.demo.expected import months_before
 from govaudit.demo.model import Column, DemoSite
 from govaudit.demo.province import Province, build_province
 from tests.demo.conftest import ASOF
+from tests.demo.expected import expected_answers, months_before
 
 FULL_DATE = re.compile(rb"(?<![\d-])(20\d\d)-(\d\d)-(\d\d)(?![\d-])")
 HOME_DATE = re.compile(r'<span class="date">\[?(?:(20\d\d)-)?(\d\d)-(\d\d)\]?</span>')
@@ -59,7 +59,7 @@ def served_sites(p: Province) -> list[DemoSite]:
 def test_same_asof_and_seed_give_identical_bytes(province: Province) -> None:
     again = build_province(ASOF, 2017)
     assert digest(again) == digest(province)
-    assert again.expected() == province.expected()
+    assert expected_answers(again) == expected_answers(province)
     assert digest(build_province(ASOF, 2018)) != digest(province)
 
 
@@ -72,7 +72,7 @@ def test_dates_are_relative_to_asof(province: Province) -> None:
             ages_b = [(other_asof - e.date).days for e in cb.all_entries()]
             assert ages_a == ages_b, (a.site_id, ca.name)
             assert all(age >= 0 for age in ages_a), (a.site_id, ca.name)  # nothing after the as-of date
-    exp_a, exp_b = province.expected(), other.expected()
+    exp_a, exp_b = expected_answers(province), expected_answers(other)
     for sid in exp_a:
         for key in ("verdict_2019", "vetoes_2019", "stale_columns", "blank_columns", "home_stale"):
             assert exp_a[sid][key] == exp_b[sid][key], (sid, key)
@@ -252,3 +252,58 @@ def test_external_links_use_the_loopback_marker(province: Province) -> None:
         for raw in LINK.findall(home):
             host = urlsplit(raw.decode(site.encoding)).netloc
             assert host in ("", "demo-ext.invalid"), (site.site_id, raw)
+
+
+# --- an N-site province (load tests): the running sites cycled --------------------------------------------
+
+
+def site_digest(site: DemoSite) -> str:
+    h = hashlib.sha256()
+    for path in sorted(site.pages):
+        r = site.pages[path]
+        h.update(f"{path}|{r.status}|{r.content_type}|".encode() + r.body)
+    return h.hexdigest()
+
+
+def test_n_sites_start_with_the_running_sites_unchanged(province: Province) -> None:
+    running = [s for s in province.sites if s.status == "running"]
+    small = build_province(ASOF, sites=len(running))
+    assert [s.site_id for s in small.sites] == [s.site_id for s in running]
+    assert [s.address for s in small.sites] == [s.address for s in province.sites[:len(running)]]
+    for a, b in zip(small.sites, running, strict=True):
+        assert site_digest(a) == site_digest(b), a.site_id
+
+
+def test_n_sites_cycle_the_templates_with_their_planted_answers(province: Province, big_province: Province) -> None:
+    templates = [s for s in province.sites if s.status == "running"]
+    big = big_province
+    sites = big.sites
+    assert len(sites) == 245 and all(s.status == "running" for s in sites)
+    for attr in ("site_id", "name", "address"):
+        assert len({getattr(s, attr) for s in sites}) == len(sites), attr
+    assert all(len(s.site_id) == 10 and s.site_id.isdigit() for s in sites)
+    assert {s.address.rsplit(".", 1)[0] for s in sites} == {"127.0.0", "127.0.1"}
+    answers = expected_answers(big)
+    template_answers = expected_answers(province)
+    for i, site in enumerate(sites):
+        template = templates[i % len(templates)]
+        assert site.spec.family == template.spec.family and site.encoding == template.encoding
+        got, want = answers[site.site_id], template_answers[template.site_id]
+        for key in ("crawl_state", "verdict_2019", "vetoes_2019", "stale_columns", "blank_columns", "home_stale",
+                    "http404_columns", "js_columns"):
+            assert got[key] == want[key], (site.site_id, template.site_id, key)
+        if i >= len(templates):  # a copy: its own identity on its pages
+            home = site.pages["/index.html"].body.decode(site.encoding) if site.behaviour == "ok" else ""
+            assert site.name != template.name
+            assert not home or (f"网站标识码：{site.site_id}" in home and site.name in home)
+
+
+def test_a_few_sites_link_only_to_sites_that_exist() -> None:
+    small = build_province(ASOF, sites=3)
+    ids = {s.site_id for s in small.sites}
+    for site in small.sites:
+        home = site.pages["/index.html"].body.decode(site.encoding)
+        targets = set(re.findall(r"http://demo-ext\.invalid/(\d{10})/", home))
+        assert targets <= ids, (site.site_id, targets - ids)
+    with pytest.raises(ValueError):
+        build_province(ASOF, sites=0)

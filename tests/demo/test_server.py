@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from govaudit.demo.province import Province
-from govaudit.demo.server import DemoServer
+from govaudit.demo.server import DemoServer, PortTaken
 from govaudit.registry import load_registry
 from tests.demo.conftest import ASOF
 
@@ -155,7 +157,7 @@ def test_stop_releases_the_addresses(province: Province) -> None:
     with socket.socket() as s:
         assert s.connect_ex((parts.hostname, parts.port)) != 0
     server.stop()  # idempotent
-    # a fixed port is honoured on every address
+    # a fixed port is honoured on every address, so a restarted server has the same URLs
     port = parts.port
     again = DemoServer(province, port=port)
     try:
@@ -168,16 +170,64 @@ def test_stop_releases_the_addresses(province: Province) -> None:
         again.stop()
 
 
-def test_cli_expected_prints_the_answers(province: Province) -> None:
-    proc = subprocess.run([sys.executable, "-m", "govaudit.demo", "expected", "--asof", ASOF.isoformat()],
-                          capture_output=True, text=True, timeout=60, check=True)
-    assert json.loads(proc.stdout) == json.loads(json.dumps(province.expected(), ensure_ascii=False))
+def test_stop_closes_kept_alive_connections(province: Province) -> None:
+    server = DemoServer(province)
+    url = urlsplit(server.start()["2300000001"])
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    try:
+        conn.request("GET", "/")
+        first = conn.getresponse()
+        assert first.status == 200 and first.getheader("Connection") != "close"
+        first.read()
+        server.stop()
+        with pytest.raises((OSError, http.client.HTTPException)):
+            conn.request("GET", "/")
+            conn.getresponse()
+    finally:
+        conn.close()
+        server.stop()
+
+
+def test_taken_fixed_port_fails_and_releases_what_it_bound(province: Province) -> None:
+    last = next(s for s in reversed(province.sites) if s.served)
+    with socket.socket() as squatter:
+        squatter.bind((last.address, 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        server = DemoServer(province, port=port)
+        with pytest.raises(PortTaken, match=f"port {port} is taken on {last.address}"):
+            server.start()
+    with socket.socket() as s:
+        s.bind((province.national.address, port))  # the addresses bound before the failure were released
+
+
+def test_many_sites_one_accept_thread(big_province: Province) -> None:
+    before = threading.active_count()
+    server = DemoServer(big_province)
+    try:
+        urls = server.start()
+        assert threading.active_count() == before + 1  # not one thread per site
+        sites = [s for s in big_province.sites if s.served and s.behaviour == "ok"]
+        for site in (sites[0], sites[-1]):  # the last one is in the second 127.0.x block
+            status, _, body = fetch(urls[site.site_id])
+            assert status == 200 and f"网站标识码：{site.site_id}".encode() in body
+        assert urlsplit(urls[sites[-1].site_id]).hostname.startswith("127.0.1.")  # type: ignore[union-attr]
+    finally:
+        server.stop()
+
+
+def _serve_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "govaudit.demo", "serve", "--asof", ASOF.isoformat(), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
 
 
 def test_cli_serve_until_sigterm(tmp_path: Path) -> None:
     registry = tmp_path / "reg.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "govaudit.demo", "serve", "--asof", ASOF.isoformat(),
-                             "--registry", str(registry)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with socket.socket() as s:  # the default port is the GOVAUDIT_DEMO_PORT setting
+        s.bind(("127.0.0.2", 0))
+        port = s.getsockname()[1]
+    proc = _serve_cli("--registry", str(registry), env={"GOVAUDIT_DEMO_PORT": str(port)})
     try:
         lines = []
         for line in proc.stdout:  # type: ignore[union-attr]
@@ -186,7 +236,13 @@ def test_cli_serve_until_sigterm(tmp_path: Path) -> None:
                 break
         reg = load_registry(registry)
         portal = reg.by_id()["2300000001"]
+        assert urlsplit(portal.url).port == port
         assert fetch(portal.url)[0] == 200
+        # a second server on the same port: one clear line, exit status 1
+        second = _serve_cli("--port", str(port))
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 1 and out == ""
+        assert err.count("\n") == 1 and f"port {port} is taken" in err and "--port" in err, err
     finally:
         proc.terminate()
         rc = proc.wait(timeout=10)

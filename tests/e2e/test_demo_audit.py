@@ -3,7 +3,6 @@ that the generator planted must come out of crawl -> pipelines -> SQL -> report.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -12,27 +11,26 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from govaudit.demo.province import build_province
 from govaudit.store import models as m
-from tests.e2e.conftest import run_scrapy
+from tests.e2e.conftest import DEMO_ASOF as ASOF
+from tests.e2e.conftest import ServedDemo, run_scrapy
 
 pytestmark = pytest.mark.slow
-ASOF = dt.date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def audit(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("demo-audit")
     db_url = f"sqlite:///{tmp / 'govaudit.sqlite'}"
-    proc = run_scrapy(["crawl", "audit", "-a", "registry=demo", "-a", f"asof={ASOF}"], db_url, tmp / "reports")
+    proc = run_scrapy(["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}"], db_url, tmp / "reports")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     found = re.search(r"report bundle: (\S+index\.html)", out)
     assert found, out[-4000:]
     bundle = Path(found.group(1)).parent
-    return {"db_url": db_url, "bundle": bundle, "log": out,
+    return {"db_url": db_url, "bundle": bundle, "log": out, "registry": demo.arg,
             "results": json.loads((bundle / "results.json").read_text(encoding="utf-8")),
-            "expected": build_province(ASOF).expected()}
+            "expected": demo.expected}
 
 
 def _site(audit: dict[str, Any], site_id: str) -> dict[str, Any]:
@@ -151,7 +149,7 @@ def test_rerun_one_site_shows_rectification(audit: dict[str, Any], tmp_path: Pat
     stale_site = next(sid for sid, e in audit["expected"].items()
                       if e.get("verdict_2019") == "unqualified" and e.get("status", "running") == "running")
     reports = audit["bundle"].parent
-    proc = run_scrapy(["crawl", "audit", "-a", "registry=demo", "-a", f"asof={ASOF}", "-a", f"site={stale_site}"],
+    proc = run_scrapy(["crawl", "audit", "-a", audit["registry"], "-a", f"asof={ASOF}", "-a", f"site={stale_site}"],
                       audit["db_url"], reports)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
@@ -169,7 +167,7 @@ def test_rerun_one_site_shows_rectification(audit: dict[str, Any], tmp_path: Pat
 
 def test_probe_spider_records_availability(audit: dict[str, Any], tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'probe.sqlite'}"
-    proc = run_scrapy(["crawl", "probe", "-a", "registry=demo"], db_url, tmp_path)
+    proc = run_scrapy(["crawl", "probe", "-a", audit["registry"]], db_url, tmp_path)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     engine = create_engine(db_url)
     with engine.connect() as c:

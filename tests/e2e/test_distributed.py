@@ -4,7 +4,6 @@ the planted verdict, nothing is stored twice, and the seeder renders one report 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -19,15 +18,14 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from govaudit.demo.province import build_province
 from govaudit.scoring.evidence import load_evidence
 from govaudit.scoring.rubric import load_rubric
 from govaudit.scoring.service import evaluate
 from govaudit.store import models as m
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import DEMO_ASOF as ASOF
+from tests.e2e.conftest import ROOT, ServedDemo
 
 pytestmark = pytest.mark.slow
-ASOF = dt.date(2026, 11, 20)
 RUN = "dist1"
 
 
@@ -70,17 +68,17 @@ def _stat(log: str, name: str) -> int:
     return int(found[-1]) if found else 0
 
 
-def test_two_workers_share_one_run(tmp_path: Path, pg_url: str, redis_url: str) -> None:
+def test_two_workers_share_one_run(tmp_path: Path, pg_url: str, redis_url: str, demo: ServedDemo) -> None:
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": pg_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
            "GOVAUDIT_PROGRESS_INTERVAL": "5", "GOVAUDIT_REDIS_URL": redis_url}
-    seeder_args = ["crawl", "audit", "-a", "registry=demo", "-a", f"asof={ASOF}", "-a", f"run={RUN}",
-                   "-s", f"GOVAUDIT_DEMO_PORT={_free_port()}"]
+    seeder_args = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-a", f"run={RUN}"]
     logs = {name: tmp_path / f"{name}.log" for name in ("seeder", "joiner")}
     t0 = time.monotonic()
     procs = {}
     for name, args in (("seeder", seeder_args), ("joiner", ["crawl", "audit", "-a", f"join={RUN}"])):
         with logs[name].open("wb") as out:
-            procs[name] = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env,
+            procs[name] = subprocess.Popen([sys.executable, "-m", "scrapy", *args, "-s", "STATS_DUMP=True"],
+                                           cwd=ROOT, env=env,
                                            stdout=out, stderr=subprocess.STDOUT)
     try:
         for proc in procs.values():
@@ -99,7 +97,7 @@ def test_two_workers_share_one_run(tmp_path: Path, pg_url: str, redis_url: str) 
     print(f"distributed demo audit: {elapsed:.1f} s; responses seeder "
           f"{_stat(out['seeder'], 'response_received_count')}, joiner {_stat(out['joiner'], 'response_received_count')}")
 
-    expected = build_province(ASOF).expected()
+    expected = demo.expected
     running = {sid for sid, exp in expected.items() if exp.get("status", "running") == "running"}
     # every site scored exactly once, across both workers
     scored = _stat(out["seeder"], "govaudit/sites_scored") + _stat(out["joiner"], "govaudit/sites_scored")

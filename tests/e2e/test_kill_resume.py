@@ -7,11 +7,9 @@ articles and links, one report."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,18 +19,12 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from govaudit.store import models as m
-from tests.e2e.conftest import ROOT, run_scrapy
+from tests.e2e.conftest import DEMO_ASOF, ROOT, ServedDemo, run_scrapy
 
 pytestmark = pytest.mark.slow
-ASOF = dt.date(2026, 11, 20)
+ASOF = DEMO_ASOF
 SITES = "2300000001,2301000003,2302000007,2301000009,2300000008"  # portal, defects, a refusing site
 CUTS = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _snapshot(db_url: str) -> dict[str, object]:
@@ -55,10 +47,9 @@ def _snapshot(db_url: str) -> dict[str, object]:
         engine.dispose()
 
 
-def test_twenty_random_cuts_then_resume_equal_one_uninterrupted_run(tmp_path: Path) -> None:
-    port = _free_port()
-    base = ["crawl", "audit", "-a", "registry=demo", "-a", f"asof={ASOF}", "-a", f"site={SITES}",
-            "-s", f"GOVAUDIT_DEMO_PORT={port}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+def test_twenty_random_cuts_then_resume_equal_one_uninterrupted_run(tmp_path: Path, demo: ServedDemo) -> None:
+    base = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-a", f"site={SITES}",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
             "-s", "GOVAUDIT_STORE_BATCH=5", "-s", "GOVAUDIT_RENDER_JS=never"]
     ref_db = f"sqlite:///{tmp_path / 'ref.sqlite'}"
     ref = run_scrapy([*base, "-a", "run=ref"], ref_db, tmp_path / "ref-reports")

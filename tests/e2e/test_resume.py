@@ -3,10 +3,8 @@ every site scored once, no duplicate articles, columns or findings, one report."
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +14,10 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from govaudit.store import models as m
-from tests.e2e.conftest import ROOT, run_scrapy
+from tests.e2e.conftest import DEMO_ASOF as ASOF
+from tests.e2e.conftest import ROOT, ServedDemo, run_scrapy
 
 pytestmark = pytest.mark.slow
-ASOF = dt.date(2026, 11, 20)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _count(engine, table: str) -> int:  # noqa: ANN001
@@ -36,13 +28,13 @@ def _count(engine, table: str) -> int:  # noqa: ANN001
         return 0
 
 
-def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path, demo: ServedDemo) -> None:
+    """The demo server outlives the killed crawl (as `python -m govaudit.demo` on its fixed port does), so
+    the resumed crawl finds the same URLs."""
     db_url = f"sqlite:///{tmp_path / 'govaudit.sqlite'}"
     jobdir = tmp_path / "job"
-    port = _free_port()
-    args = ["crawl", "audit", "-a", "registry=demo", "-a", f"asof={ASOF}", "-s", f"JOBDIR={jobdir}",
-            "-s", f"GOVAUDIT_DEMO_PORT={port}", "-s", "CONCURRENT_REQUESTS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-            "-s", "GOVAUDIT_STORE_BATCH=5"]
+    args = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-s", f"JOBDIR={jobdir}",
+            "-s", "CONCURRENT_REQUESTS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "GOVAUDIT_STORE_BATCH=5"]
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": db_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports")}
     proc = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

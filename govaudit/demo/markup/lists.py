@@ -38,9 +38,9 @@ def rel(from_dir: str, target: str) -> str:
 
 
 def sidebar(col: Column) -> str:
-    siblings = col.parent.children if col.parent is not None else []
-    if not siblings:
+    if col.parent is None or not col.parent.children:
         return ""
+    siblings = col.parent.children
     on = ' class="on"'
     items = "".join(
         f'<li{on if s is col else ""}><a href="{s.path}">{escape(s.name)}</a></li>' for s in siblings

@@ -1,4 +1,4 @@
-"""The known answers of the demo province, derived from the generated entries (not from a list of
+"""The answer key of the demo province (tests only), derived from the generated entries (not from a list of
 hoped-for results): which columns are stale or blank, whether the home page is stale, which vetoes of
 the 2019 inspection indicators apply and the resulting verdict.
 
@@ -9,14 +9,12 @@ Windows follow the rubric: 动态要闻 2 weeks; 通知公告/政策文件/政�
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govaudit.demo.content import GUIDE_ELEMENTS
 from govaudit.demo.markup.pages import HOME_BLOCK_SIZE, YEARLESS_MAX_AGE
 from govaudit.demo.model import Column, DemoSite
-
-if TYPE_CHECKING:
-    from govaudit.demo.province import Province
+from govaudit.demo.province import Province
 
 # category -> window in months (news: days)
 WINDOW_MONTHS = {"notice": 6, "policy": 6, "interpretation": 6, "personnel": 12, "planning": 12}
@@ -149,4 +147,5 @@ def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
 
 
 def expected_answers(province: Province) -> dict[str, dict[str, Any]]:
+    """site id -> the planted answers of that site (verdict, vetoes, stale / blank columns...)."""
     return {s.site_id: site_answer(s, province.asof) for s in province.sites}
