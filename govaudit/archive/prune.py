@@ -79,18 +79,16 @@ def prune(session: Session, evidence_dir: Path | str, days: int, *, dry_run: boo
     result.expired, result.kept = expired_runs(session, evidence_dir, result.cutoff)
     for exp in result.expired:
         prefix = f"{exp.run_id}/"
+        in_index = m.ArchiveRecord.warc_file.startswith(prefix, autoescape=True)
+        in_shots = m.Screenshot.path.startswith(prefix, autoescape=True)
         if dry_run:
-            result.index_rows += len(session.scalars(select(m.ArchiveRecord.id)
-                                                     .where(m.ArchiveRecord.warc_file.startswith(prefix, autoescape=True))).all())
-            result.screenshot_rows += len(session.scalars(select(m.Screenshot.id)
-                                                          .where(m.Screenshot.path.startswith(prefix, autoescape=True))).all())
+            result.index_rows += len(session.scalars(select(m.ArchiveRecord.id).where(in_index)).all())
+            result.screenshot_rows += len(session.scalars(select(m.Screenshot.id).where(in_shots)).all())
             continue
         # the index first: a crash between the two leaves files without rows (pruned next time), never rows
         # pointing at missing files
-        result.index_rows += session.execute(delete(m.ArchiveRecord)
-                                             .where(m.ArchiveRecord.warc_file.startswith(prefix, autoescape=True))).rowcount or 0
-        result.screenshot_rows += session.execute(delete(m.Screenshot)
-                                                  .where(m.Screenshot.path.startswith(prefix, autoescape=True))).rowcount or 0
+        result.index_rows += session.execute(delete(m.ArchiveRecord).where(in_index)).rowcount or 0
+        result.screenshot_rows += session.execute(delete(m.Screenshot).where(in_shots)).rowcount or 0
         session.commit()
         shutil.rmtree(exp.folder, ignore_errors=True)
     return result
