@@ -54,6 +54,9 @@ GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 18080)
 GOVAUDIT_MAX_COLUMN_DEPTH = _env("GOVAUDIT_MAX_COLUMN_DEPTH", 2)
 # Most columns audited per site (guards against link farms and calendar traps).
 GOVAUDIT_MAX_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_COLUMNS_PER_SITE", 60)
+# Most sites crawled at once (0 = no cap); below it a new site starts only while the downloader has room,
+# so sites finish (and are scored) progressively.
+GOVAUDIT_MAX_SITES_IN_FLIGHT = _env("GOVAUDIT_MAX_SITES_IN_FLIGHT", 200)
 # Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
 GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
 # Days of history a column's pages must cover before pagination stops (longest rubric window).

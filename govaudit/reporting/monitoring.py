@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from govaudit.reporting.evidence import column_refs
-from govaudit.reporting.labels import PROBLEM_CATEGORIES
+from govaudit.reporting.evidence import cited
+from govaudit.reporting.labels import FRESHNESS_CHECKS, PROBLEM_CATEGORIES
 from govaudit.reporting.safety import safe_href
 from govaudit.reporting.stats import percent
 from govaudit.reporting.views import RunInfo, SiteView
-from govaudit.store.models import Finding, Probe, Run, RunSite
+from govaudit.store.models import Finding, Probe, Run, Score
 
 WINDOW_DAYS = 30
 
@@ -54,10 +54,10 @@ def _month_runs(session: Session, run: RunInfo, start: dt.date, site_ids: list[s
     out: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
     for i in range(0, len(site_ids), 400):
         chunk = site_ids[i : i + 400]
-        stmt = (
-            select(RunSite.site_id, Run.id, Run.asof)
-            .join(Run, Run.id == RunSite.run_id)
-            .where(RunSite.site_id.in_(chunk), Run.asof >= start, Run.asof <= run.asof)
+        stmt = (  # runs that scored the site (a rescore has no run_sites rows of its own)
+            select(Score.site_id, Run.id, Run.asof)
+            .join(Run, Run.id == Score.run_id)
+            .where(Score.site_id.in_(chunk), Run.asof >= start, Run.asof <= run.asof)
         )
         for site_id, run_id, asof in session.execute(stmt):
             out[site_id].append((run_id, asof))
@@ -93,13 +93,13 @@ def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> M
     run_ids = sorted(run_asof)
     wanted = set(site_ids)
     for i in range(0, len(run_ids), 200):
-        stmt = select(Finding.run_id, Finding.site_id, Finding.evidence).where(
+        stmt = select(Finding.run_id, Finding.site_id, Finding.check, Finding.evidence_refs).where(
             Finding.run_id.in_(run_ids[i : i + 200]), Finding.category.in_(PROBLEM_CATEGORIES)
         )
-        for run_id, site_id, evidence in session.execute(stmt):
-            if site_id not in wanted:
-                continue
-            for url in column_refs(evidence):
+        for run_id, site_id, check, refs in session.execute(stmt):
+            if site_id not in wanted or (check and check not in FRESHNESS_CHECKS):
+                continue  # columns cited by a freshness finding are the stale ones
+            for url in cited(refs, "columns"):
                 dates = flagged[site_id][url]
                 if run_asof[run_id] not in dates:
                     dates.append(run_asof[run_id])

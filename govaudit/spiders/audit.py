@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
+from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.responses import charset, failure_text
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
@@ -103,13 +104,27 @@ class AuditSpider(scrapy.Spider):
         if self.run.role == "join":  # the seeding worker made the start requests; this one takes from the queue
             return
         self.accounting.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
+        admission = SiteAdmission(self.settings.getint("GOVAUDIT_MAX_SITES_IN_FLIGHT"),
+                                  self.settings.getint("CONCURRENT_REQUESTS"), self.accounting.in_flight,
+                                  self._load)
         for site in self.run.targets:
             if site.site_id in self.accounting.skipped_done:
                 continue
+            await admission.wait()
             sc = SiteCrawl(site=site, host=host_of(site.url))
             self.accounting.started.add(site.site_id)
             self.accounting.claim(site.site_id, clean(site.url))
             yield self._request(sc, site.url, "parse_home", priority=10)
+
+    def _load(self) -> tuple[int, int]:
+        """(requests the downloader holds, requests waiting in the scheduler)."""
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):  # not crawling (the in-process tests drive the callbacks by hand)
+            return 0, 0
+        slot = getattr(engine, "_slot", None)
+        queued = len(slot.scheduler) if slot is not None and hasattr(slot.scheduler, "__len__") else 0
+        return len(engine.downloader.active), queued
 
     # --- request bookkeeping ---------------------------------------------------------------------------
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,

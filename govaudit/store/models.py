@@ -215,7 +215,8 @@ class Score(Base):
     site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     rubric: Mapped[str] = mapped_column(String(200))
     verdict: Mapped[str] = mapped_column(String(20))  # qualified | unqualified | unaudited
-    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # final (deduction score + bonus)
+    # final (deduction score + bonus); None when unaudited or vetoed (a veto ends scoring)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
     deduction_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     bonus: Mapped[float] = mapped_column(Float, default=0.0)
     vetoes: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -224,6 +225,18 @@ class Score(Base):
 
 
 class Finding(Base):
+    """One finding of a scored site. Typed columns say what it is and what it is about; `evidence` keeps
+    the check's details (dates, counts, reasons) for display.
+
+    * `check`: the rubric check kind that made it (`govaudit/scoring/checks`), "manual" for an operator's
+      finding, "unaudited" for the note on a site that could not be checked.
+    * `subject_url`: the column, page or link URL the finding is about; "" for a site-level finding (e.g.
+      "6 columns not updated", availability). Rectification matches findings on it (site-relative).
+    * `evidence_refs`: the evidence rows it cites, by natural key inside (the run's evidence run, site_id):
+      ``{"table": "columns"|"pages"|"guides"|"letters", "url": U}``,
+      ``{"table": "links", "page_url": P, "link_url": L}``, ``{"table": "articles", "column_url": C, "url": U}``.
+      Only rows that exist are cited; the report joins on these (see govaudit/scoring/subjects.py)."""
+
     __tablename__ = "findings"
     __table_args__ = (Index("ix_finding_site", "run_id", "site_id"),)
 
@@ -232,9 +245,12 @@ class Finding(Base):
     site_id: Mapped[str] = mapped_column(String(64))
     indicator: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(20))  # veto | deduction | bonus | requirement | info
+    check: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
     points: Mapped[float] = mapped_column(Float, default=0.0)  # points actually applied (after caps)
     message: Mapped[str] = mapped_column(Text)
+    subject_url: Mapped[str] = mapped_column(Text, default="")
+    evidence_refs: Mapped[list[Any]] = mapped_column(JSON, default=list)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -7,11 +7,13 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, insert
 from sqlalchemy.orm import Session
 
+from govaudit.scoring.subjects import EvidenceIndex, cite, subject_of
 from govaudit.store.models import (
     Article,
     Base,
@@ -41,12 +43,18 @@ COLUMNS = [  # (name, category, slug)
 
 @dataclass
 class FindingSpec:
+    """A stored finding. `subject_url` and `refs` default to what the scoring service derives from the
+    evidence keys against the site's stored rows (govaudit.scoring.subjects), as a real scorer stores them."""
+
     indicator: str
     category: str
     title: str
     message: str
     points: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
+    check: str = ""
+    subject_url: str | None = None
+    refs: list[dict[str, str]] | None = None
 
 
 @dataclass
@@ -160,11 +168,14 @@ def add_run(
                     deduction_score=s.score, bonus=0.0, vetoes=s.vetoes, reason=s.reason,
                 )
             )
+        index = _index(s, col_rows, link_rows, run_id)
         for f in s.findings:
             finding_rows.append(
                 dict(
-                    run_id=run_id, site_id=s.site_id, indicator=f.indicator, category=f.category, title=f.title,
-                    points=f.points, message=f.message, evidence=f.evidence, manual=False,
+                    run_id=run_id, site_id=s.site_id, indicator=f.indicator, category=f.category, check=f.check,
+                    title=f.title, points=f.points, message=f.message, evidence=f.evidence, manual=False,
+                    subject_url=subject_of(f.evidence) if f.subject_url is None else f.subject_url,
+                    evidence_refs=cite(f.evidence, index) if f.refs is None else f.refs,
                 )
             )
     with Session(engine) as session, session.begin():
@@ -174,6 +185,16 @@ def add_run(
         ):
             if rows:
                 session.execute(insert(model), rows)
+
+
+def _index(site: SiteSpec, col_rows: list[dict[str, Any]], link_rows: list[dict[str, Any]], run_id: str) -> EvidenceIndex:
+    """The site's stored evidence rows, as the scoring service indexes them to cite them."""
+    def mine(rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
+        return [SimpleNamespace(**r) for r in rows if r["site_id"] == site.site_id and r["run_id"] == run_id]
+
+    columns = [SimpleNamespace(**vars(c), articles=[]) for c in mine(col_rows)]
+    return EvidenceIndex(SimpleNamespace(columns=columns, pages=[SimpleNamespace(url=site.url)], links=mine(link_rows),
+                                         guides=[SimpleNamespace(url=g[0]) for g in site.guides], letters=[]))
 
 
 def add_probes(engine: Engine, site_id: str, url: str, start: dt.datetime, days: int, per_day: int, fail_every: int = 0) -> None:
@@ -195,6 +216,7 @@ def stale_veto(home: str, cols: list[ColumnSpec]) -> FindingSpec:
         "C19-V4a", "veto", "栏目不更新",
         "多个栏目长期未更新：" + "；".join(f"{c.name} 最近更新 {c.latest}" for c in cols),
         evidence={"columns": [c.url for c in cols], "count": len(cols), "threshold": 5},
+        check="stale_columns_count",
     )
 
 
