@@ -131,6 +131,14 @@ def read_record(db: Session | Connection, evidence_dir: Path | str, row: Any) ->
     return ArchivedFetch(row=row, status=status, headers=headers, raw=raw, body=body, truncated=truncated)
 
 
+def read_body(evidence_dir: Path | str, warc_file: str, offset: int) -> bytes:
+    """The body of the record at (file, offset), content-encoding undone (no SQL needed)."""
+    record, raw = _read_at(Path(evidence_dir), warc_file, offset)
+    if record.rec_type == "conversion" or record.http_headers is None:
+        return bytes(raw)
+    return _decode(raw, list(record.http_headers.headers))
+
+
 def _decode(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
     encoding = next((v.strip().lower() for k, v in headers if k.lower() == "content-encoding"), "")
     if not encoding or encoding == "identity":

@@ -57,19 +57,34 @@ class ShotTarget:
     reason: str  # home | veto | deduction
 
 
-def finding_page(finding: Any) -> str:
-    """The page a finding is about: the page holding a broken link, else the column/page it names."""
-    for ref in getattr(finding, "evidence_refs", None) or []:
-        if isinstance(ref, dict):
-            if ref.get("table") == "links" and ref.get("page_url"):
-                return str(ref["page_url"])
-            if ref.get("url"):
-                return str(ref["url"])
-    subject = getattr(finding, "subject_url", "") or ""
-    if subject:
-        return str(subject)
-    evidence = finding.evidence if isinstance(finding.evidence, dict) else {}
-    return str(evidence.get("page_url") or evidence.get("url") or "")
+def pages_of(refs: Any, subject_url: str, evidence: Any, letter_columns: dict[str, str] | None = None) -> list[str]:
+    """The pages a finding is about, in the order it cites them: the page holding a broken link, the list
+    page an article or a letter was read from, the column, page or guide itself; else its subject URL."""
+    out: list[str] = []
+    for ref in refs or []:
+        if not isinstance(ref, dict):
+            continue
+        table = ref.get("table")
+        if table == "links":
+            out.append(str(ref.get("page_url") or ""))
+        elif table == "articles":
+            out.append(str(ref.get("column_url") or ref.get("url") or ""))
+        elif table == "letters":
+            url = str(ref.get("url") or "")
+            out.append((letter_columns or {}).get(url) or url)
+        else:
+            out.append(str(ref.get("url") or ""))
+    if not out:
+        evidence = evidence if isinstance(evidence, dict) else {}
+        out.append(str(subject_url or evidence.get("page_url") or evidence.get("url") or ""))
+    return [u for u in dict.fromkeys(out) if u.startswith(("http://", "https://"))]
+
+
+def letter_columns(session: Session, evidence_run_id: str) -> dict[tuple[str, str], str]:
+    """(site, letter URL) -> the column page the letter was read from."""
+    rows = session.execute(select(m.Letter.site_id, m.Letter.url, m.Letter.column_url)
+                           .where(m.Letter.run_id == evidence_run_id)).all()
+    return {(site, url): col for site, url, col in rows if col}
 
 
 def plan(session: Session, run_id: str, evidence_run_id: str, limit: int) -> list[ShotTarget]:
@@ -83,10 +98,13 @@ def plan(session: Session, run_id: str, evidence_run_id: str, limit: int) -> lis
     findings = session.scalars(select(m.Finding).where(m.Finding.run_id == run_id,
                                                        m.Finding.category.in_(("veto", "deduction")))
                                .order_by(m.Finding.site_id, m.Finding.id)).all()
+    letters = letter_columns(session, evidence_run_id)
     for category in ("veto", "deduction"):
         for f in findings:
-            url = finding_page(f) if f.category == category else ""
-            if url.startswith(("http://", "https://")):
+            if f.category != category:
+                continue
+            cols = {url: col for (site, url), col in letters.items() if site == f.site_id}
+            for url in pages_of(f.evidence_refs, f.subject_url or "", f.evidence, cols):
                 out.setdefault((f.site_id, url), ShotTarget(f.site_id, url, category))
     ordered = sorted(out.values(), key=lambda t: REASONS.index(t.reason))
     return ordered[:limit]

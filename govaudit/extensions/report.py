@@ -41,7 +41,8 @@ class ReportOnClose:
 
         run_id = self.run.run_id
         try:
-            path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir)
+            path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir,
+                                 evidence_dir=self.crawler.settings.get("GOVAUDIT_EVIDENCE_DIR"))
         except Exception:  # the results are in SQL already; `scrapy report RUN` can render again
             logger.exception("report rendering failed for run %s (results are stored; retry: scrapy report %s)",
                              run_id, run_id)
