@@ -55,8 +55,10 @@ class RunSummary:
         report = stats.get_value("govaudit/report")
         if report:
             out.append(f"govaudit: report bundle: {report}/index.html")
-        if stats.get_value("govaudit/report_failed"):
-            out.append(f"govaudit: the report failed (see the log); render it again: scrapy report {self.run.run_id}")
+        failed = stats.get_value("govaudit/report_failed")
+        if failed:
+            out.append(f"govaudit: report output(s) not written: {failed} (see the log); render again: "
+                       f"scrapy report {self.run.run_id}")
             code = EXIT_OUTPUT_FAILED
         if status != "finished" and self.run.owns_run:
             out.append(f"govaudit: resume the run with the same JOBDIR or -a run={self.run.run_id}")
