@@ -222,3 +222,30 @@ def test_reextract_picks_up_an_extractor_change(audit: dict[str, Any]) -> None:
                 and f.site_id in {site for site, _ in home}]
     # the source crawl's evidence is untouched
     assert _evidence(audit, audit["run"]) == before
+
+
+def test_accuracy_warc_reports_how_extraction_changed(audit: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from govaudit.archive import compare
+
+    warc = sorted((audit["evidence"] / audit["run"]).glob("*.warc.gz"))[0]
+    db_url = f"sqlite:///{audit['tmp'] / 'govaudit.sqlite'}"
+    assert compare.main(["--warc", str(warc), "--database", db_url]) == 0
+    out = capsys.readouterr().out
+    assert f"run {audit['run']}" in out and "extraction changed: 0" in out and "features changed: 0" in out
+    assert re.search(r"columns compared: [1-9]", out) and re.search(r"pages compared: [1-9]", out)
+
+    real = compare.extract_list
+
+    def misses_the_newest(*args: Any, **kwargs: Any) -> Any:  # an extractor that lost the first entry of a list
+        page = real(*args, **kwargs)
+        page.entries = page.entries[1:]
+        return page
+
+    monkeypatch.setattr(compare, "extract_list", misses_the_newest)
+    with Session(audit["engine"]) as s:
+        changed = compare.compare_warc(s, warc)
+    assert changed.changed_columns and not changed.changed_pages
+    assert all(c.lost == 1 and c.gained == 0 for c in changed.changed_columns)
+    lines = compare.report_lines(changed)
+    assert any("(+0 -1)" in line for line in lines)
