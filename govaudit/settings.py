@@ -144,9 +144,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- components -------------------------------------------------------------------
 ITEM_PIPELINES = {
-    "govaudit.pipelines.dates.DateNormalisePipeline": 100,
     "govaudit.pipelines.classify.ColumnClassifyPipeline": 200,
-    "govaudit.pipelines.freshness.FreshnessPipeline": 300,
     "govaudit.pipelines.store.StorePipeline": 500,
     "govaudit.pipelines.scoring.ScoringPipeline": 800,
 }

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
+import email.utils
 import errno
 import logging
 import re
@@ -99,6 +101,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self._server_header or self.server_version
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The province lives on its as-of date: its Date header says that day (at the real time of day),
+        so "3小时前" and year-less dates on its pages read as they would have on that day."""
+        now = dt.datetime.now(dt.UTC)
+        day = self.server.owner.province.asof
+        return email.utils.format_datetime(now.replace(year=day.year, month=day.month, day=day.day), usegmt=True)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
         self._respond(True)

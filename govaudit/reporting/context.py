@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from govaudit.asof import latest as latest_date
 from govaudit.reporting.archived import attach_archived_copies
 from govaudit.reporting.evidence import cited
 from govaudit.reporting.labels import (
@@ -356,7 +357,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
                 broken_links=broken.get(rs.site_id, []),
                 links_checked=int(links_checked.get(rs.site_id, 0)),
                 guides=guides.get(rs.site_id, []),
-                home_latest=max(home) if home else None,
+                home_latest=latest_date(home, run.asof),
             )
         )
 
@@ -413,6 +414,6 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
         unaudited=[s for s in sites if s.verdict == "unaudited"],
         sites=sites,
         rectified=rectified,
-        monitoring=build_monitoring(session, run, sites),
+        monitoring=build_monitoring(session, run, sites, run_row.timezone or "Asia/Shanghai"),
         generated_at=now or dt.datetime.now(),
     )

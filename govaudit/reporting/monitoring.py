@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from govaudit import asof as asof_rules
 from govaudit.reporting.evidence import cited
 from govaudit.reporting.labels import FRESHNESS_CHECKS, PROBLEM_CATEGORIES
 from govaudit.reporting.safety import safe_href
@@ -16,7 +17,7 @@ from govaudit.reporting.stats import percent
 from govaudit.reporting.views import RunInfo, SiteView
 from govaudit.store.models import Finding, Probe, Run, Score
 
-WINDOW_DAYS = 30
+WINDOW = asof_rules.Period(months=1)  # the month before the as-of date (govaudit.asof: days and instants)
 
 
 @dataclass
@@ -64,12 +65,13 @@ def _month_runs(session: Session, run: RunInfo, start: dt.date, site_ids: list[s
     return out
 
 
-def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> MonitoringView:
-    start = run.asof - dt.timedelta(days=WINDOW_DAYS)
-    end = run.asof
+def build_monitoring(
+    session: Session, run: RunInfo, sites: list[SiteView], tz: str = asof_rules.DEFAULT_TIMEZONE
+) -> MonitoringView:
+    win = asof_rules.window(run.asof, WINDOW, tz)
+    start, end = win.start, win.end
     site_ids = [s.site_id for s in sites]
-    lo = dt.datetime.combine(start, dt.time.min)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    lo, hi = win.start_utc, win.end_utc
 
     probe_stats: dict[str, tuple[int, int, dt.datetime | None]] = {}
     for i in range(0, len(site_ids), 400):
@@ -115,7 +117,7 @@ def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> M
                 continue  # a finding about the home page itself, not a column
             stale.append(StaleColumn(names.get(url, url), url, safe_href(url), len(dates), max(dates)))
         stale.sort(key=lambda s: (-s.runs_flagged, s.name))
-        days = (run.asof - site.home_latest).days if site.home_latest else None
+        days = asof_rules.age_days(site.home_latest, run.asof) if site.home_latest else None
         rows.append(
             MonitoringRow(
                 site=site,

@@ -107,7 +107,7 @@ def score_site(
     asof: dt.date,
     *,
     evidence_run_id: str | None = None,
-    timezone: str = "Asia/Shanghai",
+    timezone: str | None = None,  # None: the evidence run's time zone (runs.timezone)
     commit: bool = False,
 ) -> ScoreResult:
     """Score one site and replace its `scores`/`findings` rows of `run_id` within the session's transaction
@@ -132,7 +132,7 @@ def score_run(
     asof: dt.date,
     *,
     evidence_run_id: str | None = None,
-    timezone: str = "Asia/Shanghai",
+    timezone: str | None = None,  # None: the evidence run's time zone (runs.timezone)
     commit: bool = True,
 ) -> dict[str, ScoreResult]:
     """Score every site of the evidence run into `run_id`; each site is its own transaction when commit."""

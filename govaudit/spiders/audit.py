@@ -23,11 +23,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from govaudit.asof import window
 from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
-from govaudit.crawl.responses import charset, failure_text
+from govaudit.crawl.responses import charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
@@ -36,7 +37,7 @@ from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.letters import extract_letters
 from govaudit.extract.listpage import extract_list
 from govaudit.extract.navigation import discover_columns, looks_like_article_url
-from govaudit.items import ColumnItem, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
+from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
 from govaudit.runs import AuditRun, attach_run, current_run
@@ -191,11 +192,12 @@ class AuditSpider(scrapy.Spider):
         yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
         yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
-        listing = extract_list(response.body, response.url, charset(response), self.run.asof)
+        listing = extract_list(response.body, response.url, charset(response), self.run.asof,
+                               fetched=fetched_at(response, self.run.timezone))
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
-            entries=[_entry(e) for e in listing.entries],  # future-dated ones are set aside by a pipeline
+            entries=[_entry(e) for e in listing.entries],  # future-dated and undated ones too: all evidence
             error="; ".join(listing.errors),
         )
         # columns: the registry's declared ones first, then the navigation's
@@ -234,7 +236,7 @@ class AuditSpider(scrapy.Spider):
             return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
-                        "source": source, "entries": [], "future": [], "pages": 0, "rendered": render,
+                        "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": []}}
         return self._request(sc, url, "parse_column", meta=meta, render=render)
 
@@ -245,7 +247,7 @@ class AuditSpider(scrapy.Spider):
             parent_url=col["parent"], depth=col["depth"], source=col["source"], http_status=status,
             error=error or "; ".join(col["errors"]), blank=col["blank"] and not error,
             blank_note=col["blank_note"], pages_fetched=col["pages"], rendered=col["rendered"],
-            entries=col["entries"], future=col["future"],
+            entries=col["entries"],
         )
 
     def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
@@ -288,13 +290,15 @@ class AuditSpider(scrapy.Spider):
             col["blank"] = False
         if listing.errors:
             col["errors"].extend(listing.errors)
-        known = {e["url"] for e in col["entries"]}
+        known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
             col["blank"] = False
         # pagination: far enough to cover the longest rubric window
-        dates = [e["date"] for e in col["entries"] if e.get("date")]
-        covered = bool(dates) and min(dates) <= (self.run.asof - self.budget.history).isoformat()
+        dates = [e.date for e in listing.entries if e.date is not None and not getattr(e, "pinned", False)]
+        dates += col["oldest"]
+        col["oldest"] = [min(dates)] if dates else []
+        covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
             if (col["pages"] < self.budget.max_pages and not covered and same_site(nxt, sc.host)
@@ -308,7 +312,8 @@ class AuditSpider(scrapy.Spider):
         if slug:
             return self.parsers[slug].extract_list(response.body, response.url, cs, self.run.asof)
         return extract_list(response.body, response.url, cs, self.run.asof,
-                            selectors=sc.site.overrides.get("selectors"))
+                            selectors=sc.site.overrides.get("selectors"),
+                            fetched=fetched_at(response, self.run.timezone))
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
         col = request.meta["col"]
@@ -335,7 +340,7 @@ class AuditSpider(scrapy.Spider):
             for letter in extract_letters(text, response.url, self.run.asof):
                 yield LetterItem(run_id=self.run.run_id, site_id=site_id, url=letter.url or response.url,
                                  column_url=col["url"], title=letter.title,
-                                 submitted=_iso(letter.submitted), replied=_iso(letter.replied))
+                                 submitted=letter.submitted, replied=letter.replied)
         for _kind, url in page_links(text, response.url)[: self.budget.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
@@ -412,11 +417,6 @@ def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
     return found
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _entry(e: Any) -> dict[str, Any]:
-    return {"title": e.title, "url": e.url, "date": _iso(e.date)}
+def _entry(e: Any) -> Entry:
+    """The evidence record of an extracted list entry (its date a real date, or None with the printed text)."""
+    return Entry(url=e.url, title=e.title, date=e.date, date_text=getattr(e, "date_text", "") or "")

@@ -78,5 +78,5 @@ class ProbeSpider(scrapy.Spider):
                         error=type(failure.value).__name__)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

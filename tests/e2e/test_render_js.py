@@ -55,7 +55,7 @@ def test_js_built_column_is_rendered(tmp_path: Path) -> None:
         registry.write_text(f"site_id,name,url,region,status\nJS00000001,示范市测试局,{site.url},示范市,running\n",
                             encoding="utf-8")
         db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-        proc = run_scrapy(["crawl", "audit", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
+        proc = run_scrapy(["crawl", "audit", "-s", "STATS_DUMP=True", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
                            "-s", "GOVAUDIT_REPORT_ON_CLOSE=False"], db_url, tmp_path / "reports", timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from govaudit.store import migrate
 from govaudit.store import models as m
 
-BEFORE = "0003_run_context"
+BEFORE = "0004_evidence_records"
 HOME = "http://a1.gov.cn/"
 NEWS = HOME + "xw/"
 
@@ -42,7 +42,7 @@ def _old_rows(url: str) -> None:
             {"run_id": "crawl", "site_id": "a1", "url": u, "name": n, "parent_url": HOME, "depth": d, "source": s,
              "on_home": True, "category": k, "http_status": 200, "error": "", "blank": False, "blank_note": False,
              "pages_fetched": 1, "rendered": False, "entries_count": 3, "undated": 0, "latest": dt.date(2024, 1, 2),
-             "future": [], "fetched_at": now}
+             "fetched_at": now}
             for u, n, d, s, k in ((HOME, "首页", 0, "home", "home"), (NEWS, "新闻", 1, "nav", "news"))])
         c.execute(m.Page.__table__.insert(), [{"run_id": "crawl", "site_id": "a1", "url": HOME, "kind": "home",
                                                "status": 200, "features": {}, "error": "", "fetched_at": now}])

@@ -136,7 +136,7 @@ def add_run(
                     run_id=run_id, site_id=s.site_id, url=c.url, name=c.name, parent_url=s.url, depth=1,
                     source=c.source, on_home=c.on_home, category=c.category, http_status=c.http_status, error="",
                     blank=c.blank, blank_note=False, pages_fetched=1, rendered=False,
-                    entries_count=0 if c.blank else c.entries, undated=c.undated, latest=c.latest, future=[],
+                    entries_count=0 if c.blank else c.entries, undated=c.undated, latest=c.latest,
                 )
             )
             if c.latest and not c.blank:

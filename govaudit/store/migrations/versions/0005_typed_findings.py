@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_typed_findings"
-down_revision: str | None = "0003_run_context"
+down_revision: str | None = "0004_evidence_records"
 branch_labels: str | None = None
 depends_on: str | None = None
 
