@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -40,6 +41,10 @@ class PruneResult:
     @property
     def bytes(self) -> int:
         return sum(e.bytes for e in self.expired)
+
+
+def _deleted(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _size(folder: Path) -> tuple[int, int]:
@@ -87,8 +92,8 @@ def prune(session: Session, evidence_dir: Path | str, days: int, *, dry_run: boo
             continue
         # the index first: a crash between the two leaves files without rows (pruned next time), never rows
         # pointing at missing files
-        result.index_rows += session.execute(delete(m.ArchiveRecord).where(in_index)).rowcount or 0
-        result.screenshot_rows += session.execute(delete(m.Screenshot).where(in_shots)).rowcount or 0
+        result.index_rows += _deleted(session.execute(delete(m.ArchiveRecord).where(in_index)))
+        result.screenshot_rows += _deleted(session.execute(delete(m.Screenshot).where(in_shots)))
         session.commit()
         shutil.rmtree(exp.folder, ignore_errors=True)
     return result

@@ -22,7 +22,9 @@ from govaudit.store.db import session_factory
 from govaudit.store.runs import evidence_run_id, rubric_of_run
 
 REPLAY_MIDDLEWARE = "govaudit.archive.replay.ArchiveReplay"
-REPLAY_PRIORITY = 950  # after every built-in process_request (headers, cookies), before the download
+# first of all: a request is answered before any other middleware looks at it (no DNS lookups, no waits of
+# politeness or rate limits), and every process_response still runs (redirects, decoding, cookies, guards)
+REPLAY_PRIORITY = 40
 
 
 class ReextractError(LookupError):
@@ -86,6 +88,9 @@ def replay_settings(settings: Any, source_id: str) -> Any:
     out.set("DOWNLOAD_DELAY", 0, priority="cmdline")
     out.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     out.set("GOVAUDIT_REDIS_URL", "", priority="cmdline")  # a replay is one process
+    # an archived 429 is answered again at once: waiting for Retry-After would only slow the replay down
+    out.set("GOVAUDIT_RATE_LIMIT_WAIT", 0.0, priority="cmdline")
+    out.set("GOVAUDIT_RATE_LIMIT_MAX_WAIT", 0.0, priority="cmdline")
     return out
 
 

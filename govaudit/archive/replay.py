@@ -1,12 +1,12 @@
 """A downloader middleware that answers every request of a crawl from a run's archive and sends nothing
 to the network: re-extraction (`scrapy rescore RUN --reextract`) crawls last quarter's pages as they were.
 
-The request is matched on (URL, method; rendered or not) against the archive index of run
-GOVAUDIT_ARCHIVE_REPLAY; the response is rebuilt from its WARC record with the body as it was received
-(compressed, if it was: the later middlewares decode it, follow its redirects, store its cookies as they
-did). A request the archive cannot answer is refused (the spider's errback records it, as it records a
-page that could not be fetched). A body that was over the archive's size limit is answered with its
-status and headers and an empty body (flag "archive-truncated")."""
+It runs first (govaudit.archive.reextract.REPLAY_PRIORITY). A request is matched on (URL, method; rendered
+or not) against the archive index of run GOVAUDIT_ARCHIVE_REPLAY and answered with a response rebuilt from
+its WARC record, the body as it was received (compressed, if it was: the later middlewares decode it, follow
+its redirects, store its cookies as they did). A request the archive cannot answer is refused (the spider's
+errback records it, as it records a page that could not be fetched). A body that was over the archive's
+size limit is answered with its status and headers and an empty body (flag "archive-truncated")."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from govaudit.store.db import get_engine, upsert
 logger = logging.getLogger(__name__)
 
 REASONS = ("home", "veto", "deduction")
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT: Any = {"width": 1280, "height": 900}
 # headers a fulfilled response must not repeat: the body handed over is already decoded and measured
 _DROP = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
 BANNER = "截图时间：{captured}（{tz}）　存档抓取时间：{fetched}　来源：{source}　网址：{url}"
