@@ -185,8 +185,9 @@ def _show(value: Any) -> str:
 
 
 def report_lines(cmp: Comparison) -> list[str]:
-    lines = [f"{cmp.warc}: run {cmp.crawl_run}, as-of {cmp.asof}, {cmp.records} page record(s); "
-             f"stored evidence of run {cmp.evidence_run} vs the current extractor"]
+    head = (f"{cmp.warc}: run {cmp.crawl_run}, as-of {cmp.asof}, {cmp.records} page record(s); "
+            f"stored evidence of run {cmp.evidence_run} vs the current extractor")
+    lines = [head]
     changed = cmp.changed_columns
     lines.append(f"columns compared: {len(cmp.columns)}, extraction changed: {len(changed)}")
     for c in changed:

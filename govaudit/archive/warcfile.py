@@ -53,7 +53,7 @@ class WarcFiles:
             name = f"govaudit-{stamp}-{self._serial:05d}-{host}-{os.getpid()}.warc.gz"
             if not (self.folder / name).exists():
                 break
-        self._fh = open(self.folder / name, "xb")  # noqa: SIM115 - kept open across records
+        self._fh = (self.folder / name).open("xb")  # kept open across records; closed by close()
         self._name = f"{self.run_id}/{name}"
         self._size = 0
         self.files.append(self._name)

@@ -148,8 +148,8 @@ def summary_lines(run_id: str, parent_run_id: str, rubric: Rubric, asof: dt.date
     counts = Counter(r.verdict for r in results.values())
     lines = [
         f"run {run_id}: rescore of {parent_run_id} under {rubric.name} as of {asof.isoformat()}",
-        f"sites {len(results)}: qualified {counts['qualified']}, unqualified {counts['unqualified']}, "
-        f"unaudited {counts['unaudited']}",
+        (f"sites {len(results)}: qualified {counts['qualified']}, unqualified {counts['unqualified']}, "
+        f"unaudited {counts['unaudited']}"),
     ]
     for site_id, r in sorted(results.items()):
         score = "—" if r.score is None else f"{r.score:g}"
@@ -232,6 +232,7 @@ class Command(ScrapyCommand):
             used_asof = asof or parent.asof
         for line in summary_lines(new_id, run_id, rubric, used_asof, results):
             print(line)
+        return None
 
     def _reextract(self, run_id: str, opts: argparse.Namespace, asof: dt.date | None) -> None:
         from govaudit.archive.reextract import ReextractError, reextract
@@ -251,3 +252,4 @@ class Command(ScrapyCommand):
         print(f"run {run.run_id}: re-extraction of {run_id} from its archive "
               f"(evidence of {run.params['reextract_of']}, no network)")
         print("\n".join(getattr(crawler, LINES_ATTR, None) or []), flush=True)
+        return None

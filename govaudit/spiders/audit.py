@@ -28,7 +28,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
-from govaudit.crawl.responses import charset, failure_text, fetched_at
+from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
@@ -101,7 +101,7 @@ class AuditSpider(scrapy.Spider):
     render_mode: str
 
     # --- start ---------------------------------------------------------------------------------------
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         if self.run.role == "join":  # the seeding worker made the start requests; this one takes from the queue
             return
         self.accounting.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
@@ -146,6 +146,7 @@ class AuditSpider(scrapy.Spider):
         return SiteCrawl(site=site, host=meta.get("host") or host_of(site.url))
 
     def _on_response(self, response: Response) -> Any:
+        response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
         return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
 
@@ -177,7 +178,7 @@ class AuditSpider(scrapy.Spider):
         return SiteItem(run_id=self.run.run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer,
                         region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
 
-    def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_home(self, response: Response, sc: SiteCrawl):
         text, _enc = decode_html(response.body, charset(response))
         challenge = looks_blocked(response.status, text)
         if response.status >= 400 or challenge:
@@ -221,7 +222,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield self._site_item(sc, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
 
     # --- columns -------------------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ class AuditSpider(scrapy.Spider):
             entries=col["entries"],
         )
 
-    def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_column(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
@@ -290,6 +291,8 @@ class AuditSpider(scrapy.Spider):
             col["blank"] = False
         if listing.errors:
             col["errors"].extend(listing.errors)
+        if response.meta.get("truncated"):
+            col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
         known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
@@ -315,7 +318,7 @@ class AuditSpider(scrapy.Spider):
                             selectors=sc.site.overrides.get("selectors"),
                             fetched=fetched_at(response, self.run.timezone))
 
-    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
@@ -323,7 +326,7 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):
         """Per column kind: guides, letters, an article sample, a link sample."""
         category = classify_column(col["name"])
         site_id = sc.site.site_id
@@ -346,7 +349,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_guide(self, response: Response, sc: SiteCrawl):
         if response.status >= 400:
             return
         text, _ = decode_html(response.body, charset(response))
@@ -362,7 +365,7 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_article(self, response: Response, sc: SiteCrawl):
         text, _ = decode_html(response.body, charset(response))
         yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
@@ -384,7 +387,7 @@ class AuditSpider(scrapy.Spider):
             return self._request(sc, url, "check_link", meta={**meta, "article": True})
         return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
 
-    def check_link(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def check_link(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         request = response.request
         assert request is not None
@@ -399,7 +402,7 @@ class AuditSpider(scrapy.Spider):
         if meta.get("article") and response.status < 400:
             yield from self.parse_article(response, sc)
 
-    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
 

@@ -10,13 +10,14 @@ import errno
 import os
 import socket
 import sys
+from pathlib import Path
 
 _LOG = os.environ.get("GOVAUDIT_TEST_NET_LOG", os.devnull)
 _INET = (socket.AF_INET, socket.AF_INET6)
 
 
 def _record(address: object) -> None:
-    with open(_LOG, "a", encoding="utf-8") as fh:
+    with Path(_LOG).open("a", encoding="utf-8") as fh:
         fh.write(f"{address}\n")
 
 

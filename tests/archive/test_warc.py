@@ -78,7 +78,7 @@ def test_body_over_the_limit_keeps_headers_only(tmp_path: Path) -> None:
     (row,) = archive.add(fetch("http://a.gov.cn/big/", big))
     archive.close()
     assert row["kind"] == "truncated" and row["size"] == len(big) and row["digest"] == payload_digest(big)
-    (_, _, (rec, body)) = [r for r in _records(archive.evidence / RUN) if r[0] == "response"][0]
+    (_, _, (rec, body)) = next(r for r in _records(archive.evidence / RUN) if r[0] == "response")
     assert body == b"" and rec.rec_headers.get_header("WARC-Truncated") == "length"
     assert rec.http_headers.get_statuscode() == "200"
 
@@ -91,7 +91,7 @@ def test_compressed_body_is_kept_as_received_and_decoded_on_reading(archive: Arc
     with Session(archive.engine) as s:
         got = read_record(s, archive.evidence, find_record(s, RUN, "http://a.gov.cn/zcjd/"))
     assert got.raw == gz(page) and got.body == page
-    (_, _, (_, body)) = [r for r in _records(archive.evidence / RUN) if r[0] == "response"][0]
+    (_, _, (_, body)) = next(r for r in _records(archive.evidence / RUN) if r[0] == "response")
     assert body == page  # a standard reader decodes it too
 
 
