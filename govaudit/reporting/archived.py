@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -90,16 +89,3 @@ def attach_archived_copies(session: Session, run: RunInfo, sites: list[SiteView]
         for finding in site.findings:
             pages = pages_of(finding.refs, finding.subject_url, finding.evidence, cols)
             finding.copies = [c for c in (finder.copy(site.site_id, u) for u in pages) if c is not None]
-
-
-def copies_of(sites: list[SiteView]) -> dict[str, list[Any]]:
-    """Every copy of each site (home page first), once each, keyed by the site's file stem."""
-    out: dict[str, list[Any]] = {}
-    for site in sites:
-        seen: dict[str, Any] = {}
-        for copy in [site.home_copy, *(c for f in site.findings for c in f.copies)]:
-            if copy is not None:
-                seen.setdefault(copy.key, copy)
-        if seen:
-            out[site.stem] = list(seen.values())
-    return out

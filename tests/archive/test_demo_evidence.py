@@ -160,6 +160,10 @@ def test_linked_screenshot_opens_in_chromium(audit: dict[str, Any]) -> None:
                                      args=["--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page()
+            requests: list[str] = []
+            errors: list[str] = []
+            page.on("request", lambda req: requests.append(req.url))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
             page.goto(site.as_uri())
             shot = page.locator("tr.c-veto a.shot").first
             shot.click()
@@ -173,6 +177,8 @@ def test_linked_screenshot_opens_in_chromium(audit: dict[str, Any]) -> None:
             assert "存档页面" in page.title()
             frame = page.frame_locator("iframe")
             assert frame.locator("body").inner_text().strip()  # the archived page itself, in its sandbox
+            assert not [u for u in requests if not u.startswith(("file:", "about:", "data:"))], requests
+            assert not errors, errors
         finally:
             browser.close()
 
