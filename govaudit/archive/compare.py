@@ -9,15 +9,19 @@ the newest date and the blank state. Per page: the page features (找错 entry, 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from scrapy.http import Headers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
+from govaudit.crawl.responses import fetched_at
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import page_features
 from govaudit.extract.listpage import extract_list
@@ -69,11 +73,22 @@ def _charset(content_type: str) -> str | None:
     return ctype.split("charset=", 1)[1].split(";")[0].strip().strip('"') or None if "charset=" in ctype else None
 
 
-def _bodies(path: Path) -> tuple[str, dict[tuple[str, bool], tuple[bytes, str | None]]]:
-    """The run named by the file's warcinfo, and {(url, rendered): (body, charset)} of its pages: 2xx GET
-    responses (a revisit's body is its original's in this file) and rendered DOMs."""
+Bodies = dict[tuple[str, bool], tuple[bytes, str | None, str]]
+
+
+def _date_of(rec: Any) -> str:
+    """The page's fetch time as an HTTP date: its Date header, else the record's WARC-Date (as replay does)."""
+    if rec.http_headers is not None and rec.http_headers.get_header("Date"):
+        return str(rec.http_headers.get_header("Date"))
+    when = dt.datetime.fromisoformat(str(rec.rec_headers.get_header("WARC-Date")).replace("Z", "+00:00"))
+    return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
+
+
+def _bodies(path: Path) -> tuple[str, Bodies]:
+    """The run named by the file's warcinfo, and {(url, rendered): (body, charset, date)} of its pages: 2xx
+    GET responses (a revisit's body is its original's in this file) and rendered DOMs."""
     run_id = ""
-    out: dict[tuple[str, bool], tuple[bytes, str | None]] = {}
+    out: Bodies = {}
     by_digest: dict[str, bytes] = {}
     last: tuple[str, tuple[str, bool]] | None = None  # (record id, key) of the last response
     with path.open("rb") as fh:
@@ -97,11 +112,11 @@ def _bodies(path: Path) -> tuple[str, dict[tuple[str, bool], tuple[bytes, str | 
                     body = by_digest.get(digest, b"")
                 key = (head.get_header("WARC-Target-URI"), False)
                 if 200 <= status < 300 and body and not head.get_header("WARC-Truncated"):
-                    out[key] = (body, _charset(rec.http_headers.get_header("Content-Type") or ""))
+                    out[key] = (body, _charset(rec.http_headers.get_header("Content-Type") or ""), _date_of(rec))
                     last = (head.get_header("WARC-Record-ID"), key)
             elif rec.rec_type == "conversion" and not head.get_header("WARC-Truncated"):
                 out[(head.get_header("WARC-Target-URI"), True)] = (
-                    rec.content_stream().read(), _charset(head.get_header("Content-Type") or ""))
+                    rec.content_stream().read(), _charset(head.get_header("Content-Type") or ""), _date_of(rec))
     return run_id, out
 
 
@@ -124,9 +139,18 @@ def _on_page(url: str, links: set[str], text: str) -> bool:
     return url in text or (len(path) > 1 and path in text)
 
 
-def compare_warc(session: Session, warc: Path | str, run_id: str | None = None) -> Comparison:
+def _fetched(date: str, tz: str) -> dt.datetime:
+    return fetched_at(SimpleNamespace(headers=Headers({"Date": date})), tz)
+
+
+def compare_warc(session: Session, warc: Path | str, run_id: str | None = None, *,
+                 max_parse: int | None = None) -> Comparison:
     """Compare the pages of `warc` as stored (the evidence of `run_id`, default the run that wrote the file)
     with what the current extractor reads from the same bytes."""
+    if max_parse is None:
+        from govaudit import settings
+
+        max_parse = int(settings.GOVAUDIT_MAX_PARSE_BYTES)
     path = Path(warc)
     crawl_run, bodies = _bodies(path)
     if not crawl_run:
@@ -138,6 +162,7 @@ def compare_warc(session: Session, warc: Path | str, run_id: str | None = None) 
     ev = session.get(m.Run, evidence_run)
     asof = (ev or crawl).asof
     out = Comparison(warc=path, crawl_run=crawl_run, evidence_run=evidence_run, asof=asof, records=len(bodies))
+    tz = (ev or crawl).timezone or "Asia/Shanghai"
     names = dict(session.execute(select(m.RunSite.site_id, m.RunSite.name).where(m.RunSite.run_id == evidence_run)).all())
     articles: dict[tuple[str, str], dict[str, dt.date | None]] = {}
     for a in session.scalars(select(m.Article).where(m.Article.run_id == evidence_run)):
@@ -148,8 +173,9 @@ def compare_warc(session: Session, warc: Path | str, run_id: str | None = None) 
         found = found or bodies.get((col.url, False))
         if found is None:
             continue
-        body, charset = found
-        listing = extract_list(body, col.url, charset, asof)
+        body, charset, date = found
+        body = body[:max_parse] if max_parse else body  # the spider's cut (GOVAUDIT_MAX_PARSE_BYTES)
+        listing = extract_list(body, col.url, charset, asof, fetched=_fetched(date, tz))
         text, _ = decode_html(body, charset)
         links = _links(text, col.url)
         stored = {u: d for u, d in articles.get((col.site_id, col.url), {}).items() if _on_page(u, links, text)}
@@ -166,7 +192,7 @@ def compare_warc(session: Session, warc: Path | str, run_id: str | None = None) 
         found = bodies.get((page.url, False))
         if found is None:
             continue
-        text, _ = decode_html(found[0], found[1])
+        text, _ = decode_html(found[0][:max_parse] if max_parse else found[0], found[1])
         now = page_features(text, page.url, names.get(page.site_id, ""))
         before = page.features or {}
         changes = {k: (before.get(k), now.get(k)) for k in sorted(set(before) | set(now))

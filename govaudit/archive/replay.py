@@ -6,10 +6,14 @@ or not) against the archive index of run GOVAUDIT_ARCHIVE_REPLAY and answered wi
 its WARC record, the body as it was received (compressed, if it was: the later middlewares decode it, follow
 its redirects, store its cookies as they did). A request the archive cannot answer is refused (the spider's
 errback records it, as it records a page that could not be fetched). A body that was over the archive's
-size limit is answered with its status and headers and an empty body (flag "archive-truncated")."""
+size limit is answered with its status and headers and an empty body (flag "archive-truncated"). A response
+without a Date header (a rendered DOM, a server that sends none) gets the time it was archived: the page's
+"now" for relative and year-less dates is the original fetch's, not the replay's."""
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import logging
 from pathlib import Path
 from typing import Any
@@ -73,6 +77,10 @@ class ArchiveReplay:
         if fetch.rendered:
             flags.append("playwright")
             headers.pop("Content-Encoding", None)
+        if not headers.get("Date"):
+            # the fetch time is the page's "now" (relative and year-less dates count from it): a rendered
+            # DOM or a server that sent no Date gets the archive's record of when it was fetched
+            headers["Date"] = email.utils.format_datetime(row.fetched_at.replace(tzinfo=dt.UTC), usegmt=True)
         respcls = responsetypes.from_args(headers=headers, url=row.url, body=body)
         return respcls(url=row.url if rendered else request.url, status=fetch.status or 200, headers=headers,
                        body=body, request=request, flags=flags)

@@ -230,14 +230,14 @@ def test_reextract_picks_up_an_extractor_change(audit: dict[str, Any]) -> None:
     assert _evidence(audit, audit["run"]) == before
 
 
-def test_accuracy_warc_reports_how_extraction_changed(audit: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_accuracy_warc_reports_how_extraction_changed(audit: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     from govaudit.archive import compare
 
     warc = sorted((audit["evidence"] / audit["run"]).glob("*.warc.gz"))[0]
-    db_url = f"sqlite:///{audit['tmp'] / 'govaudit.sqlite'}"
-    assert compare.main(["--warc", str(warc), "--database", db_url]) == 0
-    out = capsys.readouterr().out
+    proc = subprocess.run([sys.executable, "scripts/accuracy.py", "--warc", str(warc)], cwd=ROOT,
+                          env=_env(audit["tmp"]), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
     assert f"run {audit['run']}" in out and "extraction changed: 0" in out and "features changed: 0" in out
     assert re.search(r"columns compared: [1-9]", out) and re.search(r"pages compared: [1-9]", out)
 
