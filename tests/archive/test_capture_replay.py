@@ -5,6 +5,7 @@ responses back, refusing what was never archived."""
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,9 @@ def test_replay_answers_from_the_archive(captured: dict[str, Any]) -> None:
     assert head.status == 200 and head.body == b""
     rendered = mw.process_request(Request("http://www.a.gov.cn/js/", meta={"playwright": True}))
     assert rendered.body == captured["dom"] and "playwright" in rendered.flags
+    # a rendered DOM has no Date header of its own: the page's "now" is when it was archived, not today
+    archived_at = email.utils.parsedate_to_datetime(rendered.headers[b"Date"].decode())
+    assert abs((dt.datetime.now(dt.UTC) - archived_at).total_seconds()) < 600
     plain = mw.process_request(Request("http://www.a.gov.cn/js/"))
     assert b"\xe6\xb8\xb2" not in plain.body  # the plain request gets the page before scripts
 
@@ -122,3 +126,18 @@ def test_replay_refuses_what_was_not_archived(captured: dict[str, Any]) -> None:
     with pytest.raises(NotArchived):  # fetched with HEAD only: a GET was never answered
         mw.process_request(Request("http://www.a.gov.cn/files/a.pdf"))
     assert crawler.stats.get_value("govaudit/replay/missing") == 2
+
+
+def test_replay_of_a_body_over_the_limit(tmp_path: Path) -> None:
+    crawler = _crawler(tmp_path, GOVAUDIT_ARCHIVE_MAX_BODY=100)
+    ext = ArchiveCapture.from_crawler(crawler)
+    req = Request("http://www.a.gov.cn/files/big.pdf", meta={"site_id": "s1"})
+    _downloaded(crawler, Response(req.url, status=200, body=b"%PDF" + b"x" * 5000, request=req,
+                                  headers={"Content-Type": "application/pdf", "Date": "Fri, 20 Nov 2026 01:00:00 GMT"}))
+    ext.spider_closed(None, "finished")
+    _, mw = _replayer(tmp_path)
+    got = mw.process_request(Request(req.url))
+    assert got.status == 200 and got.body == b"" and "archive-truncated" in got.flags
+    assert got.headers[b"Content-Type"] == b"application/pdf"
+    assert got.headers[b"Date"] == b"Fri, 20 Nov 2026 01:00:00 GMT"  # the server's own Date is kept
+
