@@ -171,6 +171,16 @@ class Window:
         return self.start_utc <= at < self.end_utc
 
 
+def local_day(at: dt.datetime, tz: str = DEFAULT_TIMEZONE) -> dt.date:
+    """The calendar day in time zone `tz` of a naive-UTC instant (a probe): probes are counted per local day."""
+    return at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz)).date()
+
+
+def observed_days(win: Window) -> list[dt.date]:
+    """The days whose instants a window holds: its first day up to the day before the as-of date."""
+    return [win.start + dt.timedelta(days=i) for i in range((win.end - win.start).days)]
+
+
 def window(asof: dt.date, period: Period | int | str, tz: str = DEFAULT_TIMEZONE) -> Window:
     """The window `period` before `asof` in time zone `tz` (period: a Period, days, or "6m"-style text)."""
     return Window(Period.parse(period).before(asof), asof, tz)

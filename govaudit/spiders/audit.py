@@ -358,7 +358,9 @@ class AuditSpider(scrapy.Spider):
             return
         attachments = [clean(response.urljoin(u)) for u in info.attachments]
         yield GuideItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
-                        elements=list(info.elements), attachments=[{"url": u} for u in attachments])
+                        elements=list(info.elements),
+                        attachments=[{"url": u} for u in attachments]
+                        + ([{"mentions_forms": True}] if info.mentions_forms else []))
         for url in attachments:
             req = self._link_request(sc, response.url, url, on_home=False, force=True)
             if req is not None:

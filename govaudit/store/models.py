@@ -336,6 +336,8 @@ class RegistrySite(Base):
     status_since: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     has_services: Mapped[bool] = mapped_column(Boolean, default=True)
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # further hosts of the site (the registry's optional `hosts` field): part of its crawl scope
+    hosts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     updated: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
 
