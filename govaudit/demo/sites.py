@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from govaudit.demo.model import ColumnSpec as C
 from govaudit.demo.model import SiteSpec
+from govaudit.demo.sites_notice import notice_specs
 
 PROVINCE = "示范省"
 
@@ -98,7 +99,7 @@ def _walk(cols: list[C]):
 
 
 def province_specs() -> list[SiteSpec]:
-    return [
+    sites = [
         SiteSpec(
             "2300000001", "示范省人民政府", "示范省人民政府办公厅", "省直", "省级", "portal", "www.sfs.gov.cn",
             family="trs", home_dates="mmdd", phone="0451-82620001",
@@ -232,6 +233,8 @@ def province_specs() -> list[SiteSpec]:
         SiteSpec("2304000019", "东湖市青松县人民政府", "东湖市青松县人民政府办公室", "东湖市", "县级", "portal",
                  "www.qingsong.gov.cn", status="offline-temporary", note="temporarily offline (security fix)"),
     ]
+    sites.extend(notice_specs(_dept_columns))  # the notice's observations (govaudit/demo/sites_notice.py)
+    return sites
 
 
 def _js(col: C) -> C:

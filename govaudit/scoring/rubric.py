@@ -18,7 +18,8 @@ from govaudit.scoring.checks.registry import check_type, coerce_params
 from govaudit.scoring.model import CATEGORIES, Indicator, PassRule, Rubric
 
 MANUAL = "manual"
-MANUAL_PARAMS = {"points": "number"}  # default points of a manual finding that gives none
+MANUAL_PARAMS = {"points": "number", "reply_workdays": "int"}  # default points of a manual finding that gives none;
+# reply_workdays: the time limit of an indicator whose findings an import derives (C19-D24 找错办理)
 SCORING_CATEGORIES = ("deduction", "bonus")
 # rubric-level wordings the verdict needs (in `phrases`)
 VERDICT_PHRASES = ("verdict_veto", "verdict_pass", "verdict_fail", "unaudited", "manual_unknown", "manual_no_points")

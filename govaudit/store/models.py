@@ -405,3 +405,20 @@ class Screenshot(Base):
     width: Mapped[int] = mapped_column(Integer, default=0)
     height: Mapped[int] = mapped_column(Integer, default=0)
     bytes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ZhaocuoMessage(Base):
+    """A message of the national 「我为政府网站找错」 platform, imported from its export (`scrapy zhaocuo import`).
+    `site_id` is the registry site it concerns ("" when the export names a site the registry does not know)."""
+
+    __tablename__ = "zhaocuo_messages"
+
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True, default="")
+    site_name: Mapped[str] = mapped_column(String(300), default="")  # as the export names it
+    received: Mapped[dt.date] = mapped_column(Date)
+    replied: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    finished: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(40), default="")  # the platform's status text
+    source: Mapped[str] = mapped_column(String(500), default="")  # the export file
+    imported: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)

@@ -31,7 +31,7 @@ def audit(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dict[st
     found = re.search(r"report bundle: (\S+index\.html)", out)
     assert found, out[-4000:]
     bundle = Path(found.group(1)).parent
-    return {"db_url": db_url, "bundle": bundle, "log": out, "registry": demo.arg,
+    return {"db_url": db_url, "bundle": bundle, "log": out, "registry": demo.arg, "province": demo.province,
             "results": json.loads((bundle / "results.json").read_text(encoding="utf-8")),
             "expected": demo.expected}
 
@@ -255,3 +255,32 @@ def test_form_templates_on_a_sample_of_guides(audit: dict[str, Any]) -> None:
         assert len(d15) == exp["form_findings"], (site_id, [f.message for f in d15])
         planted += exp["form_findings"]
     assert planted >= 4
+
+
+def test_notice_observations(audit: dict[str, Any], tmp_path: Path) -> None:
+    """The notice of the demo audit: the over-fine site named under 栏目设置过细 (and not scored for it), the
+    demo's 找错 export imported and reported with its planted figures, no loopback domain findings."""
+    from sqlalchemy.orm import Session
+
+    from govaudit.demo.sites_notice import FINE_SITE
+    from govaudit.demo.zhaocuo import planted, write_export
+    from govaudit.observations.zhaocuo import import_messages
+    from govaudit.reporting import render_bundle
+
+    def text(bundle: Path) -> str:
+        return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", (bundle / "notice.html").read_text(encoding="utf-8")))
+
+    notice = text(audit["bundle"])
+    fine = audit["province"].site(FINE_SITE)
+    assert f"{fine.name}栏目设置过细" in notice
+    assert _site(audit, FINE_SITE)["verdict"] == "qualified"
+    assert "应使用.gov.cn后缀" not in notice
+    engine = create_engine(audit["db_url"])
+    with Session(engine) as session:
+        import_messages(session, write_export(audit["province"], tmp_path / "zhaocuo.csv"), limit=3, points=1.0)
+        run_id = audit["bundle"].name  # the audit's own run (other tests of this module add runs)
+    bundle = render_bundle(engine, run_id, tmp_path / "reports", Path(__file__).resolve().parents[2] / "reports")
+    want = planted(audit["province"])
+    rate = f"{100 * want['handled'] / want['received']:.1f}"
+    assert (f"留言{want['received']}条，已办结{want['handled']}条，办结率{rate}%" in text(bundle)
+            and f"超过答复时限的留言{want['overdue']}条" in text(bundle))

@@ -1,7 +1,7 @@
 """The evidence archive: the index of every run's WARC records and the screenshots taken from them.
 
 Revision ID: 0007_archive
-Revises: 0006_registry_hosts
+Revises: 0009_notice
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_archive"
-down_revision: str | None = "0006_registry_hosts"
+down_revision: str | None = "0009_notice"
 branch_labels: str | None = None
 depends_on: str | None = None
 
