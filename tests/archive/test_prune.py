@@ -25,7 +25,7 @@ def _run(s: Session, run_id: str, days_ago: int, status: str = "finished", kind:
     started = NOW - dt.timedelta(days=days_ago)
     s.add(m.Run(id=run_id, kind=kind, asof=started.date(), rubric="inspection-2019", started=started,
                 status=status, evidence_run_id=run_id))
-    s.add(m.Finding(run_id=run_id, site_id="s1", indicator="C19-V3", category="veto", message="首页长期未更新"))
+    s.add(m.Finding(run_id=run_id, site_id="s1", indicator="T-1", category="veto", message="一项检查发现"))
 
 
 def _evidence(root: Path, s: Session, run_id: str, index_as: tuple[str, ...] | None = None) -> None:
