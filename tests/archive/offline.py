@@ -46,12 +46,13 @@ if os.environ.get("GOVAUDIT_TEST_NO_ZHAOCUO"):
 
     _page_features = features.page_features
 
-    def page_features(html: str, url: str, site_name: str = "") -> dict:  # type: ignore[type-arg]
-        found = _page_features(html, url, site_name)
+    def page_features(html: str, url: str, site_name: str = "", **kw: object) -> dict:  # type: ignore[type-arg]
+        found = _page_features(html, url, site_name, **kw)  # type: ignore[arg-type]
         found["zhaocuo"] = False
         return found
 
     features.page_features = page_features  # before the spider imports it
+    os.environ["GOVAUDIT_PARSE_WORKERS"] = "0"  # the patch lives in this process: pages are parsed here
 
 if __name__ == "__main__":
     from scrapy.cmdline import execute
