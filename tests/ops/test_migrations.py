@@ -21,7 +21,9 @@ from govaudit.store.db import get_engine
 from .helpers import run_command
 
 # tables added by migrations after the first one
-LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots"}
+LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots", "monitor_sites",
+                "monitor_columns", "monitor_ledger", "monitor_flags", "monitor_site_days", "monitor_alerts",
+                "monitor_notifications"}
 RUN = "20261120-010000-abcd"
 
 
