@@ -153,10 +153,16 @@ def _generated(start: dt.date, seed: int, sites: int | None) -> Province:
     return Province(name=PROVINCE, asof=start, seed=seed, sites=built, national=_build_national())
 
 
+def _empty(col: Column) -> None:
+    """Every entry taken off; the list page says 暂无信息, as CMSs write an empty column."""
+    col.entries = []
+    col.spec = replace(col.spec, blank="placeholder")
+
+
 def _copy_columns(columns: list[Column], parent: Column | None) -> list[Column]:
     out = []
     for col in columns:
-        twin = replace(col, entries=list(col.entries), parent=parent, children=[])
+        twin = replace(col, spec=replace(col.spec), entries=list(col.entries), parent=parent, children=[])
         twin.children = _copy_columns(col.children, twin)
         out.append(twin)
     return out
@@ -254,7 +260,7 @@ class Fortnight:
         if site_id not in world.columns:
             return
         for name in names:
-            world.column(site_id, name).entries = []
+            _empty(world.column(site_id, name))
         before = sum(1 for top in world.columns[site_id] for c in top.walk()
                      if c.spec.kind == "list" and c.spec.status == 200 and not c.entries)
         self.blanks.append(BlankEpisode(site_id, before, _BLANK_GROWS[1], _BLANK_GROWS[2], _BLANK_RECOVERS[1],
@@ -298,7 +304,7 @@ class Fortnight:
             col = world.column(sid, name)
             if record:
                 self.removals += [Removal(day, sid, name, e.path, e.date, False) for e in col.entries]
-            col.entries = []
+            _empty(col)
         sid, rec_day, name = _BLANK_RECOVERS
         if day == rec_day and sid in world.columns:
             self._publish(world, world.site(sid), world.column(sid, name), day, when)
@@ -337,6 +343,8 @@ class Fortnight:
         if page_date is not None:
             e.extra["page_date"] = page_date
         index = 0
+        if col.spec.blank:
+            col.spec = replace(col.spec, blank="")  # no longer an empty column
         if sort:
             index = next((i for i, x in enumerate(col.entries) if (x.date, x.docid) < (e.date, e.docid)),
                          len(col.entries))

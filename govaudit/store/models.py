@@ -320,6 +320,8 @@ class MonitorColumn(Base):
     source: Mapped[str] = mapped_column(String(20), default="audit")  # audit | nav | subcolumn | home
     role: Mapped[str] = mapped_column(String(20), default="list")  # home | list (daily) | aggregate | page
     rendered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the JSON endpoint a rendered list is built from (seen while rendering): read directly on later days
+    data_url: Mapped[str] = mapped_column(String(2000), default="")
     first_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     gone_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # left the navigation / not found
     etag: Mapped[str] = mapped_column(String(200), default="")

@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("rendered", sa.Boolean(), nullable=False),
+        sa.Column("data_url", sa.String(length=2000), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=True),
         sa.Column("gone_day", sa.Date(), nullable=True),
         sa.Column("etag", sa.String(length=200), nullable=False),
