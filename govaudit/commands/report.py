@@ -1,4 +1,5 @@
-"""`scrapy report RUN [--out DIR]`: render (again) the report bundle of a stored run."""
+"""`scrapy report RUN [--out DIR]`: render (again) the report bundle of a stored run;
+`scrapy report --monthly YYYY-MM [--out DIR]`: the monthly report of daily monitoring (运行情况月报)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "RUN [--out DIR]"
+        return "RUN [--out DIR] | --monthly YYYY-MM [--out DIR]"
 
     def short_desc(self) -> str:
         return "Render the HTML report bundle of a stored run (RUN may be 'latest')"
@@ -40,8 +41,18 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--out", metavar="DIR", default=None, help="folder receiving <run>/ (default: GOVAUDIT_REPORTS_DIR)")
+        parser.add_argument("--monthly", metavar="YYYY-MM", default=None,
+                            help="the monthly report of daily monitoring for that month (into DIR/monthly-YYYY-MM/)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if opts.monthly:
+            if args:
+                raise UsageError("--monthly takes no RUN")
+            from govaudit.reporting.monthly_command import report_month
+
+            assert self.settings is not None
+            self.exitcode = report_month(self.settings, opts.monthly, opts.out)
+            return
         if len(args) != 1:
             raise UsageError("give exactly one RUN id (or 'latest')")
         assert self.settings is not None
