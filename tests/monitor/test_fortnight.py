@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit.asof import window
+from govaudit.asof import local_midnight_utc, window
 from govaudit.demo.server import DemoServer
 from govaudit.demo.timeline import Fortnight
 from govaudit.monitoring.rules import DEFAULT_RULES
@@ -277,8 +277,10 @@ def test_monthly_report_figures_equal_sql(simulated: Fortnightly) -> None:
     assert data["sites_monitored"] == len({d.site_id for d in october})
     assert data["new_entries"] == len(new_oct) > 0
     assert data["removed_entries"] == sum(1 for d in gone.values() if d.month == 10) > 0
-    # the probes ran in real time (after October): none falls in the month's window
-    assert data["probes"] == 0 and len(probes) == DAYS + 1 and data["availability"] is None
+    # probes are stamped with the real time (UTC); the month is October in the time zone of the report
+    lo, hi = local_midnight_utc(dt.date(2026, 10, 1)), local_midnight_utc(dt.date(2026, 11, 1))
+    in_month = [p for p in probes if lo <= p.at < hi]
+    assert data["probes"] == len(in_month) and data["probes_ok"] == sum(p.ok for p in in_month)
     opened = [a for a in alerts if a.opened.month == 10]
     assert data["alerts"]["opened"] == len(opened)
     assert data["alerts"]["recovered"] == sum(1 for a in opened if a.cleared is not None)
