@@ -54,6 +54,12 @@ GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 18080)
 GOVAUDIT_MAX_COLUMN_DEPTH = _env("GOVAUDIT_MAX_COLUMN_DEPTH", 2)
 # Most columns audited per site (guards against link farms and calendar traps).
 GOVAUDIT_MAX_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_COLUMNS_PER_SITE", 60)
+# Most sites crawled at once (0 = no cap); below it a new site starts only while the downloader has room,
+# so sites finish (and are scored) progressively.
+GOVAUDIT_MAX_SITES_IN_FLIGHT = _env("GOVAUDIT_MAX_SITES_IN_FLIGHT", 200)
+# Bytes of one page the extractors read (a larger page is cut and the cut recorded): bounds the time one
+# hostile page costs the crawl. Real list and home pages are 50-500 KB.
+GOVAUDIT_MAX_PARSE_BYTES = _env("GOVAUDIT_MAX_PARSE_BYTES", 1_000_000)
 # Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
 GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
 # Days of history a column's pages must cover before pagination stops (longest rubric window).
@@ -133,9 +139,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- components -------------------------------------------------------------------
 ITEM_PIPELINES = {
-    "govaudit.pipelines.dates.DateNormalisePipeline": 100,
     "govaudit.pipelines.classify.ColumnClassifyPipeline": 200,
-    "govaudit.pipelines.freshness.FreshnessPipeline": 300,
     "govaudit.pipelines.store.StorePipeline": 500,
     "govaudit.pipelines.scoring.ScoringPipeline": 800,
 }

@@ -73,3 +73,28 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'govaudit.sqlite'}"
     else:
         yield request.getfixturevalue("pg_url")
+
+
+def begin_run(writer, run: dict, sites: list[dict]) -> None:
+    """Open a run the way the crawl does (govaudit.store.runs.open_run with an AuditRun), from plain dicts."""
+    from govaudit.registry.model import Site
+    from govaudit.runs import AuditRun
+    from govaudit.scoring.rubric import load_rubric
+    from govaudit.store.runs import open_run
+
+    rubric = load_rubric(run.get("rubric", "inspection-2019"), ROOT / "rubrics")
+    fields = ("organizer", "region", "level", "kind")
+    targets = tuple(Site(site_id=s["site_id"], name=s.get("name", ""), url=s.get("url", ""),
+                         **{k: s[k] for k in fields if k in s}) for s in sites)
+    audit_run = AuditRun(run_id=run["id"], asof=run["asof"], rubric=rubric, rubric_ref=run.get("rubric", rubric.name),
+                         rubric_hash=rubric.digest, timezone=run.get("timezone", "Asia/Shanghai"), targets=targets,
+                         totals=run.get("totals", {}))
+    with writer.Session.begin() as s:
+        open_run(s, audit_run)
+
+
+def finish_run(writer, run_id: str, status: str) -> None:
+    from govaudit.store.runs import finish_run as finish
+
+    with writer.Session.begin() as s:
+        finish(s, run_id, status)

@@ -1,17 +1,21 @@
 """`scrapy report RUN [--out DIR]`: render (again) the report bundle of a stored run;
-`scrapy report --monthly YYYY-MM [--out DIR]`: the monthly report of daily monitoring (运行情况月报)."""
+`scrapy report --monthly YYYY-MM [--out DIR]`: the monthly report of daily monitoring (运行情况月报).
+
+Exit status 0 with the bundle's path; 1 when the run is unknown, or when an output of the bundle could not
+be written (each failed output is named; the others are in the bundle)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit.reporting import RunNotFound, render_bundle
+from govaudit.reporting import BundleIncomplete, RunNotFound, render_bundle
 from govaudit.store.db import get_engine
 from govaudit.store.models import Run
 
@@ -23,7 +27,7 @@ def latest_run_id(session: Session) -> str | None:
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = {"LOG_ENABLED": False}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
         return "RUN [--out DIR] | --monthly YYYY-MM [--out DIR]"
@@ -70,9 +74,16 @@ class Command(ScrapyCommand):
                     return
                 run_id = found
             try:
-                bundle = render_bundle(session, run_id, out, templates)
+                bundle = render_bundle(session, run_id, out, templates,
+                                       rubrics_dir=self.settings.get("GOVAUDIT_RUBRICS_DIR"))
             except RunNotFound as exc:
                 print(f"Error: {exc} in {engine.url.render_as_string(hide_password=True)}")
+                self.exitcode = 1
+                return
+            except BundleIncomplete as exc:
+                print(exc.path)
+                for name, error in exc.failed.items():
+                    print(f"Error: output {name} not written: {error}")
                 self.exitcode = 1
                 return
         print(bundle)

@@ -1,7 +1,11 @@
-"""`scrapy rescore RUN [--rubric NAME] [--asof DATE]`: score a stored crawl again into a new run.
+"""`scrapy rescore RUN|latest [--rubric NAME] [--asof DATE]`: score a stored crawl again into a new run.
 
-Nothing is copied: a new run row (kind="rescore", parent_run_id=RUN) receives scores and findings
-computed by the same check functions from the evidence rows of the crawl behind RUN."""
+Nothing is copied: a new run (role "rescore", kind "rescore") points at the crawl whose evidence it scores
+(`runs.evidence_run_id`) and at the run it was asked to rescore (`parent_run_id`), and receives scores and
+findings computed by the same check functions. Its report reads the sites, columns and links of that crawl.
+
+The as-of date may not be later than the day the evidence was fetched (in the crawl's time zone): a window
+ending after the crawl would count days nobody looked at, and every site would look stale."""
 
 from __future__ import annotations
 
@@ -10,16 +14,22 @@ import datetime as dt
 import uuid
 from collections import Counter
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from sqlalchemy import create_engine
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govaudit.commands.report import latest_run_id
+from govaudit.runs.context import AuditRun
 from govaudit.scoring.model import Rubric, ScoreResult
 from govaudit.scoring.rubric import RubricError, load_rubric
 from govaudit.scoring.service import score_run
 from govaudit.store import models as m
+from govaudit.store.db import get_engine
+from govaudit.store.migrate import SchemaOutdated
+from govaudit.store.runs import finish_run, open_run, rubric_of_run
 
 
 class RescoreError(LookupError):
@@ -27,18 +37,52 @@ class RescoreError(LookupError):
 
 
 def evidence_run_of(session: Session, run_id: str) -> m.Run:
-    """The crawl whose rows hold the evidence: a rescore run points to its parent, recursively."""
-    seen: set[str] = set()
+    """The crawl whose rows hold the evidence of `run_id` (itself for a crawl; followed through rescores of
+    rescores)."""
     run = session.get(m.Run, run_id)
     if run is None:
         raise RescoreError(f"run {run_id!r} not found")
-    while run.kind == "rescore" and run.parent_run_id and run.id not in seen:
+    seen: set[str] = set()
+    while run.kind == "rescore" and run.id not in seen:
         seen.add(run.id)
-        parent = session.get(m.Run, run.parent_run_id)
-        if parent is None:
-            raise RescoreError(f"run {run.id!r} names a missing parent run {run.parent_run_id!r}")
-        run = parent
+        target = run.evidence_run_id if run.evidence_run_id and run.evidence_run_id != run.id else run.parent_run_id
+        if not target:
+            break
+        source = session.get(m.Run, target)
+        if source is None:
+            raise RescoreError(f"run {run.id!r} names a missing evidence run {target!r}")
+        run = source
     return run
+
+
+def _local_day(at: dt.datetime, tz: str) -> dt.date:
+    """The calendar day of a stored (naive UTC) timestamp in the run's time zone."""
+    try:
+        zone = ZoneInfo(tz or "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return at.replace(tzinfo=dt.UTC).astimezone(zone).date()
+
+
+def evidence_day(session: Session, source: m.Run) -> dt.date:
+    """The day the crawl's evidence was fetched, in its time zone: the first day any of its pages or columns
+    was fetched (a crawl over several days is bounded by its first day: a site fetched then was not looked at
+    later), else the day the run started."""
+    first = [
+        session.scalar(select(func.min(model.fetched_at)).where(model.run_id == source.id))
+        for model in (m.Page, m.Column)
+    ]
+    times = [t for t in first if t is not None]
+    at = min(times) if times else source.started
+    if at is None:
+        return source.asof
+    return _local_day(at, source.timezone)
+
+
+def latest_allowed_asof(session: Session, source: m.Run) -> dt.date:
+    """The latest as-of date a rescore of `source` may use: the day its evidence was fetched (or the crawl's
+    own as-of date, when that is later)."""
+    return max(evidence_day(session, source), source.asof)
 
 
 def rescore_run(
@@ -48,37 +92,51 @@ def rescore_run(
     rubric_ref: str,
     asof: dt.date | None = None,
     new_run_id: str | None = None,
-    timezone: str = "Asia/Shanghai",
 ) -> tuple[str, dict[str, ScoreResult]]:
-    """Create the rescore run and score every site of the evidence crawl into it."""
+    """Open the rescore run (through the run records of govaudit.store.runs), score every site of the
+    evidence crawl into it, and finish it. Raises RescoreError for an unknown run or a too-late as-of date."""
     parent = session.get(m.Run, parent_run_id)
     if parent is None:
         raise RescoreError(f"run {parent_run_id!r} not found")
     source = evidence_run_of(session, parent_run_id)
     asof = asof or parent.asof
-    run_id = new_run_id or f"{parent_run_id[:40]}-rescore-{uuid.uuid4().hex[:8]}"
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    session.add(m.Run(
-        id=run_id, kind="rescore", asof=asof, rubric=rubric_ref, registry_source=parent.registry_source,
-        started=now, status="running", parent_run_id=parent_run_id, sample_share=parent.sample_share,
-        sample_seed=parent.sample_seed, totals=dict(parent.totals or {}),
-        params={"evidence_run_id": source.id, "rubric_name": rubric.name, "rubric_path": str(rubric.path)},
-    ))
-    # the rescore run covers the same sites: copy their rows so reports and rectification see them
-    from sqlalchemy import select
-
-    for rs in session.scalars(select(m.RunSite).where(m.RunSite.run_id == source.id)).all():
-        row = {c.name: getattr(rs, c.name) for c in m.RunSite.__table__.columns}
-        row.update(run_id=run_id, done=True)
-        session.add(m.RunSite(**row))
+    limit = latest_allowed_asof(session, source)
+    if asof > limit:
+        raise RescoreError(
+            f"as-of date {asof.isoformat()} is after the evidence of run {source.id} was fetched "
+            f"({limit.isoformat()}, {source.timezone}): rescore at {limit.isoformat()} or earlier, or crawl again"
+        )
+    run = AuditRun(
+        run_id=new_run_id or f"{parent_run_id[:40]}-rescore-{uuid.uuid4().hex[:8]}",
+        asof=asof,
+        rubric=rubric,
+        rubric_ref=rubric_ref,
+        rubric_hash=rubric.digest,
+        timezone=source.timezone or "Asia/Shanghai",
+        kind="rescore",
+        role="rescore",
+        registry_source=parent.registry_source or "",
+        evidence_run_id=source.id,
+        parent_run_id=parent_run_id,
+        sample_share=parent.sample_share,
+        sample_seed=parent.sample_seed,
+        totals=dict(parent.totals or {}),
+        params={"rubric_name": rubric.name, "rubric_path": str(rubric.path)},
+    )
+    if session.get(m.Run, run.run_id) is not None:
+        raise RescoreError(f"run {run.run_id!r} exists already")
+    open_run(session, run)
     session.commit()
-    results = score_run(session, run_id, rubric, asof, evidence_run_id=source.id, timezone=timezone)
-    run = session.get(m.Run, run_id)
-    assert run is not None
-    run.status = "finished"
-    run.finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    try:
+        results = score_run(session, run.run_id, rubric, asof, evidence_run_id=source.id, timezone=run.timezone)
+    except BaseException:
+        session.rollback()
+        finish_run(session, run.run_id, "interrupted")
+        session.commit()
+        raise
+    finish_run(session, run.run_id, "finished")
     session.commit()
-    return run_id, results
+    return run.run_id, results
 
 
 def summary_lines(run_id: str, parent_run_id: str, rubric: Rubric, asof: dt.date,
@@ -86,8 +144,8 @@ def summary_lines(run_id: str, parent_run_id: str, rubric: Rubric, asof: dt.date
     counts = Counter(r.verdict for r in results.values())
     lines = [
         f"run {run_id}: rescore of {parent_run_id} under {rubric.name} as of {asof.isoformat()}",
-        f"sites {len(results)}: qualified {counts['qualified']}, unqualified {counts['unqualified']}, "
-        f"unaudited {counts['unaudited']}",
+        (f"sites {len(results)}: qualified {counts['qualified']}, unqualified {counts['unqualified']}, "
+        f"unaudited {counts['unaudited']}"),
     ]
     for site_id, r in sorted(results.items()):
         score = "—" if r.score is None else f"{r.score:g}"
@@ -102,10 +160,17 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "RUN [--rubric NAME|PATH] [--asof YYYY-MM-DD]"
+        return "RUN|latest [--rubric NAME|PATH] [--asof YYYY-MM-DD]"
 
     def short_desc(self) -> str:
         return "Score a stored crawl again (other rubric or as-of date) into a new run, without recrawling"
+
+    def long_desc(self) -> str:
+        return (
+            "Score the evidence of run RUN ('latest': the most recently started run) again into a new run, "
+            "under the run's own rubric or --rubric, at the run's as-of date or --asof. The as-of date may not "
+            "be later than the day the evidence was fetched. `scrapy report NEW_RUN` renders its bundle."
+        )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -113,9 +178,13 @@ class Command(ScrapyCommand):
         parser.add_argument("--asof", default=None, help="as-of date YYYY-MM-DD (default: the run's as-of)")
         parser.add_argument("--run-id", dest="run_id", default=None, help="id of the new run (default: generated)")
 
+    def _fail(self, message: str) -> None:
+        print(f"error: {message}")
+        self.exitcode = 1
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
-            raise UsageError("give exactly one RUN id")
+            raise UsageError("give exactly one RUN id (or 'latest')")
         assert self.settings is not None
         settings = self.settings
         asof = None
@@ -124,23 +193,34 @@ class Command(ScrapyCommand):
                 asof = dt.date.fromisoformat(opts.asof)
             except ValueError as exc:
                 raise UsageError(f"--asof must be YYYY-MM-DD, got {opts.asof!r}") from exc
-        engine = create_engine(settings.get("GOVAUDIT_DATABASE_URL"))
-        m.Base.metadata.create_all(engine)
+        try:
+            engine = get_engine(settings.get("GOVAUDIT_DATABASE_URL"))
+        except SchemaOutdated as exc:
+            return self._fail(str(exc))
+        rubrics_dir = settings.get("GOVAUDIT_RUBRICS_DIR")
         with Session(engine, expire_on_commit=False) as session:
-            parent = session.get(m.Run, args[0])
+            run_id = args[0]
+            if run_id == "latest":
+                found = latest_run_id(session)
+                if found is None:
+                    return self._fail(f"no runs in {engine.url.render_as_string(hide_password=True)}")
+                run_id = found
+            parent = session.get(m.Run, run_id)
             if parent is None:
-                print(f"error: run {args[0]!r} not found")
-                self.exitcode = 1
-                return
-            ref = opts.rubric or parent.rubric or settings.get("GOVAUDIT_DEFAULT_RUBRIC")
+                return self._fail(f"run {run_id!r} not found")
             try:
-                rubric = load_rubric(ref, settings.get("GOVAUDIT_RUBRICS_DIR"))
-            except RubricError as exc:
-                print(f"error: {exc}")
-                self.exitcode = 1
-                return
-            run_id, results = rescore_run(session, args[0], rubric, ref, asof, opts.run_id,
-                                          settings.get("GOVAUDIT_TIMEZONE", "Asia/Shanghai"))
+                if opts.rubric:
+                    ref, rubric = opts.rubric, load_rubric(opts.rubric, rubrics_dir)
+                else:  # the exact rubric the run was scored with (its stored snapshot)
+                    ref = parent.rubric or settings.get("GOVAUDIT_DEFAULT_RUBRIC")
+                    rubric = rubric_of_run(session, run_id, rubrics_dir)
+            except (RubricError, LookupError) as exc:
+                return self._fail(str(exc))
+            try:
+                new_id, results = rescore_run(session, run_id, rubric, ref, asof, opts.run_id)
+            except RescoreError as exc:
+                return self._fail(str(exc))
             used_asof = asof or parent.asof
-        for line in summary_lines(run_id, args[0], rubric, used_asof, results):
+        for line in summary_lines(new_id, run_id, rubric, used_asof, results):
             print(line)
+        return None

@@ -69,6 +69,10 @@ class SiteAccounting:
     def finished(self, site_id: str) -> bool:
         return self.ledger.finished(site_id)
 
+    def in_flight(self) -> int:
+        """Sites started by this process and not finished yet."""
+        return sum(1 for s in self.started if not self.ledger.finished(s))
+
     def unfinished(self) -> list[str]:
         """Target sites not finished: started and still pending, or never started."""
         return sorted(s.site_id for s in self.run.targets

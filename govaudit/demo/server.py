@@ -129,13 +129,20 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self._server_header or self.server_version
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The province lives on its as-of date: its Date header says that day (at the real time of day),
+        so "3小时前" and year-less dates on its pages read as they would have on that day."""
+        now = dt.datetime.now(dt.UTC)
+        day = self.server.owner.province.asof
+        return email.utils.format_datetime(now.replace(year=day.year, month=day.month, day=day.day), usegmt=True)
+
+    def do_GET(self) -> None:
         self._respond(True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._respond(False)
 
-    def do_POST(self) -> None:  # noqa: N802 - forms and Hanweb dataproxy: form fields act as query
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         data = self.rfile.read(length) if length else b""
         form = ""
@@ -143,7 +150,7 @@ class _Handler(BaseHTTPRequestHandler):
             form = data.decode("ascii", "replace")
         self._respond(True, form)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 

@@ -24,6 +24,7 @@ class ReportOnClose:
         self.database_url = settings.get("GOVAUDIT_DATABASE_URL")
         self.reports_dir = Path(settings.get("GOVAUDIT_REPORTS_DIR"))
         self.templates_dir = Path(settings.get("GOVAUDIT_TEMPLATES_DIR"))
+        self.rubrics_dir = settings.get("GOVAUDIT_RUBRICS_DIR")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ReportOnClose:
@@ -37,15 +38,22 @@ class ReportOnClose:
         return ext
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        from govaudit.reporting.render import render_bundle
+        from govaudit.reporting.render import BundleIncomplete, render_bundle
 
         run_id = self.run.run_id
+        stats = self.crawler.stats
         try:
-            path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir)
+            path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir,
+                                 rubrics_dir=self.rubrics_dir)
+        except BundleIncomplete as exc:  # every other output is in the bundle; name the ones that are not
+            logger.error("%s (render again: scrapy report %s)", exc, run_id)
+            stats.set_value("govaudit/report", str(exc.path))
+            stats.set_value("govaudit/report_failed", ", ".join(exc.failed))
+            return
         except Exception:  # the results are in SQL already; `scrapy report RUN` can render again
             logger.exception("report rendering failed for run %s (results are stored; retry: scrapy report %s)",
                              run_id, run_id)
-            self.crawler.stats.set_value("govaudit/report_failed", True)
+            stats.set_value("govaudit/report_failed", "the whole bundle")
             return
-        self.crawler.stats.set_value("govaudit/report", str(path))
+        stats.set_value("govaudit/report", str(path))
         logger.info("govaudit report bundle: %s", path / "index.html")

@@ -47,16 +47,18 @@ class RunSummary:
         unfinished = int(stats.get_value("govaudit/sites_unfinished", 0) or 0)
         out = [
             f"govaudit: run {self.run.run_id} {status} — as-of {self.run.asof}, rubric {self.run.rubric.name}",
-            f"govaudit: sites {len(self.run.targets)}: qualified {verdicts['qualified']}, unqualified "
+            (f"govaudit: sites {len(self.run.targets)}: qualified {verdicts['qualified']}, unqualified "
             f"{verdicts['unqualified']}, could not audit {verdicts['unaudited']}, unfinished {unfinished}; "
-            f"pass rate {'—' if rate is None else f'{rate}%'}; pages {stats.get_value('response_received_count', 0)}",
+            f"pass rate {'—' if rate is None else f'{rate}%'}; pages {stats.get_value('response_received_count', 0)}"),
         ]
         code = EXIT_OK
         report = stats.get_value("govaudit/report")
         if report:
             out.append(f"govaudit: report bundle: {report}/index.html")
-        if stats.get_value("govaudit/report_failed"):
-            out.append(f"govaudit: the report failed (see the log); render it again: scrapy report {self.run.run_id}")
+        failed = stats.get_value("govaudit/report_failed")
+        if failed:
+            out.append(f"govaudit: report output(s) not written: {failed} (see the log); render again: "
+                       f"scrapy report {self.run.run_id}")
             code = EXIT_OUTPUT_FAILED
         if status != "finished" and self.run.owns_run:
             out.append(f"govaudit: resume the run with the same JOBDIR or -a run={self.run.run_id}")

@@ -1,8 +1,11 @@
 """Service guides (办事指南): which rubric element categories a guide page has, and guide links on a list page.
 
-An element is present when one of its labels (or a synonym) appears as a label — a table cell, a <dt>,
-a heading or a "标签：" prefix — with content next to it (the following cell/row, <dd>, paragraph, or the
-rest of the line). The 2015 census sheet checks 8 categories, the 2019 indicators 10.
+An element is present when one of its labels (or a synonym, govaudit/data/guide_elements.yaml) appears as a
+label — a table cell, a <dt>, a heading, a "标签：" prefix, or a clause inside running text ("…，办公时间：周一至
+周五，…", "本中心受理机构为中心办公室") — with content next to it (the following cell/row, <dd>, paragraph, or the
+rest of the clause). Deadlines (承诺时限, 法定时限) are labels but not 办理时间. A guide that is only a picture
+has no readable element: every element counts as missing (``image_only``). The 2015 census sheet checks
+8 categories, the 2019 indicators 10.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from govaudit.extract.navigation import (
     parse_html,
     same_site,
 )
+from govaudit.extract.phrases import guide_non_elements, guide_synonyms
 
 ELEMENTS_2019 = ("name", "basis", "conditions", "materials", "location", "agency", "fees", "hours", "phone", "process")
 ELEMENTS_2015 = ("name", "basis", "conditions", "materials", "location", "hours", "phone", "process")
@@ -43,33 +47,14 @@ ELEMENT_LABELS = {
 }
 
 # every label that stands for an element category (the official label first)
-ELEMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("事项名称", "项目名称", "服务事项名称", "审批事项名称", "许可事项名称", "事项名", "服务名称",
-             "办理事项", "审批项目", "基本编码"),
-    "basis": ("设定依据", "办理依据", "法律依据", "实施依据", "政策依据", "法定依据", "法律法规依据", "审批依据",
-              "许可依据", "受理依据", "设立依据", "依据"),
-    "conditions": ("申请条件", "受理条件", "办理条件", "申办条件", "准予条件", "许可条件", "申请人条件",
-                   "受理标准", "准入条件", "申请人资格", "办理对象及条件"),
-    "materials": ("办理材料", "申请材料", "申报材料", "提交材料", "所需材料", "材料目录", "申请材料目录",
-                  "需提交材料", "需要提交的材料", "申请资料", "应提交材料", "提交资料", "办事材料", "材料清单"),
-    "location": ("办理地点", "受理地点", "办公地址", "办理地址", "受理地址", "窗口地址", "受理窗口", "办理窗口",
-                 "服务地点", "办事地点", "受理地点及时间"),
-    "agency": ("办理机构", "实施机关", "受理机构", "实施主体", "受理部门", "办理部门", "承办机构", "审批部门",
-               "决定机关", "实施机构", "责任部门", "受理单位", "办理单位", "权力部门", "主管部门", "承办单位",
-               "审批机关", "许可机关"),
-    "fees": ("收费标准", "收费依据及标准", "收费标准及依据", "是否收费", "收费依据", "收费情况", "收费项目",
-             "办理费用", "收费", "费用"),
-    "hours": ("办理时间", "受理时间", "办公时间", "工作时间", "承诺时限", "办理时限", "法定时限", "承诺期限",
-              "办结时限", "法定期限", "承诺办结时限", "法定办结时限", "受理时限", "时限"),
-    "phone": ("联系电话", "咨询电话", "咨询方式", "监督电话", "投诉电话", "联系方式", "咨询投诉", "咨询途径",
-              "监督投诉", "投诉方式", "咨询及投诉"),
-    "process": ("办理流程", "办事流程", "办理程序", "办理步骤", "工作流程", "受理流程", "审批流程", "流程图",
-                "审批程序", "许可程序", "办件流程", "办理环节", "服务流程"),
-}
+ELEMENT_SYNONYMS: dict[str, tuple[str, ...]] = guide_synonyms()
+NON_ELEMENT_LABELS: tuple[str, ...] = guide_non_elements()
 
-# (synonym, element) longest first, so that 收费依据 is a fee label and not a basis label
+# (synonym, element) longest first, so that 收费依据 is a fee label and not a basis label; "" = a label that is
+# no element (承诺时限)
 _LABELS: tuple[tuple[str, str], ...] = tuple(
-    sorted(((syn, key) for key, syns in ELEMENT_SYNONYMS.items() for syn in syns), key=lambda p: -len(p[0]))
+    sorted([(syn, key) for key, syns in ELEMENT_SYNONYMS.items() for syn in syns]
+           + [(syn, "") for syn in NON_ELEMENT_LABELS], key=lambda p: -len(p[0]))
 )
 
 _NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．,，:：\s]+|[【\[〔]|[●■◆▪•·*\-—])+")
@@ -92,6 +77,7 @@ class GuideInfo:
     attachments: list[str]
     mentions_forms: bool = False  # names a form (申请表, 登记表...) that the applicant must supply
     element_labels: dict[str, str] = field(default_factory=dict)  # element -> label text found
+    image_only: bool = False  # the guide is a picture (its elements cannot be read: they count as missing)
 
 
 def _label_of(text: str) -> tuple[str, str] | None:
@@ -196,6 +182,30 @@ def _inline_label(block: lxml.html.HtmlElement, text: str) -> tuple[str, str, bo
     return None
 
 
+_CLAUSE_SPLIT = re.compile(r"[；;，,。]")
+_CLAUSE_PREFIX = 4  # "本中心受理机构为…": a short subject may precede a label followed by 为/是
+
+
+def _clause_labels(text: str) -> list[tuple[str, str, str]]:
+    """(element, label, value) of every clause of ``text`` that is "标签：值" or "…标签为值"."""
+    out: list[tuple[str, str, str]] = []
+    for clause in _CLAUSE_SPLIT.split(text):
+        c = _NUMBERING.sub("", clean_text(clause)).replace(" ", "")
+        if len(c) < 3:
+            continue
+        hit = _label_of(c)
+        if hit is not None:
+            if hit[1]:
+                out.append((hit[0], _label_text(c), hit[1]))
+            continue
+        for syn, key in _LABELS:
+            idx = c.find(syn)
+            if 0 <= idx <= _CLAUSE_PREFIX and c[idx + len(syn):idx + len(syn) + 1] in ("为", "是"):
+                out.append((key, syn, c[idx + len(syn) + 1:]))
+                break
+    return out
+
+
 def guide_elements(root: lxml.html.HtmlElement) -> dict[str, str]:
     """element -> label found, for each element category that has a label with content."""
     found: dict[str, str] = {}
@@ -204,6 +214,11 @@ def guide_elements(root: lxml.html.HtmlElement) -> dict[str, str]:
     for i, (block, text) in enumerate(zip(blocks, texts, strict=True)):
         if not text or len(text) > 4000:
             continue
+        if _CLAUSE_SPLIT.search(text):
+            # labels inside running text: "受理机构：…；办公地址：…；办公时间：…", "本中心受理机构为中心办公室"
+            for key, label, value in _clause_labels(text):
+                if key and key not in found and _has_value(value, key):
+                    found[key] = label
         hit = _label_of(text)
         holder = False  # the block has its own value holder next to the label
         if hit is None:
@@ -213,7 +228,7 @@ def guide_elements(root: lxml.html.HtmlElement) -> dict[str, str]:
                 continue
             hit, holder = (inline[0], inline[1]), inline[2]
         key, rest = hit
-        if key in found:
+        if not key or key in found:  # a deadline (承诺时限) is a label but no element
             continue
         value = rest
         if not _has_value(value, key) and not holder:
@@ -263,9 +278,11 @@ def guide_info(html: str, url: str) -> GuideInfo:
     title = _title(root)
     page_title = root.find(".//title")
     titles = title + " " + (node_text(page_title) if page_title is not None else "")
-    is_guide = len(elements) >= 4 or (bool(re.search(r"指南|须知", titles)) and len(elements) >= 2)
+    named_guide = bool(re.search(r"指南|须知", titles))
     body = root.find("body")
     text = node_text(body if body is not None else root)
+    image_only = len(elements) < 2 and named_guide and _picture_guide(root)
+    is_guide = len(elements) >= 4 or (named_guide and len(elements) >= 2) or image_only
     return GuideInfo(
         title=title,
         is_guide=is_guide,
@@ -273,7 +290,38 @@ def guide_info(html: str, url: str) -> GuideInfo:
         attachments=attachments,
         mentions_forms=bool(_FORM_MENTION.search(text)),
         element_labels={k: found[k] for k in elements},
+        image_only=image_only,
     )
+
+
+_CHROME_IMG = re.compile(r"logo|banner|icon|ico_|btn|button|arrow|dot|line|bg|top|foot|qr|ewm|erweima|share|weixin|weibo"
+                         r"|conac|jiucuo|zhaocuo|wza", re.I)
+_GUIDE_IMG_ALT = re.compile(r"指南|流程|须知|材料|清单|办事|一次告知|告知单")
+
+
+def _picture_guide(root: lxml.html.HtmlElement) -> bool:
+    """The guide's content is a picture: a content image (not a logo or button), with hardly any running text
+    besides it (the page title, a date line)."""
+    body = root.find("body")
+    scope = body if body is not None else root
+    pictures = []
+    for img in scope.iter("img"):
+        src = img.get("src") or ""
+        if not src or _CHROME_IMG.search(src) or _in_skipped_region(img):
+            continue
+        width = img.get("width") or ""
+        wide = width.isdigit() and int(width) >= 300
+        if wide or _GUIDE_IMG_ALT.search(img.get("alt") or "") or "upload" in src.lower() or "/w0" in src.lower():
+            pictures.append(img)
+    if not pictures:
+        return False
+    words = 0
+    for block in _leaf_blocks(root):
+        if block.tag in ("p", "td", "div", "li", "span", "section", "article") and not _in_skipped_region(block):
+            text = node_text(block)
+            if len(text) > 40:
+                words += len(text)
+    return words < 200
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -320,7 +368,7 @@ def find_guide_links(html: str, url: str) -> list[str]:
         if not text or _NOT_GUIDE_TEXT.match(text):
             continue
         host = host_of(link)
-        host_ok = same_site(link, url) or host.endswith(".gov.cn") or host.endswith(".gov")
+        host_ok = same_site(link, url) or host.endswith((".gov.cn", ".gov"))
         if not host_ok or _in_skipped_region(a):
             continue
         if "指南" in text and len(text) <= 8 and not _GUIDE_URL.search(link) and not looks_like_article_url(link):

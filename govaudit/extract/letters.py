@@ -194,6 +194,25 @@ def _item_of(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return None
 
 
+_ANSWER_MARK = re.compile(r"^\s*(?:答|回复|答复|回答|解答|办理结果|处理结果)\s*[：:]?")
+
+
+def _answer_block(item: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The answer block right after a question block (在线咨询: <div class="q">问…</div><div class="a">答…</div>):
+    the next element, when it carries a reply label, a status or an answer mark and is not a question itself."""
+    nxt = item.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is None or nxt.tag in ("script", "style"):
+        return None
+    text = node_text(nxt)
+    if not text or len(text) > 3000 or _SUBMIT_DATE.search(text):
+        return None
+    if _REPLY_RE.search(text) or _ANSWERED.search(text) or _UNANSWERED.search(text) or _ANSWER_MARK.match(text):
+        return nxt
+    return None
+
+
 def _labelled_item_letters(root: lxml.html.HtmlElement, base: str, asof: date | None) -> list[Letter]:
     """List items that carry their own labels: 留言时间：... 回复时间：... / 状态."""
     items: list[lxml.html.HtmlElement] = []
@@ -213,6 +232,10 @@ def _labelled_item_letters(root: lxml.html.HtmlElement, base: str, asof: date | 
     out: list[Letter] = []
     for item in items:
         text = node_text(item)
+        if not (_REPLY_RE.search(text) or _ANSWERED.search(text) or _UNANSWERED.search(text)):
+            answer = _answer_block(item)
+            if answer is not None:
+                text = f"{text} {node_text(answer)}"
         link, title = _row_link(item, base)
         submitted = _label_date(_SUBMIT_DATE, text, asof)
         if not link or submitted is None:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from govaudit.asof import latest as latest_date
+from govaudit.reporting.evidence import cited
 from govaudit.reporting.labels import (
     CRAWL_STATE_LABELS,
     FRESHNESS_CHECKS,
@@ -49,6 +51,8 @@ from govaudit.reporting.views import (
     Summary,
     TrendPoint,
 )
+from govaudit.scoring.model import Rubric
+from govaudit.scoring.verdict import rule_text
 from govaudit.store.models import Article, Column, Guide, Link, Run, RunSite, Score
 
 UNKNOWN_REGION = "未填写地区"
@@ -60,9 +64,11 @@ class RunNotFound(LookupError):
 
 
 def _int_or_none(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return None
 
 
@@ -76,24 +82,31 @@ def _veto_ids(raw: object) -> list[str]:
     return out
 
 
-def _fmt_score(score: float | None) -> str:
-    if score is None:
-        return "—"
-    return f"{score:.1f}".rstrip("0").rstrip(".") if score != int(score) else str(int(score))
+def _phrase(rubric: Rubric | None, key: str, fallback: str, **values: object) -> str:
+    """A wording of the run's rubric (its `phrases`), or `fallback` (the stored verdict reason) when the run's
+    rubric is unknown or has no such wording."""
+    if rubric is None or key not in rubric.phrases:
+        return fallback
+    return rubric.phrase(key, **values)
 
 
-def _decided_by(verdict: str, score: float | None, vetoes: list[str], findings: list[FindingView], reason: str) -> str:
-    if verdict == "unqualified":
-        veto_titles = [f.title for f in findings if f.category == "veto"]
-        if veto_titles or vetoes:
-            names = list(dict.fromkeys(veto_titles or vetoes))
-            return "单项否决：" + "、".join(names)
-        if score is not None:
-            return f"得分{_fmt_score(score)}分，低于60分"
-        return reason or "不合格"
-    if verdict == "qualified":
-        return f"得分{_fmt_score(score)}分" if score is not None else (reason or "合格")
-    return reason
+def _decided_by(rubric: Rubric | None, verdict: str, score: Score | None, vetoes: list[str],
+                findings: list[FindingView], reason: str) -> str:
+    """The short 判定依据 of the attachments: the vetoes, or the score against the rubric's pass mark."""
+    if verdict == "unqualified" and vetoes:
+        titles: dict[str, str] = {f.indicator: f.title for f in findings if f.category == "veto" and f.title}
+        if rubric is not None:
+            titles.update({ind.id: ind.title for ind in rubric.indicators if ind.id in vetoes})
+        names = "、".join(dict.fromkeys(titles.get(v, v) for v in vetoes))
+        return _phrase(rubric, "basis_veto", reason or names, vetoes=names)
+    if verdict not in ("qualified", "unqualified") or score is None or score.score is None:
+        return reason
+    values: dict[str, object] = {"score": score.score, "deduction_score": score.deduction_score,
+                                 "bonus": float(score.bonus or 0.0)}
+    if rubric is not None:
+        values.update(pass_mark=rubric.pass_rule.pass_mark, rule=rule_text(rubric))
+    key = "basis_pass" if verdict == "qualified" else "basis_fail"
+    return _phrase(rubric, key, reason, **values)
 
 
 def _columns(session: Session, run_id: str) -> dict[str, list[Column]]:
@@ -165,9 +178,9 @@ def _column_views(cols: list[Column], findings: list[FindingView], latest: dict[
     flagged: dict[str, list[str]] = defaultdict(list)
     for f in findings:
         if f.category in PROBLEM_CATEGORIES and (not f.check or f.check in FRESHNESS_CHECKS):
-            for ref in f.refs:
-                if f.indicator not in flagged[ref]:
-                    flagged[ref].append(f.indicator)
+            for url in cited(f.refs, "columns"):
+                if f.indicator not in flagged[url]:
+                    flagged[url].append(f.indicator)
     views: list[ColumnView] = []
     for col in cols:
         by = flagged.get(col.url, [])
@@ -280,19 +293,25 @@ def _rectification(session: Session, run: RunInfo, sites: list[SiteView]) -> lis
     return out
 
 
-def build_report(session: Session, run_id: str, now: dt.datetime | None = None) -> Report:
+def build_report(session: Session, run_id: str, now: dt.datetime | None = None, *,
+                 rubric: Rubric | None = None) -> Report:
+    """The report of run `run_id`: its scores and findings, with the evidence rows (sites as crawled,
+    columns, links, guides) of the run it scored — itself for a crawl, the source crawl for a rescore.
+    `rubric` is the rubric the run was scored with (`govaudit.store.runs.rubric_of_run`): the verdict
+    wording comes from it; without it the stored verdict reasons are shown."""
     run_row = session.get(Run, run_id)
     if run_row is None:
         raise RunNotFound(f"no run with id {run_id!r}")
     run = run_info(run_row)
+    source = run.evidence_run_id or run_id
 
-    run_sites = list(session.scalars(select(RunSite).where(RunSite.run_id == run_id).order_by(RunSite.site_id)))
+    run_sites = list(session.scalars(select(RunSite).where(RunSite.run_id == source).order_by(RunSite.site_id)))
     scores = {s.site_id: s for s in session.scalars(select(Score).where(Score.run_id == run_id))}
     findings = findings_by_site(session, run_id)
-    columns = _columns(session, run_id)
-    latest = _latest_articles(session, run_id)
-    broken, links_checked = _broken_links(session, run_id)
-    guides = _guides(session, run_id)
+    columns = _columns(session, source)
+    latest = _latest_articles(session, source)
+    broken, links_checked = _broken_links(session, source)
+    guides = _guides(session, source)
     stems = unique_stems([rs.site_id for rs in run_sites])
 
     sites: list[SiteView] = []
@@ -330,14 +349,14 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None) 
                 bonus=float(score.bonus or 0.0) if score else 0.0,
                 vetoes=vetoes,
                 reason=reason,
-                decided_by=_decided_by(verdict, score.score if score else None, vetoes, site_findings, reason),
+                decided_by=_decided_by(rubric, verdict, score, vetoes, site_findings, reason),
                 file=f"sites/{stems[rs.site_id]}.html",
                 findings=site_findings,
                 columns=cols,
                 broken_links=broken.get(rs.site_id, []),
                 links_checked=int(links_checked.get(rs.site_id, 0)),
                 guides=guides.get(rs.site_id, []),
-                home_latest=max(home) if home else None,
+                home_latest=latest_date(home, run.asof),
             )
         )
 
@@ -393,6 +412,6 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None) 
         unaudited=[s for s in sites if s.verdict == "unaudited"],
         sites=sites,
         rectified=rectified,
-        monitoring=build_monitoring(session, run, sites),
+        monitoring=build_monitoring(session, run, sites, run_row.timezone or "Asia/Shanghai"),
         generated_at=now or dt.datetime.now(),
     )

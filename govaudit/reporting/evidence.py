@@ -1,4 +1,5 @@
-"""Reading a finding's evidence JSON: display entries, the column URLs it names, and a matching key."""
+"""Reading a finding: its typed references (the evidence rows it cites), its rectification key, and its
+evidence JSON as labelled display lines."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from urllib.parse import urlsplit
 from govaudit.reporting.labels import EVIDENCE_LABELS
 from govaudit.reporting.safety import safe_href
 
-# Evidence keys that name a column (a column named by a problem finding is reported as stale).
-COLUMN_REF_KEYS = ("column_url", "columns", "url")
+# evidence keys shown elsewhere (typed columns, the points cell), not as evidence lines
+HIDDEN_KEYS = frozenset({"check", "not_scored"})
 
 
 @dataclass
@@ -32,33 +33,23 @@ def _url_of(value: Any) -> str | None:
     return None
 
 
-def column_refs(evidence: Any) -> set[str]:
-    """URLs a finding names as columns: evidence "column_url", "columns" (URLs or {"url"}) and "url"."""
-    refs: set[str] = set()
-    if not isinstance(evidence, dict):
-        return refs
-    for key in COLUMN_REF_KEYS:
-        value = evidence.get(key)
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            url = _url_of(item)
-            if url:
-                refs.add(url)
-    return refs
+def cited(refs: Any, table: str, key: str = "url") -> list[str]:
+    """The `key` of every evidence row of `table` a finding cites (its `evidence_refs` column)."""
+    out: list[str] = []
+    for ref in refs if isinstance(refs, list) else []:
+        value = ref.get(key) if isinstance(ref, dict) and ref.get("table") == table else None
+        if isinstance(value, str) and value not in out:
+            out.append(value)
+    return out
 
 
-def match_key(evidence: Any) -> str | None:
-    """What distinguishes two findings of one indicator: the column or page URL they are about."""
-    if not isinstance(evidence, dict):
-        return None
-    for key in ("column_url", "url", "link_url", "page_url"):
-        value = evidence.get(key)
-        if isinstance(value, str) and value:
-            return _site_relative(value)
-    return None
+def match_key(subject_url: str | None) -> str | None:
+    """What distinguishes two findings of one indicator: their subject URL, site-relative (None for a
+    finding about the whole site)."""
+    return site_relative(subject_url) if subject_url else None
 
 
-def _site_relative(url: str) -> str:
+def site_relative(url: str) -> str:
     """Path and query only: a site that moved to https or to another host between two runs (common during
     rectification) still matches its earlier findings; findings are always about one site."""
     parts = urlsplit(url)
@@ -115,8 +106,8 @@ def evidence_entries(evidence: Any, limit: int = 60) -> list[EvidenceEntry]:
         for key in sorted(evidence, key=lambda k: (k not in ("url", "column_url", "columns", "urls"), str(k))):
             if len(out) >= limit:
                 break
-            if key == "check":
-                continue  # internal: which check kind made the finding
+            if key in HIDDEN_KEYS:
+                continue
             _entries_for(str(key), evidence[key], out, limit)
     elif evidence not in (None, "", [], {}):
         _entries_for("evidence", evidence, out, limit)

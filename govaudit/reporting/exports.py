@@ -1,10 +1,14 @@
-"""Machine-readable outputs: results.json, CSV and XLSX of the site lists and of all findings."""
+"""Machine-readable outputs: results.json, CSV and XLSX of the site lists and of all findings.
+
+Each output is its own function of (report, wording) -> file, so one that fails does not stop the others
+(govaudit.reporting.render). Headers and sheet names come from reports/templates/wording.yaml."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,10 +18,47 @@ from openpyxl.styles import Font
 
 from govaudit.reporting.evidence import evidence_urls
 from govaudit.reporting.safety import spreadsheet_text
-from govaudit.reporting.views import Report, SiteView
+from govaudit.reporting.views import FindingView, Report, SiteView
+from govaudit.reporting.wording import Wording
 
-SITE_HEADER = ["序号", "网站标识码", "网站名称", "首页网址", "主办单位", "所属地区", "级别", "结论", "得分", "单项否决", "判定依据"]
-FINDING_HEADER = ["网站标识码", "网站名称", "所属地区", "指标", "类别", "指标名称", "分值", "问题描述", "证据网址", "证据(JSON)"]
+SITE_FIELDS: dict[str, Callable[[int, SiteView], Any]] = {
+    "index": lambda i, s: i,
+    "site_id": lambda i, s: s.site_id,
+    "name": lambda i, s: s.name,
+    "url": lambda i, s: s.url,
+    "organizer": lambda i, s: s.organizer,
+    "region": lambda i, s: s.region,
+    "level": lambda i, s: s.level,
+    "verdict": lambda i, s: s.verdict_label,
+    "score": lambda i, s: s.score,
+    "vetoes": lambda i, s: "、".join(s.vetoes),
+    "decided_by": lambda i, s: s.decided_by,
+}
+FINDING_FIELDS: dict[str, Callable[[SiteView, FindingView], Any]] = {
+    "site_id": lambda s, f: s.site_id,
+    "name": lambda s, f: s.name,
+    "region": lambda s, f: s.region,
+    "indicator": lambda s, f: f.indicator,
+    "category": lambda s, f: f.category_label,
+    "check": lambda s, f: f.check,
+    "title": lambda s, f: f.title,
+    "points": lambda s, f: f.points,
+    "message": lambda s, f: f.message,
+    "subject_url": lambda s, f: f.subject_url,
+    "urls": lambda s, f: " ".join(evidence_urls(f.evidence)),
+    "evidence": lambda s, f: json.dumps(f.evidence, ensure_ascii=False, sort_keys=True, default=str),
+}
+
+
+EXPORT_FILES = ("results.json", "sites.csv", "attachment1-qualified.csv", "attachment2-unqualified.csv",
+                "findings.csv", "results.xlsx")
+
+
+def _fields(table: dict[str, Callable[..., Any]], keys: list[str] | tuple[str, ...], what: str) -> list[Callable[..., Any]]:
+    unknown = [k for k in keys if k not in table]
+    if unknown:
+        raise ValueError(f"wording.yaml: unknown {what} column(s) {', '.join(unknown)} (known: {', '.join(table)})")
+    return [table[k] for k in keys]
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -71,6 +112,9 @@ def results_json(report: Report) -> dict[str, Any]:
                         "title": f.title,
                         "points": f.points,
                         "message": f.message,
+                        "check": f.check,
+                        "subject_url": f.subject_url,
+                        "evidence_refs": f.refs,
                         "evidence": f.evidence,
                     }
                     for f in site.findings
@@ -94,6 +138,8 @@ def results_json(report: Report) -> dict[str, Any]:
             "finished": _iso(run.finished),
             "kind": run.kind,
             "status": run.status,
+            "evidence_run_id": run.evidence_run_id or run.id,
+            "parent_run_id": run.parent_run_id,
         },
         "summary": {
             "checked": s.checked,
@@ -111,45 +157,14 @@ def results_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _site_row(i: int, site: SiteView) -> list[Any]:
-    return [
-        i,
-        site.site_id,
-        site.name,
-        site.url,
-        site.organizer,
-        site.region,
-        site.level,
-        site.verdict_label,
-        site.score,
-        "、".join(site.vetoes),
-        site.decided_by,
-    ]
+def site_rows(sites: list[SiteView], keys: list[str] | tuple[str, ...]) -> list[list[Any]]:
+    getters = _fields(SITE_FIELDS, keys, "site")
+    return [[get(i, site) for get in getters] for i, site in enumerate(sites, 1)]
 
 
-def site_rows(sites: list[SiteView]) -> list[list[Any]]:
-    return [_site_row(i, s) for i, s in enumerate(sites, 1)]
-
-
-def finding_rows(report: Report) -> list[list[Any]]:
-    rows = []
-    for site in report.sites:
-        for f in site.findings:
-            rows.append(
-                [
-                    site.site_id,
-                    site.name,
-                    site.region,
-                    f.indicator,
-                    f.category_label,
-                    f.title,
-                    f.points,
-                    f.message,
-                    " ".join(evidence_urls(f.evidence)),
-                    json.dumps(f.evidence, ensure_ascii=False, sort_keys=True, default=str),
-                ]
-            )
-    return rows
+def finding_rows(report: Report, keys: list[str] | tuple[str, ...]) -> list[list[Any]]:
+    getters = _fields(FINDING_FIELDS, keys, "finding")
+    return [[get(site, f) for get in getters] for site in report.sites for f in site.findings]
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
@@ -173,30 +188,41 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
         ws.column_dimensions[col].width = width
 
 
-def write_exports(report: Report, out: Path) -> list[Path]:
-    qualified = [s for s in report.sites if s.verdict == "qualified"]
-    unqualified = [s for s in report.sites if s.verdict == "unqualified"]
-    paths = {
-        "json": out / "results.json",
-        "sites": out / "sites.csv",
-        "qualified": out / "attachment1-qualified.csv",
-        "unqualified": out / "attachment2-unqualified.csv",
-        "findings": out / "findings.csv",
-        "xlsx": out / "results.xlsx",
-    }
-    paths["json"].write_text(
-        json.dumps(results_json(report), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    _write_csv(paths["sites"], SITE_HEADER, site_rows(report.sites))
-    _write_csv(paths["qualified"], SITE_HEADER, site_rows(qualified))
-    _write_csv(paths["unqualified"], SITE_HEADER, site_rows(unqualified))
-    findings = finding_rows(report)
-    _write_csv(paths["findings"], FINDING_HEADER, findings)
+def _by_verdict(report: Report, verdict: str) -> list[SiteView]:
+    return [s for s in report.sites if s.verdict == verdict]
+
+
+def _write_json(report: Report, path: Path) -> None:
+    path.write_text(json.dumps(results_json(report), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+def _write_xlsx(report: Report, wording: Wording, path: Path) -> None:
+    site_header, site_keys = list(wording.site_columns.values()), list(wording.site_columns)
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "附件1 合格网站名单", SITE_HEADER, site_rows(qualified))
-    _sheet(wb, "附件2 不合格网站名单", SITE_HEADER, site_rows(unqualified))
-    _sheet(wb, "全部抽查网站", SITE_HEADER, site_rows(report.sites))
-    _sheet(wb, "问题明细", FINDING_HEADER, findings)
-    wb.save(paths["xlsx"])
-    return list(paths.values())
+    for verdict in ("qualified", "unqualified"):
+        _sheet(wb, wording.sheet(verdict), site_header, site_rows(_by_verdict(report, verdict), site_keys))
+    _sheet(wb, wording.sheet("all_sites"), site_header, site_rows(report.sites, site_keys))
+    _sheet(wb, wording.sheet("findings"), list(wording.finding_columns.values()),
+           finding_rows(report, list(wording.finding_columns)))
+    wb.save(path)
+
+
+def export_writers(report: Report, wording: Wording) -> dict[str, Callable[[Path], None]]:
+    """file name -> a function writing it: every machine-readable output of the bundle."""
+    site_header, site_keys = list(wording.site_columns.values()), list(wording.site_columns)
+
+    def site_csv(sites: list[SiteView]) -> Callable[[Path], None]:
+        return lambda path: _write_csv(path, site_header, site_rows(sites, site_keys))
+
+    writers: dict[str, Callable[[Path], None]] = {
+        "results.json": lambda path: _write_json(report, path),
+        "sites.csv": site_csv(report.sites),
+        "attachment1-qualified.csv": site_csv(_by_verdict(report, "qualified")),
+        "attachment2-unqualified.csv": site_csv(_by_verdict(report, "unqualified")),
+        "findings.csv": lambda path: _write_csv(path, list(wording.finding_columns.values()),
+                                                finding_rows(report, list(wording.finding_columns))),
+        "results.xlsx": lambda path: _write_xlsx(report, wording, path),
+    }
+    assert tuple(writers) == EXPORT_FILES
+    return writers

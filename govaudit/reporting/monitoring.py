@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from govaudit.reporting.evidence import column_refs
-from govaudit.reporting.labels import PROBLEM_CATEGORIES
+from govaudit import asof as asof_rules
+from govaudit.reporting.evidence import cited
+from govaudit.reporting.labels import FRESHNESS_CHECKS, PROBLEM_CATEGORIES
 from govaudit.reporting.safety import safe_href
 from govaudit.reporting.stats import percent
 from govaudit.reporting.views import RunInfo, SiteView
-from govaudit.store.models import Finding, Probe, Run, RunSite
+from govaudit.store.models import Finding, Probe, Run, Score
 
-WINDOW_DAYS = 30
+WINDOW = asof_rules.Period(months=1)  # the month before the as-of date (govaudit.asof: days and instants)
 
 
 @dataclass
@@ -54,22 +55,23 @@ def _month_runs(session: Session, run: RunInfo, start: dt.date, site_ids: list[s
     out: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
     for i in range(0, len(site_ids), 400):
         chunk = site_ids[i : i + 400]
-        stmt = (
-            select(RunSite.site_id, Run.id, Run.asof)
-            .join(Run, Run.id == RunSite.run_id)
-            .where(RunSite.site_id.in_(chunk), Run.asof >= start, Run.asof <= run.asof)
+        stmt = (  # runs that scored the site (a rescore has no run_sites rows of its own)
+            select(Score.site_id, Run.id, Run.asof)
+            .join(Run, Run.id == Score.run_id)
+            .where(Score.site_id.in_(chunk), Run.asof >= start, Run.asof <= run.asof)
         )
         for site_id, run_id, asof in session.execute(stmt):
             out[site_id].append((run_id, asof))
     return out
 
 
-def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> MonitoringView:
-    start = run.asof - dt.timedelta(days=WINDOW_DAYS)
-    end = run.asof
+def build_monitoring(
+    session: Session, run: RunInfo, sites: list[SiteView], tz: str = asof_rules.DEFAULT_TIMEZONE
+) -> MonitoringView:
+    win = asof_rules.window(run.asof, WINDOW, tz)
+    start, end = win.start, win.end
     site_ids = [s.site_id for s in sites]
-    lo = dt.datetime.combine(start, dt.time.min)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    lo, hi = win.start_utc, win.end_utc
 
     probe_stats: dict[str, tuple[int, int, dt.datetime | None]] = {}
     for i in range(0, len(site_ids), 400):
@@ -93,13 +95,13 @@ def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> M
     run_ids = sorted(run_asof)
     wanted = set(site_ids)
     for i in range(0, len(run_ids), 200):
-        stmt = select(Finding.run_id, Finding.site_id, Finding.evidence).where(
+        stmt = select(Finding.run_id, Finding.site_id, Finding.check, Finding.evidence_refs).where(
             Finding.run_id.in_(run_ids[i : i + 200]), Finding.category.in_(PROBLEM_CATEGORIES)
         )
-        for run_id, site_id, evidence in session.execute(stmt):
-            if site_id not in wanted:
-                continue
-            for url in column_refs(evidence):
+        for run_id, site_id, check, refs in session.execute(stmt):
+            if site_id not in wanted or (check and check not in FRESHNESS_CHECKS):
+                continue  # columns cited by a freshness finding are the stale ones
+            for url in cited(refs, "columns"):
                 dates = flagged[site_id][url]
                 if run_asof[run_id] not in dates:
                     dates.append(run_asof[run_id])
@@ -115,7 +117,7 @@ def build_monitoring(session: Session, run: RunInfo, sites: list[SiteView]) -> M
                 continue  # a finding about the home page itself, not a column
             stale.append(StaleColumn(names.get(url, url), url, safe_href(url), len(dates), max(dates)))
         stale.sort(key=lambda s: (-s.runs_flagged, s.name))
-        days = (run.asof - site.home_latest).days if site.home_latest else None
+        days = asof_rules.age_days(site.home_latest, run.asof) if site.home_latest else None
         rows.append(
             MonitoringRow(
                 site=site,

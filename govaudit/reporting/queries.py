@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from govaudit.reporting.evidence import column_refs, evidence_entries, match_key
+from govaudit.reporting.evidence import evidence_entries, match_key
 from govaudit.reporting.labels import CATEGORY_LABELS
 from govaudit.reporting.views import FindingView, RunInfo
 from govaudit.store.models import Finding, Run, RunSite, Score
@@ -29,6 +29,9 @@ def run_info(run: Run) -> RunInfo:
         sample_seed=run.sample_seed,
         totals=dict(run.totals or {}),
         params=dict(run.params or {}),
+        evidence_run_id=run.evidence_run_id or run.id,
+        parent_run_id=run.parent_run_id,
+        timezone=run.timezone or "",
     )
 
 
@@ -45,10 +48,12 @@ def finding_view(row: Finding) -> FindingView:
         message=row.message or "",
         evidence=evidence,
         entries=evidence_entries(evidence),
-        refs=column_refs(evidence),
-        match_key=match_key(evidence),
+        refs=list(row.evidence_refs or []),
+        subject_url=row.subject_url or "",
+        match_key=match_key(row.subject_url),
         manual=bool(row.manual),
-        check=str(evidence.get("check", "")) if isinstance(evidence, dict) else "",
+        check=row.check or "",
+        not_scored=bool(evidence.get("not_scored")) if isinstance(evidence, dict) else False,
     )
 
 
@@ -70,17 +75,32 @@ def findings_by_site(session: Session, run_id: str, site_ids: Iterable[str] | No
     return out
 
 
+def evidence_runs(session: Session, run_ids: list[str]) -> dict[str, str]:
+    """run id -> the run whose evidence rows (run_sites, columns, links...) it scored (itself for a crawl)."""
+    out: dict[str, str] = {}
+    for i in range(0, len(run_ids), 400):
+        for run_id, evidence_run_id in session.execute(
+            select(Run.id, Run.evidence_run_id).where(Run.id.in_(run_ids[i : i + 400]))
+        ):
+            out[run_id] = evidence_run_id or run_id
+    return out
+
+
 def verdict_counts(session: Session, run_ids: list[str]) -> dict[str, dict[str, int]]:
-    """run_id -> {"checked", "qualified", "unqualified", "unaudited"} (checked = sites of the run)."""
+    """run_id -> {"checked", "qualified", "unqualified", "unaudited"} (checked = sites of its evidence run)."""
     out: dict[str, dict[str, int]] = {
         rid: {"checked": 0, "qualified": 0, "unqualified": 0, "unaudited": 0} for rid in run_ids
     }
     if not run_ids:
         return out
-    for run_id, count in session.execute(
-        select(RunSite.run_id, func.count()).where(RunSite.run_id.in_(run_ids)).group_by(RunSite.run_id)
-    ):
-        out[run_id]["checked"] = count
+    source = evidence_runs(session, run_ids)
+    sites = dict(session.execute(
+        select(RunSite.run_id, func.count())
+        .where(RunSite.run_id.in_(sorted(set(source.values()))))
+        .group_by(RunSite.run_id)
+    ).all())
+    for run_id in run_ids:
+        out[run_id]["checked"] = int(sites.get(source.get(run_id, run_id), 0))
     for run_id, verdict, count in session.execute(
         select(Score.run_id, Score.verdict, func.count())
         .where(Score.run_id.in_(run_ids))

@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from govaudit.reporting.views import FindingView, RunInfo
-from govaudit.store.models import Run, RunSite, Score
+from govaudit.store.models import Run, Score
 
 STATUS_LABELS = {"fixed": "已整改", "open": "仍未整改", "new": "新发现"}
 
@@ -46,7 +46,7 @@ class SiteRectification:
 
 
 def compare_findings(before: list[FindingView], after: list[FindingView]) -> list[FindingChange]:
-    """Match findings by indicator and evidence key (the column or page URL they are about).
+    """Match findings by indicator and subject (the column, page or link URL they are about, site-relative).
 
     A pair with the same indicator and key is still open. Leftovers of one indicator pair up when
     either side has no key (an indicator-level finding such as "5 blank columns"). Unmatched earlier
@@ -55,7 +55,7 @@ def compare_findings(before: list[FindingView], after: list[FindingView]) -> lis
     left = list(before)
     right = list(after)
 
-    def take(pred) -> None:  # noqa: ANN001
+    def take(pred) -> None:
         for b in list(left):
             for a in right:
                 if pred(b, a):
@@ -80,11 +80,10 @@ def previous_runs(session: Session, run: RunInfo, site_ids: list[str]) -> dict[s
     earlier = or_(Run.asof < run.asof, and_(Run.asof == run.asof, Run.started < started))
     for start in range(0, len(site_ids), 400):
         chunk = site_ids[start : start + 400]
-        stmt = (
-            select(RunSite.site_id, Run.id, Run.asof, Run.started)
-            .join(Run, Run.id == RunSite.run_id)
-            .join(Score, and_(Score.run_id == RunSite.run_id, Score.site_id == RunSite.site_id))
-            .where(RunSite.site_id.in_(chunk), Run.id != run.id, earlier)
+        stmt = (  # a run covered a site when it scored it (a rescore has no run_sites rows of its own)
+            select(Score.site_id, Run.id, Run.asof, Run.started)
+            .join(Run, Run.id == Score.run_id)
+            .where(Score.site_id.in_(chunk), Run.id != run.id, earlier)
         )
         for site_id, run_id, asof, run_started in session.execute(stmt):
             key = (asof, run_started or dt.datetime.min, run_id)

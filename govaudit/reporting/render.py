@@ -1,10 +1,16 @@
-"""Rendering the report bundle: Jinja templates from reports/ over the data of `context.build_report`."""
+"""Rendering the report bundle: Jinja templates from reports/ over the data of `context.build_report`.
+
+Every output (each page, each site page, each export, the Word notice) is written on its own: one that fails
+is logged by name and left out, the others are written, and `render_bundle` then raises `BundleIncomplete`
+naming the missing outputs (the bundle itself is in place)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,12 +20,28 @@ from sqlalchemy.orm import Session
 
 from govaudit.reporting.chart import trend_chart
 from govaudit.reporting.context import build_report
-from govaudit.reporting.exports import write_exports
+from govaudit.reporting.exports import EXPORT_FILES, export_writers
 from govaudit.reporting.labels import VERDICT_LABELS
 from govaudit.reporting.notice_docx import write_notice_docx
 from govaudit.reporting.rectification import STATUS_LABELS
 from govaudit.reporting.safety import bundle_dir_name, safe_href
-from govaudit.reporting.views import Report
+from govaudit.reporting.views import Report, SiteView
+from govaudit.reporting.wording import Wording, load_wording
+from govaudit.scoring.model import Rubric
+from govaudit.scoring.rubric import RubricError
+from govaudit.store.runs import rubric_of_run
+
+logger = logging.getLogger(__name__)
+
+
+class BundleIncomplete(RuntimeError):
+    """Some outputs of a bundle failed; the bundle at `path` holds every other output."""
+
+    def __init__(self, path: Path, failed: dict[str, str]) -> None:
+        self.path = path
+        self.failed = dict(failed)
+        details = "; ".join(f"{name} ({error})" for name, error in self.failed.items())
+        super().__init__(f"report bundle {path}: {len(self.failed)} output(s) not written: {details}")
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -114,10 +136,29 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> None:
-    """Render every page of the bundle into `bundle` (an empty folder)."""
+def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> dict[str, str]:
+    """Render every output of the bundle into `bundle` (an empty folder), each on its own. Returns the
+    outputs that failed, {name: error}; each failure is logged with its traceback."""
     tpl_dir, static_dir = resolve_assets(templates_dir)
+    failed: dict[str, str] = {}
+
+    def attempt(name: str, write: Callable[..., object], *args: object) -> bool:
+        try:
+            write(*args)
+        except Exception as exc:
+            logger.exception("report output %s of run %s failed", name, report.run.id)
+            failed[name] = f"{type(exc).__name__}: {exc}"
+            return False
+        return True
+
+    wording: Wording | None = None
+    try:
+        wording = load_wording(tpl_dir)
+    except Exception as exc:  # every output that needs it fails below, named
+        logger.error("report of run %s: %s", report.run.id, exc)
+        failed["wording.yaml"] = f"{type(exc).__name__}: {exc}"
     env = make_environment(tpl_dir)
+    env.globals["wording"] = wording
     common = {
         "report": report,
         "run": report.run,
@@ -125,48 +166,80 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> None:
         "chart": trend_chart(report.trend),
         "has_rectification": bool(report.rectified),
     }
-    pages = {
-        "index.html": "index.html",
-        "notice.html": "notice.html",
-        "attachment1.html": "attachment1.html",
-        "attachment2.html": "attachment2.html",
-        "monitoring.html": "monitoring.html",
-    }
+    pages = ["index.html", "notice.html", "attachment1.html", "attachment2.html", "monitoring.html"]
     if report.rectified:
-        pages["rectification.html"] = "rectification.html"
+        pages.append("rectification.html")
     rendered: dict[str, str] = {}
-    for out_name, tpl_name in pages.items():
-        rendered[out_name] = env.get_template(tpl_name).render(root="", page=out_name, **common)
-        _write(bundle / out_name, rendered[out_name])
-    site_tpl = env.get_template("site.html")
+
+    def page(name: str) -> None:
+        rendered[name] = env.get_template(name).render(root="", page=name, **common)
+        _write(bundle / name, rendered[name])
+
+    def site_page(site: SiteView) -> None:
+        _write(bundle / site.file, env.get_template("site.html").render(root="../", page=site.file, site=site, **common))
+
+    for name in pages:
+        attempt(name, page, name)
     for site in report.sites:
-        _write(bundle / site.file, site_tpl.render(root="../", page=site.file, site=site, **common))
-    (bundle / "static").mkdir(exist_ok=True)
+        attempt(site.file, site_page, site)
+    attempt("static", _copy_static, static_dir, bundle / "static")
+    if wording is None:
+        failed.update(dict.fromkeys((*EXPORT_FILES, "notice.docx"), "needs wording.yaml"))
+        return failed
+    for name, writer in export_writers(report, wording).items():
+        attempt(name, writer, bundle / name)
+    if "notice.html" in rendered:
+        attempt("notice.docx", write_notice_docx, report, rendered["notice.html"], bundle / "notice.docx", wording)
+    else:
+        failed["notice.docx"] = "notice.html was not rendered"
+    return failed
+
+
+def _copy_static(static_dir: Path, dest: Path) -> None:
+    dest.mkdir(exist_ok=True)
     if static_dir.is_dir():
         for item in static_dir.iterdir():
             if item.is_file():
-                shutil.copy2(item, bundle / "static" / item.name)
-    write_exports(report, bundle)
-    write_notice_docx(report, rendered["notice.html"], bundle / "notice.docx")
+                shutil.copy2(item, dest / item.name)
 
 
-def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Path, templates_dir: Path) -> Path:
+def _run_rubric(session: Session, run_id: str, rubrics_dir: Path | str | None) -> Rubric | None:
+    """The rubric the run was scored with (its stored snapshot), or None: the report then shows the verdict
+    reasons stored with the scores."""
+    if rubrics_dir is None:
+        from govaudit import settings
+
+        rubrics_dir = settings.GOVAUDIT_RUBRICS_DIR
+    try:
+        return rubric_of_run(session, run_id, rubrics_dir)
+    except (LookupError, RubricError) as exc:
+        logger.warning("report of run %s: rubric not available (%s); stored verdict reasons are shown", run_id, exc)
+        return None
+
+
+def _report(session: Session, run_id: str, rubrics_dir: Path | str | None) -> Report:
+    return build_report(session, run_id, rubric=_run_rubric(session, run_id, rubrics_dir))
+
+
+def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Path, templates_dir: Path, *,
+                  rubrics_dir: Path | str | None = None) -> Path:
     """Render run `run_id` from SQL into out_dir/<run_id>/ and return that folder.
 
-    The bundle is written to a temporary sibling folder and swapped in at the end, so a failed render
-    never leaves a half-written bundle in place of a good one."""
+    The bundle is written to a temporary sibling folder and swapped in at the end, so a crash never leaves a
+    half-written bundle in place of a good one. Outputs that failed are missing from it: they are logged,
+    and `BundleIncomplete` (with the bundle's path) is raised after the swap."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if isinstance(session_or_engine, Session):
-        report = build_report(session_or_engine, run_id)
+        report = _report(session_or_engine, run_id, rubrics_dir)
     else:
         with Session(session_or_engine) as session:
-            report = build_report(session, run_id)
+            report = _report(session, run_id, rubrics_dir)
     final = out_dir / bundle_dir_name(run_id)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be published
     try:
-        write_bundle(report, tmp, templates_dir)
+        failed = write_bundle(report, tmp, templates_dir)
         if final.exists():
             old = out_dir / f".{final.name}.old"
             if old.exists():
@@ -179,4 +252,6 @@ def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Pat
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if failed:
+        raise BundleIncomplete(final, failed)
     return final

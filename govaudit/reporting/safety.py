@@ -69,10 +69,20 @@ def bundle_dir_name(run_id: str) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# characters XML 1.0 cannot carry (XLSX and DOCX are XML): C0 controls but tab/newline/CR, surrogates, U+FFFE/F
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Crawled text without the characters XML cannot carry (a `&#1;` in a menu name)."""
+    return _XML_ILLEGAL.sub("", value)
 
 
 def spreadsheet_text(value: object) -> object:
-    """Neutralise spreadsheet formulas in crawled text (CSV/XLSX injection): prefix a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Crawled text made safe for a spreadsheet cell: characters XML cannot carry removed, and formulas
+    neutralised with a leading quote (CSV/XLSX injection)."""
+    if isinstance(value, str):
+        value = xml_text(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value

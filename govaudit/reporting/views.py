@@ -23,6 +23,9 @@ class RunInfo:
     sample_seed: str | None
     totals: dict[str, Any]
     params: dict[str, Any]
+    evidence_run_id: str = ""  # the run whose evidence rows this run scored (itself for a crawl)
+    parent_run_id: str | None = None
+    timezone: str = ""
 
 
 @dataclass
@@ -37,10 +40,12 @@ class FindingView:
     message: str
     evidence: Any
     entries: list[EvidenceEntry]
-    refs: set[str]
-    match_key: str | None
+    refs: list[dict[str, str]]  # the evidence rows cited (findings.evidence_refs)
+    subject_url: str  # what the finding is about ("" = the whole site)
+    match_key: str | None  # site-relative subject URL: rectification pairs findings on it
     manual: bool = False
     check: str = ""  # the rubric check kind that made the finding ("" for findings stored without it)
+    not_scored: bool = False  # a deduction/bonus of a vetoed site: a veto ends scoring
 
 
 @dataclass

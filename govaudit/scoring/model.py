@@ -85,7 +85,10 @@ class Rubric:
 
 @dataclass
 class RawFinding:
-    """What a check reports before caps: `points` are the rule's points (positive); `info` = not a problem."""
+    """What a check reports before caps: `points` are the rule's points (positive); `info` = not a problem.
+
+    `check`, `subject_url` and `refs` are filled by the scoring service (govaudit.scoring.subjects) from the
+    indicator and the evidence keys; a check sets `subject_url` itself only when the keys would mislead."""
 
     indicator: str
     message: str
@@ -93,6 +96,9 @@ class RawFinding:
     evidence: dict[str, Any] = field(default_factory=dict)
     info: bool = False
     manual: bool = False
+    check: str = ""
+    subject_url: str | None = None
+    refs: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +112,14 @@ class Finding:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     manual: bool = False
+    check: str = ""  # the check kind ("manual", "unaudited")
+    subject_url: str = ""  # what it is about ("" = the whole site)
+    refs: list[dict[str, str]] = field(default_factory=list)  # evidence rows cited (govaudit.scoring.subjects)
+
+    @classmethod
+    def of(cls, rf: RawFinding, category: str, title: str, points: float) -> Finding:
+        return cls(rf.indicator, category, title, points, rf.message, dict(rf.evidence), rf.manual, rf.check,
+                   rf.subject_url or "", list(rf.refs))
 
 
 @dataclass

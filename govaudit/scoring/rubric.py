@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from govaudit.scoring.checks import CHECKS
-from govaudit.scoring.checks.registry import check_type
+from govaudit.scoring.checks.registry import check_type, coerce_params
 from govaudit.scoring.model import CATEGORIES, Indicator, PassRule, Rubric
 
 MANUAL = "manual"
@@ -132,7 +132,7 @@ def parse_rubric(data: Any, path: Path) -> Rubric:
     )
 
 
-def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None:  # noqa: ANN001
+def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None:
     if not isinstance(raw, dict):
         err("pass_rule", "must be a mapping with pass_mark and inclusive")
         return None
@@ -170,7 +170,7 @@ def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None: 
     )
 
 
-def _parse_indicator(raw: Any, pos: int, blocks: dict[str, Any], phrases: dict[str, str], err) -> Indicator | None:  # noqa: ANN001
+def _parse_indicator(raw: Any, pos: int, blocks: dict[str, Any], phrases: dict[str, str], err) -> Indicator | None:
     if not isinstance(raw, dict):
         err(f"indicator #{pos}", "must be a mapping")
         return None
@@ -253,7 +253,7 @@ def _parse_indicator(raw: Any, pos: int, blocks: dict[str, Any], phrases: dict[s
         category=str(category),
         block=block or "",
         check=str(check),
-        params=dict(params),
+        params=coerce_params(CHECKS[check], params) if check in CHECKS else dict(params),
         cap=float(cap) if cap is not None else None,
         message=raw["message"],
         messages={**phrases, **messages},

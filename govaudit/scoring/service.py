@@ -14,6 +14,7 @@ from govaudit.scoring.checks import CHECKS
 from govaudit.scoring.evidence import ManualEv, SiteEvidence, load_evidence
 from govaudit.scoring.model import RawFinding, Rubric, ScoreResult
 from govaudit.scoring.rubric import MANUAL
+from govaudit.scoring.subjects import EvidenceIndex, cite, subject_of
 from govaudit.scoring.verdict import decide
 from govaudit.store import models as m
 
@@ -34,14 +35,25 @@ def manual_raw(rubric: Rubric, mf: ManualEv) -> RawFinding:
     return RawFinding(ind.id, mf.message, points=float(points or 0.0), evidence=evidence, manual=True)
 
 
+def annotate(rf: RawFinding, check: str, index: EvidenceIndex) -> RawFinding:
+    """Give a raw finding its check kind, subject URL and evidence references (govaudit.scoring.subjects)."""
+    rf.check = rf.check or check
+    if rf.subject_url is None:
+        rf.subject_url = subject_of(rf.evidence)
+    if not rf.refs:
+        rf.refs = cite(rf.evidence, index)
+    return rf
+
+
 def run_checks(ev: SiteEvidence, rubric: Rubric, asof: dt.date) -> list[RawFinding]:
     """Every automatic check of the rubric, then the manual findings valid at the as-of date."""
+    index = EvidenceIndex(ev)
     raw: list[RawFinding] = []
     for ind in rubric.indicators:
         if ind.check == MANUAL:
             continue
-        raw.extend(CHECKS[ind.check].func(ev, ind, asof))
-    raw.extend(manual_raw(rubric, mf) for mf in ev.manual)
+        raw.extend(annotate(rf, ind.check, index) for rf in CHECKS[ind.check].func(ev, ind, asof))
+    raw.extend(annotate(manual_raw(rubric, mf), MANUAL, index) for mf in ev.manual)
     return raw
 
 
@@ -73,12 +85,13 @@ def store_result(session: Session, run_id: str, site_id: str, rubric: Rubric, re
             site_id=site_id,
             indicator=f.indicator,
             category=f.category,
+            check=f.check or ("manual" if f.manual else checks.get(f.indicator, "")),
             title=f.title,
             points=f.points,
             message=f.message,
-            # the check kind travels with the evidence: the report tells a stale column from, say, a domain finding
-            evidence={**f.evidence, "check": checks.get(f.indicator, "manual")} if isinstance(f.evidence, dict)
-            else f.evidence,
+            subject_url=f.subject_url or subject_of(f.evidence),
+            evidence_refs=list(f.refs),
+            evidence=f.evidence,
             manual=f.manual,
         )
         for f in result.findings
@@ -94,7 +107,7 @@ def score_site(
     asof: dt.date,
     *,
     evidence_run_id: str | None = None,
-    timezone: str = "Asia/Shanghai",
+    timezone: str | None = None,  # None: the evidence run's time zone (runs.timezone)
     commit: bool = False,
 ) -> ScoreResult:
     """Score one site and replace its `scores`/`findings` rows of `run_id` within the session's transaction
@@ -119,7 +132,7 @@ def score_run(
     asof: dt.date,
     *,
     evidence_run_id: str | None = None,
-    timezone: str = "Asia/Shanghai",
+    timezone: str | None = None,  # None: the evidence run's time zone (runs.timezone)
     commit: bool = True,
 ) -> dict[str, ScoreResult]:
     """Score every site of the evidence run into `run_id`; each site is its own transaction when commit."""

@@ -1,4 +1,7 @@
-"""From raw findings to the verdict: caps per indicator, vetoes, the pass rule, the bonus rule."""
+"""From raw findings to the verdict: caps per indicator, vetoes, the pass rule, the bonus rule.
+
+A veto ends scoring (「出现单项否决指标中任意一种情形，即判定为不合格网站，不再对其他指标进行评分」): a vetoed
+site has no score; its other findings are kept (they still need fixing), marked `not_scored`."""
 
 from __future__ import annotations
 
@@ -23,6 +26,12 @@ def active_indicators(rubric: Rubric, site: SiteInfo) -> tuple[list[Indicator], 
     return active, skipped
 
 
+def rule_text(rubric: Rubric) -> str:
+    """The pass rule as the verdict wording shows it: ≥60 (inclusive) or >60."""
+    rule = rubric.pass_rule
+    return f"{'≥' if rule.inclusive else '>'}{rule.pass_mark:g}"
+
+
 def passes(rubric: Rubric, score: float) -> bool:
     rule = rubric.pass_rule
     return score >= rule.pass_mark if rule.inclusive else score > rule.pass_mark
@@ -33,7 +42,8 @@ def unaudited(rubric: Rubric, site: SiteInfo) -> ScoreResult:
                            status=site.home_status if site.home_status is not None else "—")
     finding = Finding(indicator="", category="info", title="", points=0.0, message=reason,
                       evidence={"url": site.final_url or site.url, "status": site.home_status,
-                                "error": site.error, "crawl_state": site.crawl_state})
+                                "error": site.error, "crawl_state": site.crawl_state},
+                      check="unaudited", subject_url=site.final_url or site.url)
     return ScoreResult("unaudited", None, None, 0.0, [], [finding], reason)
 
 
@@ -50,8 +60,9 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
         if rf.indicator in by_id:
             grouped.setdefault(rf.indicator, []).append(rf)
         elif rf.manual and rf.indicator not in known:
-            msg = rubric.phrase("manual_unknown", indicator=rf.indicator, message=rf.message)
-            findings.append(Finding(rf.indicator, "info", "", 0.0, msg, rf.evidence, manual=True))
+            finding = Finding.of(rf, "info", "", 0.0)
+            finding.message = rubric.phrase("manual_unknown", indicator=rf.indicator, message=rf.message)
+            findings.append(finding)
 
     vetoes: list[str] = []
     deductions: list[float] = []
@@ -60,7 +71,7 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
         remaining = ind.cap if ind.cap is not None else math.inf
         for rf in grouped.get(ind.id, []):
             if rf.info:
-                findings.append(Finding(ind.id, "info", ind.title, 0.0, rf.message, rf.evidence, rf.manual))
+                findings.append(Finding.of(rf, "info", ind.title, 0.0))
                 continue
             applied = 0.0
             if ind.category in ("deduction", "bonus"):
@@ -68,7 +79,7 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
                 remaining = _r(remaining - applied)
             elif ind.category == "veto" and ind.id not in vetoes:
                 vetoes.append(ind.id)
-            finding = Finding(ind.id, ind.category, ind.title, applied, rf.message, dict(rf.evidence), rf.manual)
+            finding = Finding.of(rf, ind.category, ind.title, applied)
             if applied != rf.points and ind.category in ("deduction", "bonus"):
                 finding.evidence["points_before_cap"] = rf.points
             findings.append(finding)
@@ -77,13 +88,16 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
             elif ind.category == "bonus":
                 bonus_findings.append((finding, applied))
 
+    if vetoes:
+        return _vetoed(rubric, by_id, vetoes, findings)
+
     rule = rubric.pass_rule
     base = rule.full_marks - sum(rubric.blocks.get(b, 0.0) for b in skipped)
     lost = math.fsum(deductions)
     deduction_score = _r(max(0.0, base - lost) * rule.full_marks / base, 2) if base > 0 else 0.0
 
     bonus = 0.0
-    eligible = not vetoes and rule.bonus_above is not None and deduction_score > rule.bonus_above
+    eligible = rule.bonus_above is not None and deduction_score > rule.bonus_above
     room = rule.bonus_cap
     for finding, applied in bonus_findings:
         if not eligible:
@@ -97,14 +111,25 @@ def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreRe
     bonus = _r(bonus, 2)
     score = _r(deduction_score + bonus, 2)
 
-    rule_text = f"{'≥' if rule.inclusive else '>'}{rule.pass_mark:g}"
-    if vetoes:
-        titles = "、".join(f"{v} {by_id[v].title}" for v in vetoes)
-        return ScoreResult("unqualified", score, deduction_score, bonus, vetoes, findings,
-                           rubric.phrase("verdict_veto", vetoes=titles, score=score))
+    rule_txt = rule_text(rubric)
     if passes(rubric, deduction_score):
         reason = rubric.phrase("verdict_pass", score=score, deduction_score=deduction_score, bonus=bonus,
-                               rule=rule_text)
+                               rule=rule_txt, pass_mark=rule.pass_mark)
         return ScoreResult("qualified", score, deduction_score, bonus, vetoes, findings, reason)
-    reason = rubric.phrase("verdict_fail", score=score, deduction_score=deduction_score, rule=rule_text)
+    reason = rubric.phrase("verdict_fail", score=score, deduction_score=deduction_score, rule=rule_txt,
+                           pass_mark=rule.pass_mark)
     return ScoreResult("unqualified", score, deduction_score, bonus, vetoes, findings, reason)
+
+
+def _vetoed(rubric: Rubric, by_id: dict[str, Indicator], vetoes: list[str], findings: list[Finding]) -> ScoreResult:
+    """Unqualified without a score. Deductions found are kept with the points their rule gives (what needs
+    fixing, and how much it would cost) and marked `not_scored`; bonuses are not applied."""
+    for finding in findings:
+        if finding.category == "deduction":
+            finding.evidence["not_scored"] = True
+        elif finding.category == "bonus":
+            finding.evidence["not_scored"] = True
+            finding.evidence["bonus_applied"] = False
+            finding.points = 0.0
+    titles = "、".join(f"{v} {by_id[v].title}" for v in vetoes)
+    return ScoreResult("unqualified", None, None, 0.0, vetoes, findings, rubric.phrase("verdict_veto", vetoes=titles))

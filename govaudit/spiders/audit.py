@@ -22,11 +22,13 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from govaudit.asof import window
 from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
+from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.columns import child_columns as _child_columns
-from govaudit.crawl.responses import charset, failure_text
+from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
@@ -35,7 +37,7 @@ from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.letters import extract_letters
 from govaudit.extract.listpage import extract_list
 from govaudit.extract.navigation import discover_columns, looks_like_article_url
-from govaudit.items import ColumnItem, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
+from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
 from govaudit.runs import AuditRun, attach_run
@@ -98,17 +100,31 @@ class AuditSpider(scrapy.Spider):
     render_mode: str
 
     # --- start ---------------------------------------------------------------------------------------
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         if self.run.role == "join":  # the seeding worker made the start requests; this one takes from the queue
             return
         self.accounting.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
+        admission = SiteAdmission(self.settings.getint("GOVAUDIT_MAX_SITES_IN_FLIGHT"),
+                                  self.settings.getint("CONCURRENT_REQUESTS"), self.accounting.in_flight,
+                                  self._load)
         for site in self.run.targets:
             if site.site_id in self.accounting.skipped_done:
                 continue
+            await admission.wait()
             sc = SiteCrawl(site=site, host=host_of(site.url))
             self.accounting.started.add(site.site_id)
             self.accounting.claim(site.site_id, clean(site.url))
             yield self._request(sc, site.url, "parse_home", priority=10)
+
+    def _load(self) -> tuple[int, int]:
+        """(requests the downloader holds, requests waiting in the scheduler)."""
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):  # not crawling (the in-process tests drive the callbacks by hand)
+            return 0, 0
+        slot = getattr(engine, "_slot", None)
+        queued = len(slot.scheduler) if slot is not None and hasattr(slot.scheduler, "__len__") else 0
+        return len(engine.downloader.active), queued
 
     # --- request bookkeeping ---------------------------------------------------------------------------
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,
@@ -129,6 +145,7 @@ class AuditSpider(scrapy.Spider):
         return SiteCrawl(site=site, host=meta.get("host") or host_of(site.url))
 
     def _on_response(self, response: Response) -> Any:
+        response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
         return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
 
@@ -160,7 +177,7 @@ class AuditSpider(scrapy.Spider):
         return SiteItem(run_id=self.run.run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer,
                         region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
 
-    def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_home(self, response: Response, sc: SiteCrawl):
         text, _enc = decode_html(response.body, charset(response))
         challenge = looks_blocked(response.status, text)
         if response.status >= 400 or challenge:
@@ -175,11 +192,12 @@ class AuditSpider(scrapy.Spider):
         yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
         yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
-        listing = extract_list(response.body, response.url, charset(response), self.run.asof)
+        listing = extract_list(response.body, response.url, charset(response), self.run.asof,
+                               fetched=fetched_at(response, self.run.timezone))
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
-            entries=[_entry(e) for e in listing.entries],  # future-dated ones are set aside by a pipeline
+            entries=[_entry(e) for e in listing.entries],  # future-dated and undated ones too: all evidence
             error="; ".join(listing.errors),
         )
         # columns: the registry's declared ones first, then the navigation's
@@ -203,7 +221,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield self._site_item(sc, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
 
     # --- columns -------------------------------------------------------------------------------------------
@@ -218,7 +236,7 @@ class AuditSpider(scrapy.Spider):
             return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
-                        "source": source, "entries": [], "future": [], "pages": 0, "rendered": render,
+                        "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": []}}
         return self._request(sc, url, "parse_column", meta=meta, render=render)
 
@@ -229,10 +247,10 @@ class AuditSpider(scrapy.Spider):
             parent_url=col["parent"], depth=col["depth"], source=col["source"], http_status=status,
             error=error or "; ".join(col["errors"]), blank=col["blank"] and not error,
             blank_note=col["blank_note"], pages_fetched=col["pages"], rendered=col["rendered"],
-            entries=col["entries"], future=col["future"],
+            entries=col["entries"],
         )
 
-    def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_column(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
@@ -272,13 +290,17 @@ class AuditSpider(scrapy.Spider):
             col["blank"] = False
         if listing.errors:
             col["errors"].extend(listing.errors)
-        known = {e["url"] for e in col["entries"]}
+        if response.meta.get("truncated"):
+            col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
+        known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
             col["blank"] = False
         # pagination: far enough to cover the longest rubric window
-        dates = [e["date"] for e in col["entries"] if e.get("date")]
-        covered = bool(dates) and min(dates) <= (self.run.asof - self.budget.history).isoformat()
+        dates = [e.date for e in listing.entries if e.date is not None and not getattr(e, "pinned", False)]
+        dates += col["oldest"]
+        col["oldest"] = [min(dates)] if dates else []
+        covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
             if (col["pages"] < self.budget.max_pages and not covered and same_site(nxt, sc.host)
@@ -292,9 +314,10 @@ class AuditSpider(scrapy.Spider):
         if slug:
             return self.parsers[slug].extract_list(response.body, response.url, cs, self.run.asof)
         return extract_list(response.body, response.url, cs, self.run.asof,
-                            selectors=sc.site.overrides.get("selectors"))
+                            selectors=sc.site.overrides.get("selectors"),
+                            fetched=fetched_at(response, self.run.timezone))
 
-    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
@@ -302,7 +325,7 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):
         """Per column kind: guides, letters, an article sample, a link sample."""
         category = classify_column(col["name"])
         site_id = sc.site.site_id
@@ -319,13 +342,13 @@ class AuditSpider(scrapy.Spider):
             for letter in extract_letters(text, response.url, self.run.asof):
                 yield LetterItem(run_id=self.run.run_id, site_id=site_id, url=letter.url or response.url,
                                  column_url=col["url"], title=letter.title,
-                                 submitted=_iso(letter.submitted), replied=_iso(letter.replied))
+                                 submitted=letter.submitted, replied=letter.replied)
         for _kind, url in page_links(text, response.url)[: self.budget.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
 
-    def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_guide(self, response: Response, sc: SiteCrawl):
         if response.status >= 400:
             return
         text, _ = decode_html(response.body, charset(response))
@@ -341,7 +364,7 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_article(self, response: Response, sc: SiteCrawl):
         text, _ = decode_html(response.body, charset(response))
         yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
@@ -363,7 +386,7 @@ class AuditSpider(scrapy.Spider):
             return self._request(sc, url, "check_link", meta={**meta, "article": True})
         return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
 
-    def check_link(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def check_link(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         request = response.request
         assert request is not None
@@ -378,16 +401,11 @@ class AuditSpider(scrapy.Spider):
         if meta.get("article") and response.status < 400:
             yield from self.parse_article(response, sc)
 
-    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _entry(e: Any) -> dict[str, Any]:
-    return {"title": e.title, "url": e.url, "date": _iso(e.date)}
+def _entry(e: Any) -> Entry:
+    """The evidence record of an extracted list entry (its date a real date, or None with the printed text)."""
+    return Entry(url=e.url, title=e.title, date=e.date, date_text=getattr(e, "date_text", "") or "")

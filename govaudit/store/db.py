@@ -25,7 +25,7 @@ def get_engine(url: str, create: bool = True) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -67,7 +67,9 @@ def upsert(
 ) -> None:
     """Insert rows; on a conflict on ``keys`` update the ``update`` columns (or do nothing when None).
 
-    This is what makes a resumed run store each row exactly once."""
+    This is what makes a resumed run store each row exactly once. One statement executed with all rows
+    (executemany; SQLAlchemy batches it as insertmanyvalues), so no giant statement is compiled per batch.
+    Every row must have the same keys."""
     if not rows:
         return
     keys = list(keys)
@@ -75,13 +77,10 @@ def upsert(
     unique: dict[tuple, dict[str, Any]] = {}
     for row in rows:
         unique[tuple(row[k] for k in keys)] = row
-    batch = list(unique.values())
-    for start in range(0, len(batch), 500):
-        chunk = batch[start : start + 500]
-        stmt = _insert_for(session, model).values(chunk)
-        if update:
-            cols = list(update)
-            stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in cols})
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-        session.execute(stmt)
+    stmt = _insert_for(session, model)
+    cols = list(update or ())
+    if cols:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in cols})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    session.execute(stmt, list(unique.values()))

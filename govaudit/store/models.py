@@ -1,9 +1,13 @@
-"""The schema. One table per kind of evidence; every evidence row is keyed by (run_id, site_id, ...)
-with a unique constraint so that a resumed run never stores a row twice."""
+"""The schema. One table per kind of evidence; every evidence row is keyed by (run_id, site_id, key_hash)
+with a unique constraint so that a resumed run never stores a row twice. `key_hash` is a digest of the row's
+natural key (its URL, or column URL + URL...): URLs are unbounded text, and an index on the digest never
+exceeds PostgreSQL's index-row limit however long a site's URLs are."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -28,6 +33,36 @@ class Base(DeclarativeBase):
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# the natural key of each evidence table, below (run_id, site_id)
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "pages": ("url",),
+    "columns": ("url",),
+    "articles": ("column_url", "url"),
+    "links": ("page_url", "link_url"),
+    "guides": ("url",),
+    "letters": ("url",),
+}
+
+
+def key_hash(*parts: str | None) -> str:
+    """Digest of a natural key (32 hex digits)."""
+    joined = "\x1f".join(p or "" for p in parts)
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def row_key(table: str, row: dict[str, Any]) -> str:
+    return key_hash(*(row.get(c) for c in NATURAL_KEYS[table]))
+
+
+def _key_default(table: str) -> Callable[[DefaultExecutionContext], str]:
+    """`key_hash` filled from the row's natural key when an insert does not give it."""
+
+    def default(ctx: DefaultExecutionContext) -> str:
+        return row_key(table, ctx.get_current_parameters())
+
+    return default
 
 
 class Run(Base):
@@ -78,7 +113,7 @@ class RunSite(Base):
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), primary_key=True)
     site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     organizer: Mapped[str] = mapped_column(String(300), default="")
     region: Mapped[str] = mapped_column(String(100), default="")
     level: Mapped[str] = mapped_column(String(20), default="")
@@ -86,19 +121,22 @@ class RunSite(Base):
     has_services: Mapped[bool] = mapped_column(Boolean, default=True)
     crawl_state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | ok | unreachable | blocked | error
     home_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    final_url: Mapped[str] = mapped_column(String(2000), default="")
+    final_url: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+    # evidence rows of this site the writer could not store ("table url: error"), at most a few dozen
+    write_errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class Page(Base):
     __tablename__ = "pages"
-    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_page"),)
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "key_hash", name="uq_page"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(64), index=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("pages"))
+    url: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -107,15 +145,19 @@ class Page(Base):
 
 
 class Column(Base):
+    """A column (栏目); its entries are `articles` rows. entries_count/undated/latest summarise the entries as
+    of the crawl's as-of date for the report; scoring recomputes them from the articles at its as-of date."""
+
     __tablename__ = "columns"
-    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_column"),)
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "key_hash", name="uq_column"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(64), index=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(2000))
-    name: Mapped[str] = mapped_column(String(300))
-    parent_url: Mapped[str] = mapped_column(String(2000), default="")
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("columns"))
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    parent_url: Mapped[str] = mapped_column(Text, default="")
     depth: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(String(20), default="nav")
     on_home: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -129,35 +171,39 @@ class Column(Base):
     entries_count: Mapped[int] = mapped_column(Integer, default=0)
     undated: Mapped[int] = mapped_column(Integer, default=0)
     latest: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    future: Mapped[list[Any]] = mapped_column(JSON, default=list)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
 
 class Article(Base):
+    """An entry of a column's list: dated, future-dated (after the as-of date) or undated alike."""
+
     __tablename__ = "articles"
     __table_args__ = (
-        UniqueConstraint("run_id", "site_id", "column_url", "url", name="uq_article"),
+        UniqueConstraint("run_id", "site_id", "key_hash", name="uq_article"),
         Index("ix_article_site", "run_id", "site_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(64))
     site_id: Mapped[str] = mapped_column(String(64))
-    column_url: Mapped[str] = mapped_column(String(2000))
-    url: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("articles"))
+    column_url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    date_text: Mapped[str] = mapped_column(Text, default="")  # the printed date when it is not a real date
 
 
 class Link(Base):
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("run_id", "site_id", "page_url", "link_url", name="uq_link"),)
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "key_hash", name="uq_link"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(64), index=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    page_url: Mapped[str] = mapped_column(String(2000))
-    link_url: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("links"))
+    page_url: Mapped[str] = mapped_column(Text)
+    link_url: Mapped[str] = mapped_column(Text)
     on_home: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     ok: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -166,12 +212,13 @@ class Link(Base):
 
 class Guide(Base):
     __tablename__ = "guides"
-    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_guide"),)
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "key_hash", name="uq_guide"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(64), index=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("guides"))
+    url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     elements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -179,13 +226,14 @@ class Guide(Base):
 
 class Letter(Base):
     __tablename__ = "letters"
-    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_letter"),)
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "key_hash", name="uq_letter"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(64), index=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(2000))
-    column_url: Mapped[str] = mapped_column(String(2000), default="")
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("letters"))
+    url: Mapped[str] = mapped_column(Text)
+    column_url: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str] = mapped_column(Text, default="")
     submitted: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     replied: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -199,7 +247,7 @@ class Probe(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     ok: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -214,7 +262,8 @@ class Score(Base):
     site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     rubric: Mapped[str] = mapped_column(String(200))
     verdict: Mapped[str] = mapped_column(String(20))  # qualified | unqualified | unaudited
-    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # final (deduction score + bonus)
+    # final (deduction score + bonus); None when unaudited or vetoed (a veto ends scoring)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
     deduction_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     bonus: Mapped[float] = mapped_column(Float, default=0.0)
     vetoes: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -223,6 +272,18 @@ class Score(Base):
 
 
 class Finding(Base):
+    """One finding of a scored site. Typed columns say what it is and what it is about; `evidence` keeps
+    the check's details (dates, counts, reasons) for display.
+
+    * `check`: the rubric check kind that made it (`govaudit/scoring/checks`), "manual" for an operator's
+      finding, "unaudited" for the note on a site that could not be checked.
+    * `subject_url`: the column, page or link URL the finding is about; "" for a site-level finding (e.g.
+      "6 columns not updated", availability). Rectification matches findings on it (site-relative).
+    * `evidence_refs`: the evidence rows it cites, by natural key inside (the run's evidence run, site_id):
+      ``{"table": "columns"|"pages"|"guides"|"letters", "url": U}``,
+      ``{"table": "links", "page_url": P, "link_url": L}``, ``{"table": "articles", "column_url": C, "url": U}``.
+      Only rows that exist are cited; the report joins on these (see govaudit/scoring/subjects.py)."""
+
     __tablename__ = "findings"
     __table_args__ = (Index("ix_finding_site", "run_id", "site_id"),)
 
@@ -231,9 +292,12 @@ class Finding(Base):
     site_id: Mapped[str] = mapped_column(String(64))
     indicator: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(20))  # veto | deduction | bonus | requirement | info
+    check: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
     points: Mapped[float] = mapped_column(Float, default=0.0)  # points actually applied (after caps)
     message: Mapped[str] = mapped_column(Text)
+    subject_url: Mapped[str] = mapped_column(Text, default="")
+    evidence_refs: Mapped[list[Any]] = mapped_column(JSON, default=list)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
 

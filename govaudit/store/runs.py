@@ -93,7 +93,8 @@ def reset_sites(session: Session, run_id: str, site_ids: list[str]) -> None:
     for model in SITE_EVIDENCE:
         session.execute(delete(model).where(model.run_id == run_id, model.site_id.in_(site_ids)))
     session.execute(update(m.RunSite).where(m.RunSite.run_id == run_id, m.RunSite.site_id.in_(site_ids))
-                    .values(crawl_state="pending", home_status=None, final_url="", error="", done=False))
+                    .values(crawl_state="pending", home_status=None, final_url="", error="", write_errors=[],
+                            done=False))
 
 
 def finish_run(session: Session, run_id: str, status: str) -> None:

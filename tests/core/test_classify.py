@@ -30,3 +30,26 @@ def test_labels_and_groups_come_from_data() -> None:
     table = load_table()
     assert table.label("news") == "动态要闻" and table.groups["interaction"] == "互动交流类"
     assert table.classify("  通知 · 公告 ") == "notice"  # spacing and separators ignored
+
+
+def test_classify_pipeline_classifies_and_counts_columns() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from govaudit.pipelines.classify import ColumnClassifyPipeline
+    from govaudit.records import Column, Entry
+
+    crawler = get_crawler(settings_dict={"GOVAUDIT_CATEGORY_TABLE": None})
+    pipe = ColumnClassifyPipeline.from_crawler(crawler)
+    cols = [
+        Column(run_id="r", site_id="s", url="http://s.gov.cn/tzgg/", name="通知公告",
+               entries=[Entry(url="http://s.gov.cn/tzgg/1.html", date_text="2017-13-45")]),
+        Column(run_id="r", site_id="s", url="http://s.gov.cn/", name="首页", source="home"),
+        Column(run_id="r", site_id="s", url="http://s.gov.cn/kb/", name="空栏目", blank=True, error="HTTP 404"),
+    ]
+    for col in cols:
+        assert pipe.process_item(col) is col
+    assert cols[0].category == "notice" and cols[1].category == "home"
+    stats = crawler.stats
+    assert stats.get_value("govaudit/columns") == 3
+    assert stats.get_value("govaudit/columns_blank") == 1 and stats.get_value("govaudit/columns_error") == 1
+    assert stats.get_value("govaudit/columns_undated") == 1

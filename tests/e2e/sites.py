@@ -23,10 +23,10 @@ class LoopbackSite:
                 if body:
                     self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._send(True)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 self._send(False)
 
             def log_message(self, *args: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -48,14 +47,14 @@ def _pages() -> dict[str, tuple[int, str, bytes]]:
     return pages
 
 
-@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Debian's chromium is not installed")
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 def test_js_built_column_is_rendered(tmp_path: Path) -> None:
     with LoopbackSite(_pages(), host="127.0.0.71") as site:
         registry = tmp_path / "registry.csv"
         registry.write_text(f"site_id,name,url,region,status\nJS00000001,示范市测试局,{site.url},示范市,running\n",
                             encoding="utf-8")
         db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-        proc = run_scrapy(["crawl", "audit", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
+        proc = run_scrapy(["crawl", "audit", "-s", "STATS_DUMP=True", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
                            "-s", "GOVAUDIT_REPORT_ON_CLOSE=False"], db_url, tmp_path / "reports", timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from govaudit.asof import is_future
 from govaudit.extract.listpage import ListPage, extract_list, to_json
 
 PAGES = Path(__file__).resolve().parent.parent / "pages" / "extract"
@@ -103,7 +104,8 @@ def test_related_links_hot_block_footer_future_and_invalid_dates() -> None:
     assert "图解：国庆节放假安排" not in titles  # 相关解读 nested link
     assert not any(t.startswith("热点") for t in titles)
     assert page.entries[5].date is None and page.entries[5].title == "关于征集2027年度民生实事项目的公告"
-    assert [e.url for e in page.future] == ["http://www.xx.gov.cn/tzgg/203001/t20300101_8970.html"]
+    assert page.entries[5].date_invalid and page.entries[5].date_text == "2026-13-45"  # kept as evidence
+    assert [e.url for e in page.entries if is_future(e.date, page.asof)] == ["http://www.xx.gov.cn/tzgg/203001/t20300101_8970.html"]
     assert page.latest() == dt.date(2026, 9, 20)  # neither the forged 2030 date nor the footer's 09-29
     assert page.next_pages == ["http://www.xx.gov.cn/tzgg/index_1.html"]
     assert page.total_pages == 8
@@ -120,7 +122,8 @@ def test_per_site_selectors_override_the_generic_algorithm() -> None:
 def test_home_mode_collects_every_dated_block() -> None:
     page = load("related_footer_hot.html", "http://www.xx.gov.cn/", kind=None)
     assert page.kind == "home"
-    assert len(page.entries) == 5 + 7  # main list (dated rows) + hot block
+    assert len(page.entries) == 6 + 7  # main list (5 dated rows + 1 invalid date kept as evidence) + hot block
+    assert sum(e.date_invalid for e in page.entries) == 1
     assert page.latest() == dt.date(2026, 9, 28)
 
 
@@ -128,4 +131,4 @@ def test_to_json_shape() -> None:
     data = to_json(load("mmdd_list.html", "http://tjj.xx.gov.cn/bmdt/index.html"))
     assert set(data) >= {"entries", "next_pages", "subcolumns", "blank"}
     assert data["entries"][0] == {"title": "市统计局召开半年工作会议", "url": "http://tjj.xx.gov.cn/bmdt/content/4f1c2e10.html",
-                                  "date": "2026-09-02", "date_source": "inferred"}
+                                  "date": "2026-09-02", "date_source": "inferred", "date_text": "09-02"}

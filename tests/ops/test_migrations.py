@@ -8,9 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from govaudit.commands.db import Command as DbCommand
@@ -20,39 +21,60 @@ from govaudit.store.db import get_engine
 
 from .helpers import run_command
 
-# tables added by migrations after the first one
 LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots", "monitor_sites",
                 "monitor_columns", "monitor_ledger", "monitor_flags", "monitor_site_days", "monitor_alerts",
                 "monitor_notifications"}
 RUN = "20261120-010000-abcd"
+LONG_URL = "http://a1.gov.cn/xw/list.jsp?" + "&".join(f"p{i}=" + "x" * 40 for i in range(100))  # 4.4 KB
+
+
+class _Rows:
+    """Core inserts of the given columns only (typed as the models type them), so rows can be written into
+    the first migration's schema with today's models."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def __call__(self, table: sa.Table, rows: list[dict]) -> None:
+        cols = [sa.Column(k, table.c[k].type if k in table.c else sa.JSON()) for k in rows[0]]  # JSON: dropped since
+        self.conn.execute(sa.Table(table.name, sa.MetaData(), *cols).insert(), rows)
 
 
 def _insert_run(url: str) -> None:
-    """A finished run with evidence, written with plain Core inserts (no ORM defaults needed)."""
+    """A finished run with evidence at the FIRST schema, written with plain Core inserts of its columns."""
     engine = create_engine(url)
     now = dt.datetime(2026, 11, 20, 1, 0)
-    with engine.begin() as c:
-        c.execute(m.Run.__table__.insert(), [{
+    with engine.begin() as conn:
+        c = _Rows(conn)
+        c(m.Run.__table__, [{
             "id": RUN, "kind": "monitor", "asof": dt.date(2026, 11, 20), "rubric": "inspection-2019",
             "registry_source": "registry.csv", "started": now, "finished": now, "status": "finished",
             "parent_run_id": None, "sample_share": None, "sample_seed": None,
             "totals": {"registered": 2, "running": 2}, "params": {"sites": []}}])
-        c.execute(m.RunSite.__table__.insert(), [
+        c(m.RunSite.__table__, [
             {"run_id": RUN, "site_id": sid, "name": f"网站{sid}", "url": f"http://{sid}.gov.cn/", "organizer": "",
              "region": "江城市", "level": "市级", "kind": "department", "has_services": True, "crawl_state": "ok",
              "home_status": 200, "final_url": f"http://{sid}.gov.cn/", "error": "", "done": True}
             for sid in ("a1", "a2")])
-        c.execute(m.Article.__table__.insert(), [
+        c(m.Article.__table__, [
             {"run_id": RUN, "site_id": "a1", "column_url": "http://a1.gov.cn/xw/", "url": f"http://a1.gov.cn/xw/{i}.html",
              "title": f"新闻{i}", "date": dt.date(2026, 11, i)} for i in range(1, 6)])
-        c.execute(m.Score.__table__.insert(), [{
+        c(m.Score.__table__, [{
             "run_id": RUN, "site_id": "a1", "rubric": "inspection-2019", "verdict": "qualified", "score": 92.5,
             "deduction_score": 92.5, "bonus": 0.0, "vetoes": [], "reason": "", "computed_at": now}])
-        c.execute(m.Finding.__table__.insert(), [{
+        c(m.Finding.__table__, [{
             "run_id": RUN, "site_id": "a1", "indicator": "C1", "category": "deduction", "title": "栏目不更新",
             "points": 2.5, "message": "政务动态栏目超过2周未更新", "evidence": {"url": "http://a1.gov.cn/xw/"},
             "manual": False}])
-        c.execute(m.Probe.__table__.insert(), [{
+        # a column whose future-dated entries were kept as JSON (before revision 0004)
+        c(m.Column.__table__, [{
+            "run_id": RUN, "site_id": "a1", "url": "http://a1.gov.cn/xw/", "name": "新闻", "parent_url": "",
+            "depth": 1, "source": "nav", "on_home": False, "category": "news", "http_status": 200, "error": "",
+            "blank": False, "blank_note": False, "pages_fetched": 1, "rendered": False, "entries_count": 5,
+            "undated": 0, "latest": dt.date(2026, 11, 5), "fetched_at": now,
+            "future": [{"title": "未来", "url": "http://a1.gov.cn/xw/99.html", "date": "2027-01-01"},
+                       {"title": "重复", "url": "http://a1.gov.cn/xw/1.html", "date": "2027-01-02"}]}])
+        c(m.Probe.__table__, [{
             "site_id": "a1", "url": "http://a1.gov.cn/", "at": now, "ok": True, "status": 200, "elapsed": 0.2,
             "error": ""}])
     engine.dispose()
@@ -86,14 +108,23 @@ def test_upgrade_from_first_migration_keeps_runs(db_url: str, capsys: pytest.Cap
         run = s.get(m.Run, RUN)
         assert run is not None and run.status == "finished" and run.totals == {"registered": 2, "running": 2}
         assert s.scalar(select(func.count()).select_from(m.RunSite).where(m.RunSite.run_id == RUN)) == 2
-        assert s.scalar(select(func.count()).select_from(m.Article)) == 5
+        # the column's future-dated entry became an article like the others (its duplicate was not added)
+        arts = {a.url: a for a in s.scalars(select(m.Article))}
+        assert len(arts) == 6 and arts["http://a1.gov.cn/xw/99.html"].date == dt.date(2027, 1, 1)
+        assert all(a.key_hash == m.row_key("articles", {"column_url": a.column_url, "url": a.url})
+                   for a in arts.values())
+        assert s.scalar(select(m.Column.entries_count)) == 6
         assert s.scalar(select(m.Score.score).where(m.Score.site_id == "a1")) == 92.5
         assert s.scalar(select(m.Finding.evidence)) == {"url": "http://a1.gov.cn/xw/"}
         # the new tables work
         s.add(m.RegistrySite(site_id="a1", name="网站a1", url="http://a1.gov.cn/"))
         s.add(m.ManualFinding(site_id="a1", indicator="C9", message="严重错别字", author="张三"))
+        # URLs are unbounded now, and the unique key is a digest of them (PostgreSQL indexes stay small)
+        s.add(m.Link(run_id=RUN, site_id="a1", page_url=LONG_URL, link_url=LONG_URL + "#x", on_home=True))
+        s.add(m.RunSite(run_id=RUN, site_id="a3", name="网站a3", url=LONG_URL, final_url=LONG_URL))
         s.commit()
         assert s.scalar(select(func.count()).select_from(m.RegistrySite)) == 1
+        assert s.scalar(select(m.Link.link_url)) == LONG_URL + "#x"
     code, out = run_command(DbCommand, ["upgrade"], db_url, capsys)
     assert code == 0 and f"already at revision {migrate.head_revision()}" in out
 
@@ -140,10 +171,10 @@ def test_unversioned_databases_are_adopted(tmp_path: Path, capsys: pytest.Captur
         assert migrate.current_revision(conn) == migrate.head_revision()
 
     old = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    migrate.upgrade(old, migrate.BASELINE)  # the first shipped schema, as create_all made it then...
+    migrate.upgrade(old, migrate.BASELINE)  # the first shipped tables, as create_all made them then
     engine = create_engine(old)
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP TABLE {migrate.VERSION_TABLE}")  # ...with no version table
+        conn.execute(text(f"DROP TABLE {migrate.VERSION_TABLE}"))
     engine.dispose()
     _insert_run(old)
     with pytest.raises(migrate.SchemaOutdated, match="lacks table"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from .helpers import of, score
@@ -113,8 +115,8 @@ def test_per_column_deductions_2015(session, factory, r15):
     factory.good_site("s")
     factory.column("s", "区县动态", "news", [15])
     factory.column("s", "公示公告", "notice", [184])
-    factory.column("s", "干部任免", "personnel", [366])
-    factory.column("s", "年度计划", "planning", [365])          # exactly 1 year: still inside
+    factory.column("s", "干部任免", "personnel", [dt.date(2023, 6, 29)])  # 1 calendar year and a day
+    factory.column("s", "年度计划", "planning", [dt.date(2023, 6, 30)])   # exactly 1 year (366 days): inside
     r = score(session, r15, "s")
     assert [f.points for f in of(r, "P15-D4a")] == [3]
     assert [f.points for f in of(r, "P15-D4b")] == [4]

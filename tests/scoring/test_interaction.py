@@ -9,7 +9,9 @@ from govaudit.store import models as m
 from .helpers import of, score
 
 
-@pytest.mark.parametrize(("age", "vetoed"), [(90, False), (91, True)])
+# as of 2024-06-30: submitted 2024-03-30 is exactly 3 calendar months old (92 days), not "超过3个月";
+# a day earlier it is
+@pytest.mark.parametrize(("age", "vetoed"), [(92, False), (93, True)])
 def test_unanswered_letter_three_months(session, factory, r15, r19, age, vetoed):
     factory.good_site("s")
     factory.letter("s", 99, submitted=age, replied=None)

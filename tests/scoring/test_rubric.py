@@ -57,7 +57,7 @@ def test_name_or_path(tmp_path):
         load_rubric("no-such-rubric", RUBRICS_DIR)
 
 
-def _broken(tmp_path: Path, mutate) -> Path:  # noqa: ANN001
+def _broken(tmp_path: Path, mutate) -> Path:
     data = yaml.safe_load((RUBRICS_DIR / "inspection-2019.yaml").read_text("utf-8"))
     mutate({i["id"]: i for i in data["indicators"]}, data)
     path = tmp_path / "broken.yaml"
@@ -71,12 +71,13 @@ def _broken(tmp_path: Path, mutate) -> Path:  # noqa: ANN001
         (lambda i, d: i["C19-V3"].update(check="home_fresh"), "C19-V3", "unknown check kind 'home_fresh'"),
         (lambda i, d: i["C19-V4a"]["params"].pop("threshold"), "C19-V4a", "missing required param 'threshold'"),
         (lambda i, d: i["C19-V2"]["params"].update(threshold_pct="5%"), "C19-V2", "param 'threshold_pct': bad type"),
-        (lambda i, d: i["C19-D4"]["params"].update(window_days=14.5), "C19-D4", "param 'window_days': bad type"),
+        (lambda i, d: i["C19-D4"]["params"].update(window=14.5), "C19-D4", "param 'window': bad type"),
+        (lambda i, d: i["C19-D4"]["params"].update(window="6 months"), "C19-D4", "param 'window': bad type"),
         (lambda i, d: i["C19-D4"]["params"].update(categories=["newz"]), "C19-D4", "unknown column categories"),
         (lambda i, d: i["C19-D21"].update(category="penalty"), "C19-D21", "unknown category 'penalty'"),
         (lambda i, d: i["C19-D22"]["params"].pop("points_home"), "C19-D22", "missing required param 'points_home'"),
         (lambda i, d: i["C19-D22"]["params"].update(windw=3), "C19-D22", "unknown param 'windw'"),
-        (lambda i, d: i["C19-V4a"]["params"]["rules"][0].pop("window_days"), "C19-V4a", "window_days"),
+        (lambda i, d: i["C19-V4a"]["params"]["rules"][0].pop("window"), "C19-V4a", "needs categories and window"),
         (lambda i, d: i["C19-V3"]["messages"].pop("nav_only"), "C19-V3", "wording 'nav_only'"),
         (lambda i, d: d["indicators"].append(dict(i["C19-D1"])), "C19-D1", "duplicate id"),
     ],
@@ -110,9 +111,7 @@ def test_every_message_placeholder_is_filled_by_its_check(r15, r19, session, fac
     """Score sites that trigger most wordings and make sure no {placeholder} is left in any message."""
     from .helpers import score
 
-    factory.site("bad", url="http://bad.example.com/", home_features={k: False for k in (
-        "zhaocuo", "conac", "site_code", "icp", "police_beian", "organizer", "contact", "search",
-        "state_council", "site_name_in_header")})
+    factory.site("bad", url="http://bad.example.com/", home_features=dict.fromkeys(("zhaocuo", "conac", "site_code", "icp", "police_beian", "organizer", "contact", "search", "state_council", "site_name_in_header"), False))
     factory.home_entries("bad", [None, 20])
     for i in range(6):
         factory.column("bad", f"动态{i}", "news", [30])

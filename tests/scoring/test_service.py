@@ -110,7 +110,7 @@ def test_rescore_under_the_other_rubric_into_a_new_run(db_url, file_session, r19
     _command(rescore_cmd.Command, db_url, [new.id, "--asof", "2024-06-30"])
     file_session.expire_all()
     latest = file_session.scalars(select(m.Run).where(m.Run.parent_run_id == new.id)).one()
-    assert latest.params["evidence_run_id"] == "run1"
+    assert latest.evidence_run_id == "run1" and new.evidence_run_id == "run1"
     assert file_session.get(m.Score, (latest.id, "good")).verdict == "qualified"
 
 
@@ -134,7 +134,7 @@ def test_findings_import_csv_and_yaml(db_url, file_session, r19, tmp_path: Path,
     file_session.expire_all()
     result = score_site(file_session, "run1", "good", r19, ASOF, commit=True)
     assert result.vetoes == ["C19-V1"] and result.verdict == "unqualified"
-    veto = [f for f in result.findings if f.indicator == "C19-V1"][0]
+    veto = next(f for f in result.findings if f.indicator == "C19-V1")
     assert veto.manual and veto.evidence["url"] == "http://www.good.gov.cn/art/1.html"
 
     yml = tmp_path / "manual.yaml"

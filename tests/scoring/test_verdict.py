@@ -93,14 +93,29 @@ def test_2019_department_without_services_out_of_75_times_4_3(session, factory, 
     assert r.bonus == 0 and r.verdict == "qualified"          # 80 is not above 80
 
 
-def test_veto_fails_but_the_rest_is_still_scored(session, factory, r19):
+def test_veto_ends_scoring(session, factory, r15, r19):
+    """「出现单项否决指标中任意一种情形，即判定为不合格网站，不再对其他指标进行评分」 (2019 评分说明; the 2015
+    sheet likewise): a vetoed site is unqualified without a score; what else was found is kept for rectification,
+    marked as not scored."""
     factory.good_site("s")
     factory.manual("s", "C19-V1", None, "将领导人姓名写错")
     factory.manual("s", "C19-D16", 7)
     r = score(session, r19, "s")
     assert r.verdict == "unqualified" and r.vetoes == ["C19-V1"]
-    assert r.deduction_score == 93 and r.bonus == 0
+    assert r.score is None and r.deduction_score is None and r.bonus == 0
     assert "C19-V1" in r.reason and of(r, "C19-V1")[0].evidence["author"] == "tester"
+    deduction = of(r, "C19-D16")[0]
+    assert deduction.points == 7 and deduction.evidence["not_scored"] is True
+    bonuses = [f for f in r.findings if f.category == "bonus"]
+    assert bonuses and all(f.points == 0 and f.evidence["not_scored"] for f in bonuses)   # good_site earns B1, B7
+    # the same site without the veto is scored as usual
+    session.query(m.ManualFinding).filter_by(indicator="C19-V1").delete()
+    clean = score(session, r19, "s")
+    assert clean.deduction_score == 93 and clean.verdict == "qualified"
+    assert not any("not_scored" in f.evidence for f in clean.findings)
+    factory.manual("s", "P15-V4", None, "严重错别字")
+    vetoed15 = score(session, r15, "s")
+    assert vetoed15.verdict == "unqualified" and vetoed15.score is None and vetoed15.vetoes == ["P15-V4"]
 
 
 @pytest.mark.parametrize("state", ["unreachable", "blocked", "error"])

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from govaudit import asof as asof_rules
+from govaudit.asof import Period, Window
 from govaudit.scoring.evidence import ColumnEv, SiteEvidence
 from govaudit.scoring.model import Indicator
 
@@ -16,36 +18,35 @@ REASON_KEYS = ("reason_latest", "reason_undated", "reason_empty", "reason_future
 @dataclass
 class Staleness:
     column: ColumnEv
-    window_days: int
+    window: Window
     latest: dt.date | None
     reason_key: str
     reason_values: dict[str, Any]
 
-
-def cutoff(asof: dt.date, window_days: int) -> dt.date:
-    """First day of the trailing window: an entry dated on or after it counts as an update.
-
-    The rubric's footnote counts the window's first day in (3月1日 "前2个月内" = 1月1日 to 3月1日)."""
-    return asof - dt.timedelta(days=window_days)
+    @property
+    def window_days(self) -> int:
+        return self.window.days
 
 
-def staleness(col: ColumnEv, window_days: int, asof: dt.date) -> Staleness | None:
-    """None when `col` was updated within the window, else why not (undated entries = not updated)."""
+def staleness(col: ColumnEv, period: Period, asof: dt.date, tz: str = asof_rules.DEFAULT_TIMEZONE) -> Staleness | None:
+    """None when `col` was updated within the window `period` before `asof`, else why not (undated and
+    future-dated entries are not updates; a column whose entries are all future-dated says so)."""
+    win = asof_rules.window(asof, period, tz)
     latest = col.latest_at(asof)
-    if latest is not None and latest >= cutoff(asof, window_days):
+    if latest in win:
         return None
     total = col.entry_total()
-    undated = sum(1 for a in col.articles if a.date is None) if col.articles else col.undated
-    future = sum(1 for a in col.articles if a.date is not None and a.date > asof)
+    undated = col.undated_count()
+    future = col.future_count(asof)
     if latest is not None:
-        key, values = "reason_latest", {"latest": latest.isoformat(), "age_days": (asof - latest).days}
+        key, values = "reason_latest", {"latest": latest.isoformat(), "age_days": asof_rules.age_days(latest, asof)}
     elif total == 0:
         key, values = "reason_empty", {}
     elif future and future + undated >= total:
         key, values = "reason_future", {"future": future, "entries": total}
     else:
         key, values = "reason_undated", {"entries": total, "undated": max(undated, total - future)}
-    return Staleness(col, window_days, latest, key, values)
+    return Staleness(col, win, latest, key, values)
 
 
 def reason_text(ind: Indicator, st: Staleness) -> str:
@@ -60,9 +61,34 @@ def rule_for(col: ColumnEv, rules: list[dict[str, Any]]) -> dict[str, Any] | Non
     return None
 
 
-def judged_columns(ev: SiteEvidence) -> list[ColumnEv]:
-    """Content columns whose freshness can be judged: fetched, and not an empty list with a note."""
-    return [c for c in ev.content_columns if not c.unreachable and not c.blank_note]
+def note_exempt(col: ColumnEv, ev: SiteEvidence, note_categories: list[str] | None) -> bool:
+    """An empty column whose page states why nothing was produced (备注说明), in a column where the rubric
+    allows that statement: one of ``note_categories`` (the 信息公开 categories) or below a column of them.
+    Without the parameter every such note exempts (the older reading)."""
+    if not col.blank_note or col.unreachable:
+        return False
+    if note_categories is None or col.category in note_categories:
+        return True
+    by_url = {c.url: c for c in ev.columns}
+    parent, hops = by_url.get(col.parent_url), 0
+    while parent is not None and hops < 4:
+        if parent.category in note_categories:
+            return True
+        parent, hops = by_url.get(parent.parent_url), hops + 1
+    return False
+
+
+def is_blank(col: ColumnEv, ev: SiteEvidence, note_categories: list[str] | None = None) -> bool:
+    """空白栏目: fetched and empty, without a note the rubric accepts (a CMS placeholder is no note)."""
+    if col.truly_blank:
+        return True
+    return col.blank_note and not col.unreachable and col.entry_total() == 0 and not note_exempt(
+        col, ev, note_categories)
+
+
+def judged_columns(ev: SiteEvidence, note_categories: list[str] | None = None) -> list[ColumnEv]:
+    """Content columns whose freshness can be judged: fetched, and not an empty list with an accepted note."""
+    return [c for c in ev.content_columns if not c.unreachable and not note_exempt(c, ev, note_categories)]
 
 
 def column_evidence(col: ColumnEv, st: Staleness | None = None, reason: str = "") -> dict[str, Any]:
@@ -75,19 +101,20 @@ def column_evidence(col: ColumnEv, st: Staleness | None = None, reason: str = ""
     }
     if st is not None:
         out["latest"] = st.latest.isoformat() if st.latest else None
-        out["window_days"] = st.window_days
+        out["window_days"] = st.window.days
     if reason:
         out["reason"] = reason
     return out
 
 
-def stale_in(ev: SiteEvidence, rules: list[dict[str, Any]], asof: dt.date) -> list[Staleness]:
+def stale_in(ev: SiteEvidence, rules: list[dict[str, Any]], asof: dt.date,
+             note_categories: list[str] | None = None) -> list[Staleness]:
     out: list[Staleness] = []
-    for col in judged_columns(ev):
+    for col in judged_columns(ev, note_categories):
         rule = rule_for(col, rules)
         if rule is None:
             continue
-        st = staleness(col, rule["window_days"], asof)
+        st = staleness(col, rule["window"], asof, ev.timezone)
         if st is not None:
             out.append(st)
     return out

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govaudit import asof as asof_rules
+from govaudit.asof import Period
 from govaudit.scoring.checks.columns import (
     REASON_KEYS,
     Staleness,
     column_evidence,
-    cutoff,
+    is_blank,
     judged_columns,
+    note_exempt,
     reason_text,
     rule_for,
     stale_in,
@@ -33,64 +36,65 @@ def _home_sources(ev: SiteEvidence) -> tuple[list[ColumnEv], bool]:
 def _unique_articles(cols: list[ColumnEv]) -> list[ArticleEv]:
     seen: dict[tuple[str, str], ArticleEv] = {}
     for col in cols:
-        for art in col.articles:
+        for art in col.entries:
             key = (art.url, "") if art.url else ("", f"{art.title}|{art.date}")
             seen.setdefault(key, art)
     return list(seen.values())
 
 
-def _updates(cols: list[ColumnEv], asof: dt.date, window_days: int) -> list[ArticleEv]:
-    first = cutoff(asof, window_days)
-    return [a for a in _unique_articles(cols) if a.date is not None and first <= a.date <= asof]
+def _updates(ev: SiteEvidence, cols: list[ColumnEv], asof: dt.date, period: Period) -> list[ArticleEv]:
+    win = ev.window(asof, period)
+    return [a for a in _unique_articles(cols) if a.date in win]
 
 
-@register("home_updated", {"window_days": Param("int")}, messages=("nav_only", *REASON_KEYS))
+@register("home_updated", {"window": Param("period")}, messages=("nav_only", *REASON_KEYS))
 def home_updated(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """首页不更新: no dated home-page entry in the window (navigation-only home page: no first-level column
-    updated). Undated entries are not updates."""
-    window = ind.params["window_days"]
+    updated). Undated and future-dated entries are not updates."""
+    period = ind.params["window"]
     cols, nav_only = _home_sources(ev)
-    if _updates(cols, asof, window):
+    if _updates(ev, cols, asof, period):
         return []
     home_url = ev.home_page.url if ev.home_page else ev.site.final_url or ev.site.url
+    days = ev.window(asof, period).days
     if nav_only:
-        newest = max((d for c in cols if (d := c.latest_at(asof)) is not None), default=None)
+        newest = asof_rules.latest((c.latest_at(asof) for c in cols), asof)
         msg = ind.text("nav_only", count=len(cols), latest=newest.isoformat() if newest else "—")
         evidence = {
             "url": home_url,
             "navigation_only": True,
-            "columns": [column_evidence(c, staleness(c, window, asof)) for c in cols],
-            "window_days": window,
+            "columns": [column_evidence(c, staleness(c, period, asof, ev.timezone)) for c in cols],
+            "window_days": days,
         }
         return [RawFinding(ind.id, msg, evidence=evidence)]
     pseudo = ColumnEv(
+        run_id=ev.run_id,
+        site_id=ev.site.site_id,
         url=home_url,
         name="首页",
         source="home",
         category="home",
         entries_count=sum(c.entry_total() for c in cols),
-        undated=sum(c.undated for c in cols),
-        latest=max((d for c in cols if (d := c.latest_at(asof)) is not None), default=None),
-        articles=_unique_articles(cols),
+        entries=_unique_articles(cols),
     )
-    st = staleness(pseudo, window, asof)
+    st = staleness(pseudo, period, asof, ev.timezone)
     assert st is not None
     reason = reason_text(ind, st)
     evidence = {"url": home_url, "latest": st.latest.isoformat() if st.latest else None,
-                "count": pseudo.entry_total(), "window_days": window, "reason": reason}
+                "count": pseudo.entry_total(), "window_days": days, "reason": reason}
     return [RawFinding(ind.id, ind.text(reason=reason, **st.reason_values), evidence=evidence)]
 
 
-@register("home_volume", {"window_days": Param("int"), "min_updates": Param("int"),
+@register("home_volume", {"window": Param("period"), "min_updates": Param("int"),
                           "points": Param("number", scoring=True)})
 def home_volume(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """首页栏目信息更新总量 below the minimum (0 is left to the 首页不更新 veto)."""
     p = ind.params
     cols, nav_only = _home_sources(ev)
-    updates = _updates(cols, asof, p["window_days"])
+    updates = _updates(ev, cols, asof, p["window"])
     if not updates or len(updates) >= p["min_updates"]:
         return []
-    evidence = {"count": len(updates), "window_days": p["window_days"], "threshold": p["min_updates"],
+    evidence = {"count": len(updates), "window_days": ev.window(asof, p["window"]).days, "threshold": p["min_updates"],
                 "navigation_only": nav_only, "urls": [a.url for a in updates if a.url][:20]}
     return [RawFinding(ind.id, ind.text(count=len(updates)), points=p.get("points", 0.0), evidence=evidence)]
 
@@ -102,12 +106,13 @@ def _details(ind: Indicator, items: list[Staleness], limit: int = 12) -> str:
     return "；".join(parts)
 
 
-@register("stale_columns_count", {"rules": Param("windows"), "threshold": Param("int")}, messages=REASON_KEYS)
+@register("stale_columns_count", {"rules": Param("windows"), "threshold": Param("int"),
+                                   "note_categories": Param("categories", required=False)}, messages=REASON_KEYS)
 def stale_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """Veto count: columns of the rules' categories not updated within their windows (blank ones included,
-    columns that could not be fetched or carry a no-information note excluded)."""
+    columns that could not be fetched or carry an accepted no-information note excluded)."""
     p = ind.params
-    stale = stale_in(ev, p["rules"], asof)
+    stale = stale_in(ev, p["rules"], asof, p.get("note_categories"))
     if len(stale) < p["threshold"]:
         return []
     evidence = {
@@ -118,18 +123,21 @@ def stale_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list
     return [RawFinding(ind.id, ind.text(count=len(stale), details=_details(ind, stale)), evidence=evidence)]
 
 
-@register("blank_columns_count", {"threshold": Param("int")}, messages=("note",))
+@register("blank_columns_count", {"threshold": Param("int"), "note_categories": Param("categories", required=False)},
+          messages=("note",))
 def blank_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
-    """Veto count of 空白栏目; empty columns with an explanatory note are reported as info only."""
+    """Veto count of 空白栏目; empty columns with an explanatory note in a column where the rubric accepts it
+    (``note_categories``) are reported as info only."""
     out: list[RawFinding] = []
-    blank = [c for c in ev.content_columns if c.truly_blank]
+    cats = ind.params.get("note_categories")
+    blank = [c for c in ev.content_columns if is_blank(c, ev, cats)]
     if len(blank) >= ind.params["threshold"]:
         names = "、".join(f"「{c.name}」" for c in blank[:12]) + ("…" if len(blank) > 12 else "")
         evidence = {"count": len(blank), "threshold": ind.params["threshold"],
                     "columns": [column_evidence(c) for c in blank]}
         out.append(RawFinding(ind.id, ind.text(count=len(blank), names=names), evidence=evidence))
     for col in ev.content_columns:
-        if col.blank_note and not col.unreachable:
+        if note_exempt(col, ev, cats):
             out.append(RawFinding(ind.id, ind.text("note", name=col.name), evidence=column_evidence(col), info=True))
     return out
 
@@ -138,10 +146,11 @@ def blank_columns_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list
     "column_freshness",
     {
         "categories": Param("categories"),
-        "window_days": Param("int"),
+        "window": Param("period"),
         "points": Param("number", scoring=True),
         "max_depth": Param("int", required=False),
         "points_missing": Param("number", required=False),
+        "note_categories": Param("categories", required=False),
     },
     messages=("missing@points_missing", *REASON_KEYS),
 )
@@ -156,10 +165,10 @@ def column_freshness(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[Ra
             out.append(RawFinding(ind.id, ind.text("missing"), points=p["points_missing"],
                                   evidence={"categories": p["categories"]}))
         return out
-    rule = {"categories": p["categories"], "window_days": p["window_days"]}
+    rule = {"categories": p["categories"], "window": p["window"]}
     if "max_depth" in p:
         rule["max_depth"] = p["max_depth"]
-    for st in stale_in(ev, [rule], asof):
+    for st in stale_in(ev, [rule], asof, p.get("note_categories")):
         reason = reason_text(ind, st)
         out.append(RawFinding(ind.id, ind.text(name=st.column.name, reason=reason, **st.reason_values),
                               points=p.get("points", 0.0), evidence=column_evidence(st.column, st, reason)))
@@ -173,6 +182,7 @@ def column_freshness(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[Ra
         "exclude_categories": Param("categories"),
         "points_blank": Param("number", scoring=True),
         "points_stale": Param("number", scoring=True),
+        "note_categories": Param("categories", required=False),
     },
     messages=("blank", *REASON_KEYS),
 )
@@ -181,17 +191,18 @@ def other_columns(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
     categories already deducted by their own indicator left out (no double counting)."""
     p = ind.params
     out: list[RawFinding] = []
-    for col in judged_columns(ev):
+    cats = p.get("note_categories")
+    for col in judged_columns(ev, cats):
         if col.category in p["exclude_categories"]:
             continue
-        if col.truly_blank:
+        if is_blank(col, ev, cats):
             out.append(RawFinding(ind.id, ind.text("blank", name=col.name), points=p.get("points_blank", 0.0),
                                   evidence=column_evidence(col)))
             continue
         rule = rule_for(col, p["rules"])
         if rule is None:
             continue
-        st = staleness(col, rule["window_days"], asof)
+        st = staleness(col, rule["window"], asof, ev.timezone)
         if st is not None:
             reason = reason_text(ind, st)
             out.append(RawFinding(ind.id, ind.text(name=col.name, reason=reason, **st.reason_values),
@@ -212,14 +223,14 @@ def column_exists(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
 def recency_bonus(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """Bonus for a column of the categories updated recently: the best tier reached counts."""
     cols = [c for c in judged_columns(ev) if c.category in ind.params["categories"]]
-    newest = max((d for c in cols if (d := c.latest_at(asof)) is not None), default=None)
+    newest = asof_rules.latest((c.latest_at(asof) for c in cols), asof)
     if newest is None:
         return []
-    age = (asof - newest).days
-    reached = [t for t in ind.params["tiers"] if age <= t["within_days"]]
+    reached = [t for t in ind.params["tiers"] if newest in ev.window(asof, t["within"])]
     if not reached:
         return []
     best = max(reached, key=lambda t: t["points"])
-    evidence = {"latest": newest.isoformat(), "columns": [c.url for c in cols], "window_days": best["within_days"]}
-    return [RawFinding(ind.id, ind.text(latest=newest.isoformat(), within_days=best["within_days"]),
+    evidence = {"latest": newest.isoformat(), "columns": [c.url for c in cols],
+                "window_days": ev.window(asof, best["within"]).days}
+    return [RawFinding(ind.id, ind.text(latest=newest.isoformat(), within=best["within"]),
                        points=best["points"], evidence=evidence)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govaudit.scoring.checks.columns import cutoff
+from govaudit import asof as asof_rules
+from govaudit.asof import Window
 from govaudit.scoring.checks.registry import Param, register
 from govaudit.scoring.evidence import ColumnEv, SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
@@ -14,12 +15,11 @@ def _channels(ev: SiteEvidence, categories: list[str]) -> list[ColumnEv]:
     return [c for c in ev.content_columns if c.category in categories]
 
 
-def _dated_in(cols: list[ColumnEv], asof: dt.date, window_days: int) -> list[dt.date]:
-    first = cutoff(asof, window_days)
+def _dated_in(cols: list[ColumnEv], win: Window) -> list[dt.date]:
     seen: dict[str, dt.date] = {}
     for col in cols:
-        for art in col.articles:
-            if art.date is not None and first <= art.date <= asof:
+        for art in col.entries:
+            if art.date is not None and art.date in win:
                 seen.setdefault(art.url or f"{art.title}|{art.date}", art.date)
     return list(seen.values())
 
@@ -33,7 +33,7 @@ def consultation_channel(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> lis
                        evidence={"categories": ind.params["categories"]})]
 
 
-@register("consultation_activity", {"categories": Param("categories"), "window_days": Param("int"),
+@register("consultation_activity", {"categories": Param("categories"), "window": Param("period"),
                                     "points": Param("number", scoring=True)})
 def consultation_activity(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """Channel exists but no letter or dated entry in the window (no channel: left to the channel check)."""
@@ -41,37 +41,37 @@ def consultation_activity(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> li
     cols = _channels(ev, p["categories"])
     if not cols:
         return []
-    first = cutoff(asof, p["window_days"])
-    letters = [x for x in ev.letters if x.submitted is not None and first <= x.submitted <= asof]
-    if letters or _dated_in(cols, asof, p["window_days"]):
+    win = ev.window(asof, p["window"])
+    letters = [x for x in ev.letters if x.submitted in win]
+    if letters or _dated_in(cols, win):
         return []
     return [RawFinding(ind.id, ind.text(), points=p.get("points", 0.0),
-                       evidence={"columns": [c.url for c in cols], "window_days": p["window_days"]})]
+                       evidence={"columns": [c.url for c in cols], "window_days": win.days})]
 
 
-@register("letters_unanswered", {"window_days": Param("int"), "max_days": Param("int")},
+@register("letters_unanswered", {"window": Param("period"), "max_age": Param("period")},
           messages=("no_letters", "late"))
 def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
-    """A letter submitted within the window left unanswered (or answered) after more than max_days.
-    With no dated letters the check cannot conclude: an info finding, not a pass."""
+    """A letter submitted within the window left unanswered (or answered) after more than max_age
+    (calendar: a letter exactly 3 months old is not "超过3个月"). With no dated letters the check cannot
+    conclude: an info finding, not a pass."""
     p = ind.params
-    first = cutoff(asof, p["window_days"])
-    letters = [x for x in ev.letters if x.submitted is not None and first <= x.submitted <= asof]
+    win = ev.window(asof, p["window"])
+    letters = [x for x in ev.letters if x.submitted in win]
     if not letters:
         return [RawFinding(ind.id, ind.text("no_letters", total=len(ev.letters)),
-                           evidence={"count": len(ev.letters), "window_days": p["window_days"]}, info=True)]
+                           evidence={"count": len(ev.letters), "window_days": win.days}, info=True)]
     bad: list[dict] = []
     for x in letters:
         submitted, replied = x.submitted, x.replied
         assert submitted is not None
-        if replied is None or replied > asof:
-            days = (asof - submitted).days
-            if days > p["max_days"]:
-                bad.append({"url": x.url, "name": x.title, "date": submitted.isoformat(), "days": days,
-                            "replied": None})
-        elif (replied - submitted).days > p["max_days"]:
+        if replied is None or asof_rules.is_future(replied, asof):
+            if asof_rules.exceeds(submitted, asof, p["max_age"]):
+                bad.append({"url": x.url, "name": x.title, "date": submitted.isoformat(),
+                            "days": asof_rules.age_days(submitted, asof), "replied": None})
+        elif asof_rules.exceeds(submitted, replied, p["max_age"]):
             bad.append({"url": x.url, "name": x.title, "date": submitted.isoformat(),
-                        "days": (replied - submitted).days, "replied": replied.isoformat()})
+                        "days": asof_rules.age_days(submitted, replied), "replied": replied.isoformat()})
     if not bad:
         return []
     unanswered = sum(1 for b in bad if b["replied"] is None)
@@ -79,14 +79,14 @@ def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[
     key = "message" if unanswered else "late"
     return [RawFinding(ind.id, ind.text(key, count=len(bad), unanswered=unanswered, days=worst["days"],
                                         date=worst["date"], title=worst["name"]),
-                       evidence={"count": len(bad), "letters": bad[:20], "window_days": p["window_days"]})]
+                       evidence={"count": len(bad), "letters": bad[:20], "window_days": win.days})]
 
 
 @register(
     "activity_count",
     {
         "categories": Param("categories"),
-        "window_days": Param("int"),
+        "window": Param("period"),
         "min_count": Param("int"),
         "min_count_portal": Param("int", required=False),
         "portal_kinds": Param("list[str]", required=False),
@@ -110,8 +110,9 @@ def activity_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawF
                                evidence={"categories": p["categories"]})]
         return []
     usable = [c for c in cols if not c.unreachable]
-    count = len(_dated_in(usable, asof, p["window_days"]))
-    evidence = {"count": count, "threshold": minimum, "window_days": p["window_days"],
+    win = ev.window(asof, p["window"])
+    count = len(_dated_in(usable, win))
+    evidence = {"count": count, "threshold": minimum, "window_days": win.days,
                 "columns": [{"url": c.url, "name": c.name, "status": c.http_status} for c in cols]}
     if count == 0 and "points_none" in p:
         return [RawFinding(ind.id, ind.text("none"), points=p["points_none"], evidence=evidence)]
@@ -124,7 +125,7 @@ def activity_count(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawF
     return []
 
 
-@register("letters_published", {"categories": Param("categories"), "window_days": Param("int"),
+@register("letters_published", {"categories": Param("categories"), "window": Param("period"),
                                 "points_none": Param("number", scoring=True),
                                 "points_stale": Param("number", scoring=True)}, messages=("stale",))
 def letters_published(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
@@ -133,14 +134,14 @@ def letters_published(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[R
     cols = _channels(ev, p["categories"])
     if not cols:
         return []
-    dates = [d for x in ev.letters for d in (x.submitted, x.replied) if d is not None and d <= asof]
-    dates += [a.date for c in cols for a in c.articles if a.date is not None and a.date <= asof]
+    win = ev.window(asof, p["window"])
+    newest = asof_rules.latest([d for x in ev.letters for d in (x.submitted, x.replied)]
+                               + [c.latest_at(asof) for c in cols], asof)
     published = bool(ev.letters) or any(c.entry_total() > 0 for c in cols)
-    evidence = {"columns": [c.url for c in cols], "count": len(ev.letters), "window_days": p["window_days"]}
+    evidence = {"columns": [c.url for c in cols], "count": len(ev.letters), "window_days": win.days}
     if not published:
         return [RawFinding(ind.id, ind.text(), points=p.get("points_none", 0.0), evidence=evidence)]
-    newest = max(dates, default=None)
-    if newest is None or newest < cutoff(asof, p["window_days"]):
+    if newest not in win:
         evidence["latest"] = newest.isoformat() if newest else None
         return [RawFinding(ind.id, ind.text("stale", latest=newest.isoformat() if newest else "—"),
                            points=p.get("points_stale", 0.0), evidence=evidence)]

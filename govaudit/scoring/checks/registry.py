@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from govaudit.asof import Period
 from govaudit.scoring.evidence import SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
 
@@ -71,22 +72,31 @@ def _check_categories(v: Any) -> str | None:
     return None
 
 
+def _check_period(v: Any) -> str | None:
+    """A rubric period: 14d, 2w, 6m, 1y (calendar months and years, see govaudit.asof) or whole days."""
+    try:
+        Period.parse(v)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _check_windows(v: Any) -> str | None:
     if not isinstance(v, list) or not v:
-        return "expected a non-empty list of {categories, window_days, max_depth?}"
+        return "expected a non-empty list of {categories, window, max_depth?}"
     for i, rule in enumerate(v):
         if not isinstance(rule, dict):
             return f"rule {i + 1}: expected a mapping"
-        extra = set(rule) - {"categories", "window_days", "max_depth"}
+        extra = set(rule) - {"categories", "window", "max_depth"}
         if extra:
             return f"rule {i + 1}: unknown keys {sorted(extra)}"
-        if "categories" not in rule or "window_days" not in rule:
-            return f"rule {i + 1}: needs categories and window_days"
+        if "categories" not in rule or "window" not in rule:
+            return f"rule {i + 1}: needs categories and window"
         err = _check_categories(rule["categories"])
         if err:
             return f"rule {i + 1}: {err}"
-        if not _is_int(rule["window_days"]) or rule["window_days"] <= 0:
-            return f"rule {i + 1}: window_days must be a positive integer"
+        if (err := _check_period(rule["window"])) is not None:
+            return f"rule {i + 1}: window: {err}"
         if "max_depth" in rule and (not _is_int(rule["max_depth"]) or rule["max_depth"] < 1):
             return f"rule {i + 1}: max_depth must be an integer >= 1"
     return None
@@ -94,12 +104,12 @@ def _check_windows(v: Any) -> str | None:
 
 def _check_tiers(v: Any) -> str | None:
     if not isinstance(v, list) or not v:
-        return "expected a non-empty list of {within_days, points}"
+        return "expected a non-empty list of {within, points}"
     for i, tier in enumerate(v):
-        if not isinstance(tier, dict) or set(tier) != {"within_days", "points"}:
-            return f"tier {i + 1}: expected exactly within_days and points"
-        if not _is_int(tier["within_days"]) or tier["within_days"] <= 0 or not _is_number(tier["points"]):
-            return f"tier {i + 1}: within_days must be a positive integer and points a number"
+        if not isinstance(tier, dict) or set(tier) != {"within", "points"}:
+            return f"tier {i + 1}: expected exactly within and points"
+        if _check_period(tier["within"]) is not None or not _is_number(tier["points"]):
+            return f"tier {i + 1}: within must be a period (3m, 14d...) and points a number"
     return None
 
 
@@ -126,8 +136,27 @@ def check_type(type_name: str, value: Any) -> str | None:
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in value.items()
         )
         return None if fits else "expected a non-empty mapping of key: label"
+    if type_name == "period":
+        return _check_period(value)
     if type_name == "windows":
         return _check_windows(value)
     if type_name == "tiers":
         return _check_tiers(value)
     raise ValueError(f"unknown param type {type_name!r}")
+
+
+def coerce(type_name: str, value: Any) -> Any:
+    """A validated param value as the checks use it: periods (also inside window rules and bonus tiers)
+    become `Period` objects, whose text is the rubric's wording (6个月, 14天) in messages."""
+    if type_name == "period":
+        return Period.parse(value)
+    if type_name == "windows":
+        return [{**rule, "window": Period.parse(rule["window"])} for rule in value]
+    if type_name == "tiers":
+        return [{**tier, "within": Period.parse(tier["within"])} for tier in value]
+    return value
+
+
+def coerce_params(kind: CheckKind, params: dict[str, Any]) -> dict[str, Any]:
+    return {name: coerce(kind.params[name].type, value) if name in kind.params else value
+            for name, value in params.items()}
