@@ -46,7 +46,7 @@ class AlertChanges:
     still_open: list[m.MonitorAlert] = field(default_factory=list)
 
 
-def _chunks(ids: list[str]):  # noqa: ANN202
+def _chunks(ids: list[str]):
     for i in range(0, len(ids), CHUNK):
         yield ids[i:i + CHUNK]
 
@@ -137,15 +137,15 @@ def evaluate(session: Session, rules: Rules, day: dt.date, site_ids: list[str] |
                                    .order_by(m.MonitorAlert.id)):
             open_rows.setdefault((row.site_id, row.condition, row.subject), row)
     for key, crossing in now.items():
-        row = open_rows.get(key)
-        if row is None:
+        known = open_rows.get(key)
+        if known is None:
             row = m.MonitorAlert(site_id=crossing.site_id, condition=crossing.condition, subject=crossing.subject,
                                  opened=day, details=crossing.details, last_details=crossing.details)
             session.add(row)
             changes.opened.append(row)
         else:
-            row.last_details = crossing.details
-            changes.still_open.append(row)
+            known.last_details = crossing.details
+            changes.still_open.append(known)
     for key, row in open_rows.items():
         if key not in now and row.opened <= day:
             row.cleared = day

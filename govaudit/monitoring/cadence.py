@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ def watched_since(session: Session, site_ids: list[str], start: dt.date, end: dt
                            .where(m.MonitorSiteDay.site_id.in_(site_ids), m.MonitorSiteDay.day >= start,
                                   m.MonitorSiteDay.day <= end)
                            .group_by(m.MonitorSiteDay.site_id))
-    return {sid: day for sid, day in rows}
+    return dict(rows.tuples().all())
 
 
 def column_cadence(session: Session, site_ids: list[str], start: dt.date, end: dt.date) -> list[Cadence]:
@@ -64,7 +65,7 @@ def column_cadence(session: Session, site_ids: list[str], start: dt.date, end: d
 def cadence_of(site_id: str, url: str, name: str, category: str, depth: int, start: dt.date, end: dt.date,
                seen: list[dt.date]) -> Cadence:
     marks = [start, *sorted(set(seen)), end]
-    gap = max((b - a).days for a, b in zip(marks, marks[1:], strict=False))
+    gap = max((b - a).days for a, b in pairwise(marks))
     weeks = max((end - start).days + 1, 1) / 7
     return Cadence(site_id, url, name, category, depth, start, end, len(seen), round(len(seen) / weeks, 2), gap,
                    max(seen) if seen else None)

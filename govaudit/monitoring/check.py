@@ -32,7 +32,7 @@ class CheckResult:
 
 def run_check(settings: Any, day: dt.date, site_ids: list[str] | None = None, *, digest: bool = False,
               rubric: Rubric | None = None) -> CheckResult:
-    Session = session_factory(settings.get("GOVAUDIT_DATABASE_URL"))  # noqa: N806
+    Session = session_factory(settings.get("GOVAUDIT_DATABASE_URL"))
     rubric = rubric or load_rubric(settings.get("GOVAUDIT_DEFAULT_RUBRIC"), settings.get("GOVAUDIT_RUBRICS_DIR"))
     rules = load_rules(settings.get("GOVAUDIT_MONITOR_RULES") or None, rubric)
     with Session.begin() as session:

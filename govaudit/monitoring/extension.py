@@ -61,8 +61,8 @@ class MonitorClose:
         not_modified = int(stats.get_value("downloader/response_status_count/304", 0) or 0)
         out = [
             f"govaudit: monitor run {self.run.run_id} {status} — day {self.run.asof}",
-            f"govaudit: sites {sites}/{len(self.run.targets)} passed, reachable {reachable}; new entries {new}, "
-            f"taken off {removed}, suspected forged dates {flags}; requests {requests} ({not_modified} not modified)",
+            (f"govaudit: sites {sites}/{len(self.run.targets)} passed, reachable {reachable}; new entries {new}, "
+             f"taken off {removed}, suspected forged dates {flags}; requests {requests} ({not_modified} not modified)"),
         ]
         code = EXIT_OK
         if self.check is not None:

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,7 @@ def post_json(url: str, payload: dict[str, Any], timeout: float) -> None:
     req = urllib.request.Request(url, data=data, method="POST",
                                  headers={"Content-Type": "application/json; charset=utf-8",
                                           "User-Agent": "govaudit-monitor"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - the operator's own URL
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         if resp.status >= 300:
             raise OSError(f"HTTP {resp.status}")
 
@@ -175,7 +176,7 @@ def site_infos(session: Session, site_ids: list[str]) -> dict[str, SiteInfo]:
 class Notifier:
     """Sends the messages of a check (alerts opened) and of a day (the digest), once each."""
 
-    def __init__(self, Session: sessionmaker[Session], groups: list[Group], templates_dir: str | Path, *,  # noqa: N803
+    def __init__(self, Session: sessionmaker[Session], groups: list[Group], templates_dir: str | Path, *,
                  smtp: SmtpConfig | None, timeout: float = 20.0, attempts: int = 5) -> None:
         self.Session = Session
         self.groups = groups
@@ -188,7 +189,7 @@ class Notifier:
         self.failed = 0
 
     @classmethod
-    def from_settings(cls, settings: Any, Session: sessionmaker[Session]) -> Notifier | None:  # noqa: N803
+    def from_settings(cls, settings: Any, Session: sessionmaker[Session]) -> Notifier | None:
         path = settings.get("GOVAUDIT_ALERT_RECIPIENTS") or ""
         if not path:
             return None
@@ -226,15 +227,16 @@ class Notifier:
         for group in self.groups:
             def mine(site_id: str, group: Group = group) -> bool:
                 return group.covers(infos[site_id])
-            view = {"opened": [a for a in opened if mine(a.site_id)],
-                    "cleared": [a for a in cleared if mine(a.site_id)],
-                    "still_open": [a for a in still if mine(a.site_id)],
-                    "flags": [f for f in flags if mine(f.site_id)]}
-            subject, body = self._render("alerts/digest.txt", group=group, day=day, sites=infos, **view)
+            view: dict[str, list[m.MonitorAlert]] = {"opened": [a for a in opened if mine(a.site_id)],
+                                                     "cleared": [a for a in cleared if mine(a.site_id)],
+                                                     "still_open": [a for a in still if mine(a.site_id)]}
+            mine_flags = [f for f in flags if mine(f.site_id)]
+            subject, body = self._render("alerts/digest.txt", group=group, day=day, sites=infos, flags=mine_flags,
+                                         **view)
             payload = {"kind": "digest", "day": day.isoformat(), "group": group.name, "title": subject, "text": body,
-                       **{k: [self._alert_json(a) for a in view[k]] for k in ("opened", "cleared", "still_open")},
+                       **{k: [self._alert_json(a) for a in rows] for k, rows in view.items()},
                        "flags": [{"id": f.id, "site_id": f.site_id, "kind": f.kind, "url": f.url,
-                                  "list_date": f.list_date, "other_date": f.other_date} for f in view["flags"]]}
+                                  "list_date": f.list_date, "other_date": f.other_date} for f in mine_flags]}
             self._deliver(f"digest:{day.isoformat()}:{group.name}", day, group, subject, body, payload)
 
     @staticmethod
@@ -244,11 +246,12 @@ class Notifier:
 
     # --- delivery, once each ----------------------------------------------------------------------------------
     def _deliver(self, ref: str, day: dt.date, group: Group, subject: str, body: str, payload: dict[str, Any]) -> None:
-        if self.smtp is not None:
+        smtp = self.smtp
+        if smtp is not None:
             for to in group.emails:
-                self._once(ref, day, "email", to, lambda to=to: self.smtp.send(to, subject, body))  # type: ignore[union-attr]
+                self._once(ref, day, "email", to, partial(smtp.send, to, subject, body))
         for url in group.webhooks:
-            self._once(ref, day, "webhook", url, lambda url=url: post_json(url, payload, self.timeout))
+            self._once(ref, day, "webhook", url, partial(post_json, url, payload, self.timeout))
 
     def _once(self, ref: str, day: dt.date, channel: str, recipient: str, send: Callable[[], None]) -> None:
         with self.Session.begin() as s:
@@ -268,7 +271,7 @@ class Notifier:
             row.attempts += 1
             try:
                 send()
-            except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried later
+            except Exception as exc:
                 row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"[:500]
                 self.failed += 1
                 logger.warning("govaudit: %s to %s (%s) failed: %s", ref, recipient, channel, row.error)

@@ -33,7 +33,7 @@ class DataRecorder:
         try:
             kind = response.request.resource_type
             ctype = (response.headers or {}).get("content-type", "")
-        except Exception:  # noqa: BLE001 - a response the browser could not describe
+        except Exception:
             return
         if kind in ("xhr", "fetch") and "json" in ctype and host_of(response.url) == self.host:
             self.urls.append(response.url)

@@ -1,4 +1,5 @@
-"""Store each site's daily pass as soon as the site is finished (govaudit.monitoring.store)."""
+"""The monitor's one pipeline: the run's site rows (crawl state) through the evidence writer, and each site's
+daily pass (govaudit.monitoring.store) as soon as the site is finished."""
 
 from __future__ import annotations
 
@@ -34,5 +35,11 @@ class MonitorPipeline:
             for key in ("new_entries", "removed_entries", "flags", "not_modified", "columns_checked"):
                 self.stats.inc_value(f"govaudit/monitor/{key}", int(fig[key]))
         elif isinstance(item, SiteDoneItem):
+            self.writer.flush()
             self.writer.mark_done(item.run_id, item.site_id)
+        else:
+            self.writer.add(item)  # the site's row of run_sites
         return item
+
+    def close_spider(self) -> None:
+        self.writer.flush()

@@ -307,7 +307,7 @@ class SitePass:
 
     def _flags(self, col: ColumnState, e: dict[str, Any]) -> list[dict[str, Any]]:
         """Suspected forged dates of a new entry (see govaudit/data/monitoring.yaml)."""
-        out = []
+        out: list[dict[str, Any]] = []
         listed = _date(e["date"])
         if listed is None:
             return out

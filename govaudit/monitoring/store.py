@@ -6,7 +6,6 @@ resumed run) changes nothing more."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import update
@@ -34,42 +33,41 @@ def store_pass(session: Session, item: SitePassItem) -> None:
         "last_run_id": item.run_id,
     }], keys=["site_id"], update=["basis_run_id", "home_url", "nav_digest", "rediscovered", "last_pass",
                                   "last_run_id"])
-    rows = [{**c, "site_id": site_id, **{k: _date(c[k]) for k in _DATES}} for c in item.columns]
-    upsert(session, m.MonitorColumn, rows, keys=["site_id", "url"],
-           update=[k for k in rows[0] if k not in ("site_id", "url")] if rows else None)
+    rows = [{**c, "site_id": site_id, "key_hash": m.key_hash(c["url"]), **{k: _date(c[k]) for k in _DATES}}
+            for c in item.columns]
+    upsert(session, m.MonitorColumn, rows, keys=["site_id", "key_hash"],
+           update=[k for k in rows[0] if k not in ("site_id", "key_hash")] if rows else None)
     if item.seed_entries:
         seed_day = _date(item.seed_day) or day
         upsert(session, m.LedgerEntry, [{
-            "site_id": site_id, "column_url": e["column_url"], "url": e["url"], "title": e["title"] or "",
-            "list_date": _date(e["date"]), "seeded": True, "first_seen": seed_day, "last_seen": seed_day,
+            "site_id": site_id, "key_hash": m.key_hash(e["column_url"], e["url"]), "column_url": e["column_url"],
+            "url": e["url"], "title": e["title"] or "", "list_date": _date(e["date"]), "seeded": True, "first_seen": seed_day, "last_seen": seed_day,
             "first_run_id": item.basis_run_id or "", "last_run_id": item.basis_run_id or ""}
-            for e in item.seed_entries], keys=["site_id", "column_url", "url"])
+            for e in item.seed_entries], keys=["site_id", "key_hash"])
     if item.new_entries:
         upsert(session, m.LedgerEntry, [{
-            "site_id": site_id, "column_url": e["column_url"], "url": e["url"], "title": e["title"] or "",
-            "list_date": _date(e["date"]), "url_date": _date(e["url_date"]), "page_date": _date(e["page_date"]),
+            "site_id": site_id, "key_hash": m.key_hash(e["column_url"], e["url"]), "column_url": e["column_url"],
+            "url": e["url"], "title": e["title"] or "", "list_date": _date(e["date"]), "url_date": _date(e["url_date"]), "page_date": _date(e["page_date"]),
             "seeded": False, "first_seen": day, "last_seen": day, "first_run_id": item.run_id,
-            "last_run_id": item.run_id} for e in item.new_entries], keys=["site_id", "column_url", "url"])
-    by_column: dict[str, list[str]] = defaultdict(list)
-    for column_url, url in item.seen:
-        by_column[column_url].append(url)
-    for column_url, urls in by_column.items():
-        for i in range(0, len(urls), 400):
-            session.execute(update(m.LedgerEntry).where(
-                m.LedgerEntry.site_id == site_id, m.LedgerEntry.column_url == column_url,
-                m.LedgerEntry.url.in_(urls[i:i + 400]), m.LedgerEntry.last_seen <= day,
-            ).values(last_seen=day, last_run_id=item.run_id, gone=None, gone_how=""))
+            "last_run_id": item.run_id} for e in item.new_entries], keys=["site_id", "key_hash"])
+    seen = sorted({m.key_hash(column_url, url) for column_url, url in item.seen})
+    for i in range(0, len(seen), 400):
+        session.execute(update(m.LedgerEntry).where(
+            m.LedgerEntry.site_id == site_id, m.LedgerEntry.key_hash.in_(seen[i:i + 400]),
+            m.LedgerEntry.last_seen <= day,
+        ).values(last_seen=day, last_run_id=item.run_id, gone=None, gone_how=""))
     for gone in item.removed:
         session.execute(update(m.LedgerEntry).where(
-            m.LedgerEntry.site_id == site_id, m.LedgerEntry.column_url == gone["column_url"],
-            m.LedgerEntry.url == gone["url"], m.LedgerEntry.gone.is_(None),
+            m.LedgerEntry.site_id == site_id, m.LedgerEntry.key_hash == m.key_hash(gone["column_url"], gone["url"]),
+            m.LedgerEntry.gone.is_(None),
         ).values(gone=day, gone_how=gone["how"], last_run_id=item.run_id))
     if item.flags:
         upsert(session, m.DateFlag, [{
-            "site_id": site_id, "column_url": f["column_url"], "url": f["url"], "title": f["title"] or "",
+            "site_id": site_id, "key_hash": m.key_hash(f["url"], f["kind"]), "column_url": f["column_url"],
+            "url": f["url"], "title": f["title"] or "",
             "kind": f["kind"], "list_date": _date(f["list_date"]), "other_date": _date(f["other_date"]),
             "day": day, "run_id": item.run_id, "evidence": f["evidence"], "status": "open"}
-            for f in item.flags], keys=["site_id", "url", "kind"])
+            for f in item.flags], keys=["site_id", "key_hash"])
     fig = item.figures
     upsert(session, m.MonitorSiteDay, [{
         "day": day, "site_id": site_id, "run_id": item.run_id, "reachable": item.reachable,

@@ -78,15 +78,15 @@ def day_chart(name: str, title: str, unit: str, kind: str, series: list[tuple[dt
     for i in range(5):
         v = bottom + (top - bottom) * i / 4
         chart.yticks.append((y_of(v), f"{v:g}"))
-    for i, (day, v) in enumerate(series):
+    for i, (day, value) in enumerate(series):
         x = chart.left + slot * i
         if day.day == 1 or (day.day % 5 == 0 and len(series) - 1 - i >= 2) or i == len(series) - 1:
             chart.xlabels.append((x + slot / 2, f"{day.month}/{day.day}"))
-        if v is None:
+        if value is None:
             continue
         if kind == "bar":
-            y = y_of(v)
-            chart.bars.append(Bar(x + slot * 0.15, y, slot * 0.7, chart.baseline - y, day.isoformat(), v))
+            y = y_of(value)
+            chart.bars.append(Bar(x + slot * 0.15, y, slot * 0.7, chart.baseline - y, day.isoformat(), value))
         else:
-            chart.points.append((x + slot / 2, y_of(v), day.isoformat(), v))
+            chart.points.append((x + slot / 2, y_of(value), day.isoformat(), value))
     return chart

@@ -40,12 +40,12 @@ def charts_of(report: MonthlyReport) -> list[DayChart]:
     ]
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:  # noqa: ANN001
+def _font(run, name: str, size: float, bold: bool = False) -> None:
     run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _para(doc, text: str, font: str, size: float, align=None, indent: bool = False) -> None:  # noqa: ANN001
+def _para(doc, text: str, font: str, size: float, align=None, indent: bool = False) -> None:
     para = doc.add_paragraph()
     if align is not None:
         para.alignment = align

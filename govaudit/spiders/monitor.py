@@ -24,8 +24,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
+from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.columns import child_columns
-from govaudit.crawl.responses import charset, failure_text
+from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, same_site
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import looks_blocked
@@ -50,10 +51,10 @@ MONITOR_ONLY_ARGS = ("rediscover",)
 
 class MonitorSpider(scrapy.Spider):
     name = "monitor"
-    custom_settings = {
+    custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class)
         "ITEM_PIPELINES": {
-            "govaudit.pipelines.store.StorePipeline": 500,  # the run's site rows (crawl state)
-            "govaudit.monitoring.pipeline.MonitorPipeline": 600,  # ledger, flags, column map, site day
+            # the run's site rows, then per site: column map, ledger, flags, the site's day
+            "govaudit.monitoring.pipeline.MonitorPipeline": 500,
         },
         "EXTENSIONS": {
             "govaudit.extensions.run_lifecycle.RunLifecycle": 100,
@@ -106,6 +107,7 @@ class MonitorSpider(scrapy.Spider):
         spider.rediscover = rediscover
         spider.render_mode = run.params.get("render", "auto")
         spider.max_depth = crawler.settings.getint("GOVAUDIT_MAX_COLUMN_DEPTH")
+        spider.max_parse_bytes = CrawlBudget.from_settings(crawler.settings).max_parse_bytes
         spider.accounting = get_accounting(crawler)
         spider.passes = {}
         logger.info("govaudit monitor run %s: %d site(s), day %s (%s)", run.run_id, len(run.targets), run.asof,
@@ -113,6 +115,7 @@ class MonitorSpider(scrapy.Spider):
         return spider
 
     run: AuditRun
+    Session: Any  # sessionmaker of the store
     audits: dict[str, Any]
     browser: bool  # the browser's download handler is installed (some page may need rendering today)
     rules: Rules
@@ -120,11 +123,12 @@ class MonitorSpider(scrapy.Spider):
     rediscover: bool
     render_mode: str
     max_depth: int
+    max_parse_bytes: int
     accounting: SiteAccounting
     passes: dict[str, SitePass]
 
     # --- start: one home page per site --------------------------------------------------------------------
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         audits = self.audits
         for site in self.run.targets:
             if site.site_id in self.accounting.skipped_done:
@@ -157,6 +161,7 @@ class MonitorSpider(scrapy.Spider):
 
     def _handle(self, response: Response) -> Any:
         sp = self.passes[response.meta["site_id"]]
+        response = capped(response, self.max_parse_bytes)
         try:
             yield from getattr(self, response.meta["fn"])(response, sp)
         except Exception:  # a hostile page must not take the site's pass with it
@@ -193,11 +198,11 @@ class MonitorSpider(scrapy.Spider):
 
     @staticmethod
     def _validators(response: Response) -> tuple[str, str]:
-        return (response.headers.get(b"ETag", b"").decode("latin-1")[:200],
-                response.headers.get(b"Last-Modified", b"").decode("latin-1")[:64])
+        return ((response.headers.get(b"ETag") or b"").decode("latin-1")[:200],
+                (response.headers.get(b"Last-Modified") or b"").decode("latin-1")[:64])
 
     # --- the home page -------------------------------------------------------------------------------------
-    def parse_home(self, response: Response, sp: SitePass):  # noqa: ANN201
+    def parse_home(self, response: Response, sp: SitePass):
         if response.status == 304:
             sp.home_not_modified()
         else:
@@ -210,7 +215,8 @@ class MonitorSpider(scrapy.Spider):
                 yield self._site_item(sp, crawl_state="blocked" if blocked else "error",
                                       home_status=response.status, final_url=response.url, error=why)
                 return
-            listing = extract_list(response.body, response.url, charset(response), self.run.asof)
+            listing = extract_list(response.body, response.url, charset(response), self.run.asof,
+                                   fetched=fetched_at(response, self.run.timezone))
             site_url = sp.plan.site.url
             nav = [(c.name, clean(response.urljoin(c.url))) for c in discover_columns(text, response.url,
                                                                                       site_url=site_url)]
@@ -225,7 +231,7 @@ class MonitorSpider(scrapy.Spider):
                 continue
             yield self._column_request(sp, col)
 
-    def parse_home_error(self, request: scrapy.Request, sp: SitePass, reason: str):  # noqa: ANN201
+    def parse_home_error(self, request: scrapy.Request, sp: SitePass, reason: str):
         sp.home_failed(None, f"首页无法访问：{reason}")
         yield self._site_item(sp, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
 
@@ -254,9 +260,10 @@ class MonitorSpider(scrapy.Spider):
         if slug:
             return self.parsers[slug].extract_list(response.body, response.url, charset(response), self.run.asof)
         return extract_list(response.body, response.url, charset(response), self.run.asof,
-                            selectors=sp.plan.site.overrides.get("selectors"))
+                            selectors=sp.plan.site.overrides.get("selectors"),
+                            fetched=fetched_at(response, self.run.timezone))
 
-    def parse_column(self, response: Response, sp: SitePass):  # noqa: ANN201
+    def parse_column(self, response: Response, sp: SitePass):
         col = sp.plan.column(response.meta["col"])
         if col is None:
             return
@@ -307,7 +314,7 @@ class MonitorSpider(scrapy.Spider):
                 if child is not None and same_site(child.url, host):
                     yield self._column_request(sp, child)
 
-    def _parse_payload(self, response: Response, sp: SitePass, col: ColumnState):  # noqa: ANN202
+    def _parse_payload(self, response: Response, sp: SitePass, col: ColumnState):
         entries = entries_from_payload(response.body, col.url, self.run.asof) if response.status < 400 else None
         if entries is None:  # the endpoint moved or answers otherwise now: render the page again
             col.data_url = ""
@@ -317,19 +324,19 @@ class MonitorSpider(scrapy.Spider):
                               content_page=False, validators=self._validators(response))
         yield from self._follow_ups(sp, diff)
 
-    def _follow_ups(self, sp: SitePass, diff: Any):  # noqa: ANN202
+    def _follow_ups(self, sp: SitePass, diff: Any):
         for url in sp.article_checks(diff.new):
             yield self._request(sp, url, "parse_article", meta={"entry": url, "handle_httpstatus_all": True})
         for url in sp.removal_checks(diff.removed):
             yield self._request(sp, url, "check_removed", meta={"entry": url, "handle_httpstatus_all": True})
 
-    def _next_page(self, sp: SitePass, col: ColumnState, listing: Any, response: Response, page: int):  # noqa: ANN202
+    def _next_page(self, sp: SitePass, col: ColumnState, listing: Any, response: Response, page: int):
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
             if same_site(nxt, host_of(response.url)):
                 yield self._column_request(sp, col, page=page, url=nxt)
 
-    def parse_column_error(self, request: scrapy.Request, sp: SitePass, reason: str):  # noqa: ANN201
+    def parse_column_error(self, request: scrapy.Request, sp: SitePass, reason: str):
         col = sp.plan.column(request.meta["col"])
         if col is not None and request.meta["page"] == 1:
             sp.column_failed(col, None, f"栏目页面无法访问：{reason}")
@@ -337,19 +344,19 @@ class MonitorSpider(scrapy.Spider):
         yield
 
     # --- follow-ups ----------------------------------------------------------------------------------------
-    def parse_article(self, response: Response, sp: SitePass):  # noqa: ANN201
+    def parse_article(self, response: Response, sp: SitePass):
         if response.status < 400:
             text, _ = decode_html(response.body, charset(response))
             sp.article_date(response.meta["entry"], article_date(text, self.run.asof))
         return
         yield
 
-    def check_removed(self, response: Response, sp: SitePass):  # noqa: ANN201
+    def check_removed(self, response: Response, sp: SitePass):
         sp.removal_checked(response.meta["entry"], response.status)
         return
         yield
 
-    def check_removed_error(self, request: scrapy.Request, sp: SitePass, reason: str):  # noqa: ANN201
+    def check_removed_error(self, request: scrapy.Request, sp: SitePass, reason: str):
         sp.removal_checked(request.meta["entry"], None)
         return
         yield

@@ -43,6 +43,10 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "links": ("page_url", "link_url"),
     "guides": ("url",),
     "letters": ("url",),
+    # daily monitoring, below site_id
+    "monitor_columns": ("url",),
+    "monitor_ledger": ("column_url", "url"),
+    "monitor_flags": ("url", "kind"),
 }
 
 
@@ -360,7 +364,7 @@ class MonitorSite(Base):
 
     site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     basis_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the full audit of the map
-    home_url: Mapped[str] = mapped_column(String(2000), default="")
+    home_url: Mapped[str] = mapped_column(Text, default="")
     nav_digest: Mapped[str] = mapped_column(String(64), default="")  # the home page's column links
     rediscovered: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # last column re-discovery
     last_pass: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -372,20 +376,21 @@ class MonitorColumn(Base):
     and what that page listed when it was last read."""
 
     __tablename__ = "monitor_columns"
-    __table_args__ = (UniqueConstraint("site_id", "url", name="uq_monitor_column"),)
+    __table_args__ = (UniqueConstraint("site_id", "key_hash", name="uq_monitor_column"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(64), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
-    name: Mapped[str] = mapped_column(String(300), default="")
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("monitor_columns"))
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(String(40), default="other")
     depth: Mapped[int] = mapped_column(Integer, default=1)
-    parent_url: Mapped[str] = mapped_column(String(2000), default="")
+    parent_url: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(20), default="audit")  # audit | nav | subcolumn | home
     role: Mapped[str] = mapped_column(String(20), default="list")  # home | list (daily) | aggregate | page
     rendered: Mapped[bool] = mapped_column(Boolean, default=False)
     # the JSON endpoint a rendered list is built from (seen while rendering): read directly on later days
-    data_url: Mapped[str] = mapped_column(String(2000), default="")
+    data_url: Mapped[str] = mapped_column(Text, default="")
     first_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     gone_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # left the navigation / not found
     etag: Mapped[str] = mapped_column(String(200), default="")
@@ -408,14 +413,15 @@ class LedgerEntry(Base):
 
     __tablename__ = "monitor_ledger"
     __table_args__ = (
-        UniqueConstraint("site_id", "column_url", "url", name="uq_ledger"),
+        UniqueConstraint("site_id", "key_hash", name="uq_ledger"),
         Index("ix_ledger_site_seen", "site_id", "first_seen"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(64))
-    column_url: Mapped[str] = mapped_column(String(2000))
-    url: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("monitor_ledger"))
+    column_url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     list_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the date the list shows
     url_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -433,12 +439,13 @@ class DateFlag(Base):
     """A suspected forged date (疑似伪造发稿日期) for a person to confirm or dismiss; never a veto by itself."""
 
     __tablename__ = "monitor_flags"
-    __table_args__ = (UniqueConstraint("site_id", "url", "kind", name="uq_monitor_flag"),)
+    __table_args__ = (UniqueConstraint("site_id", "key_hash", name="uq_monitor_flag"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(64), index=True)
-    column_url: Mapped[str] = mapped_column(String(2000), default="")
-    url: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("monitor_flags"))
+    column_url: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(20))  # backdated | page_later | url_later
     list_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -481,12 +488,12 @@ class MonitorAlert(Base):
     subject at a time)."""
 
     __tablename__ = "monitor_alerts"
-    __table_args__ = (Index("ix_monitor_alert", "site_id", "condition", "subject"),)
+    __table_args__ = (Index("ix_monitor_alert", "site_id", "condition"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[str] = mapped_column(String(64))
     condition: Mapped[str] = mapped_column(String(40))  # home_stale | key_column | blank_columns | unreachable | forged_date
-    subject: Mapped[str] = mapped_column(String(2000), default="")  # e.g. the column's URL
+    subject: Mapped[str] = mapped_column(Text, default="")  # e.g. the column's URL
     opened: Mapped[dt.date] = mapped_column(Date)
     cleared: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)

@@ -26,7 +26,7 @@ def fortnight() -> Fortnight:
     return Fortnight(START)
 
 
-def _body(site, path: str) -> str:  # noqa: ANN001
+def _body(site, path: str) -> str:
     r = site.response(path)
     assert r is not None
     return r.body.decode(site.encoding)

@@ -23,7 +23,7 @@ class Mailbox:
     messages: list[email.message.EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         msg["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
         with self.lock:
@@ -58,7 +58,7 @@ def webhook_server() -> Iterator[tuple[str, Hook]]:
     hook = Hook()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if hook.fail:
                 self.send_response(500)

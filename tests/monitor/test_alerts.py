@@ -32,7 +32,7 @@ def rules() -> Rules:
 
 
 @pytest.fixture
-def Session_(db_url: str) -> sessionmaker[Session]:  # noqa: N802
+def Session_(db_url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(db_url), expire_on_commit=False)
 
 

@@ -1,8 +1,9 @@
 """Daily monitoring (日常监管): the column map with its validators, the first-seen ledger, suspected forged dates,
-per-day site results, alerts and the notifications sent about them.
+per-day site results, alerts and the notifications sent about them. URLs are text keyed by their digest
+(key_hash), like the evidence tables'.
 
 Revision ID: 0008_monitoring
-Revises: 0003_run_context
+Revises: 0005_typed_findings
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_monitoring"
-down_revision: str | None = "0003_run_context"
+down_revision: str | None = "0005_typed_findings"
 branch_labels: str | None = None
 depends_on: str | None = None
 
@@ -22,7 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("site_id", sa.String(length=64), nullable=False),
         sa.Column("condition", sa.String(length=40), nullable=False),
-        sa.Column("subject", sa.String(length=2000), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("opened", sa.Date(), nullable=False),
         sa.Column("cleared", sa.Date(), nullable=True),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
@@ -31,20 +32,21 @@ def upgrade() -> None:
         sa.Column("last_details", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_monitor_alert", "monitor_alerts", ["site_id", "condition", "subject"], unique=False)
+    op.create_index("ix_monitor_alert", "monitor_alerts", ["site_id", "condition"], unique=False)
     op.create_table(
         "monitor_columns",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("site_id", sa.String(length=64), nullable=False),
-        sa.Column("url", sa.String(length=2000), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("key_hash", sa.String(length=32), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
         sa.Column("depth", sa.Integer(), nullable=False),
-        sa.Column("parent_url", sa.String(length=2000), nullable=False),
+        sa.Column("parent_url", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("rendered", sa.Boolean(), nullable=False),
-        sa.Column("data_url", sa.String(length=2000), nullable=False),
+        sa.Column("data_url", sa.Text(), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=True),
         sa.Column("gone_day", sa.Date(), nullable=True),
         sa.Column("etag", sa.String(length=200), nullable=False),
@@ -60,15 +62,16 @@ def upgrade() -> None:
         sa.Column("blank", sa.Boolean(), nullable=False),
         sa.Column("blank_note", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("site_id", "url", name="uq_monitor_column"),
+        sa.UniqueConstraint("site_id", "key_hash", name="uq_monitor_column"),
     )
     op.create_index(op.f("ix_monitor_columns_site_id"), "monitor_columns", ["site_id"], unique=False)
     op.create_table(
         "monitor_flags",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("site_id", sa.String(length=64), nullable=False),
-        sa.Column("column_url", sa.String(length=2000), nullable=False),
-        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("key_hash", sa.String(length=32), nullable=False),
+        sa.Column("column_url", sa.Text(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("list_date", sa.Date(), nullable=True),
@@ -81,15 +84,16 @@ def upgrade() -> None:
         sa.Column("reviewed_at", sa.DateTime(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("site_id", "url", "kind", name="uq_monitor_flag"),
+        sa.UniqueConstraint("site_id", "key_hash", name="uq_monitor_flag"),
     )
     op.create_index(op.f("ix_monitor_flags_site_id"), "monitor_flags", ["site_id"], unique=False)
     op.create_table(
         "monitor_ledger",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("site_id", sa.String(length=64), nullable=False),
-        sa.Column("column_url", sa.String(length=2000), nullable=False),
-        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("key_hash", sa.String(length=32), nullable=False),
+        sa.Column("column_url", sa.Text(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("list_date", sa.Date(), nullable=True),
         sa.Column("url_date", sa.Date(), nullable=True),
@@ -102,7 +106,7 @@ def upgrade() -> None:
         sa.Column("first_run_id", sa.String(length=64), nullable=False),
         sa.Column("last_run_id", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("site_id", "column_url", "url", name="uq_ledger"),
+        sa.UniqueConstraint("site_id", "key_hash", name="uq_ledger"),
     )
     op.create_index("ix_ledger_site_seen", "monitor_ledger", ["site_id", "first_seen"], unique=False)
     op.create_table(
@@ -144,7 +148,7 @@ def upgrade() -> None:
         "monitor_sites",
         sa.Column("site_id", sa.String(length=64), nullable=False),
         sa.Column("basis_run_id", sa.String(length=64), nullable=True),
-        sa.Column("home_url", sa.String(length=2000), nullable=False),
+        sa.Column("home_url", sa.Text(), nullable=False),
         sa.Column("nav_digest", sa.String(length=64), nullable=False),
         sa.Column("rediscovered", sa.Date(), nullable=True),
         sa.Column("last_pass", sa.Date(), nullable=True),
