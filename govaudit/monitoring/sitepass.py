@@ -188,7 +188,9 @@ class SitePass:
         dates = [d for e in entries if (d := _date(e["date"])) is not None]
         digest = listing_digest(entries)
         col.etag, col.last_modified = validators
-        if digest != col.digest or diff.changed:
+        # new entries, or another listing than the monitor's own last one
+        diff.changed = bool(diff.new) or (bool(col.digest) and digest != col.digest)
+        if diff.changed:
             col.last_changed = self.day
         col.digest = digest
         col.last_status, col.last_checked, col.last_read = status, self.day, self.day
