@@ -159,13 +159,14 @@ def post_json(url: str, payload: dict[str, Any], timeout: float) -> None:
 
 
 def site_infos(session: Session, site_ids: list[str]) -> dict[str, SiteInfo]:
-    """Name, address, region and organizer of each site as its latest run recorded them."""
+    """Name, address, region and organizer of each site as its last daily pass recorded them (run_sites)."""
     out: dict[str, SiteInfo] = {}
     for i in range(0, len(site_ids), 400):
         rows = session.execute(
             select(m.RunSite.site_id, m.RunSite.name, m.RunSite.url, m.RunSite.region, m.RunSite.organizer)
-            .join(m.Run, m.Run.id == m.RunSite.run_id).where(m.RunSite.site_id.in_(site_ids[i:i + 400]))
-            .order_by(m.Run.started))
+            .join(m.MonitorSite, (m.MonitorSite.site_id == m.RunSite.site_id)
+                  & (m.MonitorSite.last_run_id == m.RunSite.run_id))
+            .where(m.RunSite.site_id.in_(site_ids[i:i + 400])))
         for sid, name, url, region, organizer in rows:
             out[sid] = SiteInfo(sid, name, url, region, organizer)
     for sid in site_ids:
