@@ -4,9 +4,11 @@
     scrapy monitor digest [--day D]                  send the day's digest (once per group and day)
     scrapy monitor alerts [--open] [--site ID]       list alerts
     scrapy monitor flags [--open] [--site ID]        list suspected forged dates
-    scrapy monitor review ID[,ID] confirmed|dismissed --by NAME [--note TEXT]
+    scrapy monitor review ID[,ID] confirmed|dismissed --by NAME [--note TEXT] [--finding]
                                                      a person's verdict on flags (an open one keeps the
-                                                     site's forged-date alert open)
+                                                     site's forged-date alert open); --finding also records a
+                                                     confirmed one as a manual finding of the rubric's item
+                                                     (弄虚作假), which enters the verdict of later audits
     scrapy monitor cadence SITE [--from D] [--day D] real update cadence per column
     scrapy monitor deleted [--site ID] [--from D] [--day D]   entries taken off lists
 """
@@ -63,6 +65,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--digest", action="store_true", help="check: send the day's digest too")
         parser.add_argument("--by", default="", help="review: who reviewed")
         parser.add_argument("--note", default="", help="review: a note")
+        parser.add_argument("--finding", action="store_true",
+                            help="review confirmed: record each flag as a manual finding (a veto item)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args or args[0] not in ACTIONS:
@@ -145,7 +149,27 @@ class Command(ScrapyCommand):
             for f in rows:
                 f.status, f.reviewed_by, f.note = args[1], opts.by.strip()[:100], opts.note
                 f.reviewed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        print(f"{len(rows)} flag(s) {args[1]} by {opts.by.strip()}; the site's alert clears at the next check")
+            added = self._findings(s, rows) if opts.finding and args[1] == "confirmed" else 0
+        print(f"{len(rows)} flag(s) {args[1]} by {opts.by.strip()}; the site's alert clears at the next check"
+              + (f"; {added} manual finding(s) recorded" if added else ""))
+
+    def _findings(self, session: Any, flags: list[m.DateFlag]) -> int:
+        """A confirmed forged date as a manual finding of the rubric's item the forged-date alert names."""
+        from govaudit.monitoring.rules import load_rules
+        from govaudit.reporting.render import make_environment, resolve_assets
+        from govaudit.scoring.rubric import load_rubric
+
+        rubric = load_rubric(self.settings.get("GOVAUDIT_DEFAULT_RUBRIC"), self.settings.get("GOVAUDIT_RUBRICS_DIR"))
+        indicator = load_rules(self.settings.get("GOVAUDIT_MONITOR_RULES") or None, rubric).indicators["forged_date"]
+        tpl_dir, _static = resolve_assets(self.settings.get("GOVAUDIT_TEMPLATES_DIR"))
+        template = make_environment(tpl_dir).get_template("alerts/finding.txt")
+        for f in flags:
+            session.add(m.ManualFinding(
+                site_id=f.site_id, indicator=indicator, points=None, message=template.render(flag=f).strip(),
+                evidence={"url": f.url, "flag": f.id, "kind": f.kind, "column_url": f.column_url,
+                          "list_date": str(f.list_date), "other_date": str(f.other_date or ""), **(f.evidence or {})},
+                author=f.reviewed_by, valid_from=f.day))
+        return len(flags)
 
     # --- the ledger ----------------------------------------------------------------------------------------
     def _start(self, opts: argparse.Namespace) -> dt.date:

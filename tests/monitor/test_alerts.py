@@ -172,3 +172,31 @@ def _recipients(tmp_path: Path, hook_url: str) -> Path:
         {"name": "东湖市人民政府办公室", "region": "东湖市", "email": ["donghu@x"]},
     ]}, allow_unicode=True), "utf-8")
     return path
+
+
+def test_a_confirmed_forged_date_can_become_a_manual_finding(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from scrapy.exceptions import UsageError
+
+    from govaudit.commands.monitor import Command
+    from tests.ops.helpers import run_command
+
+    Session_ = sessionmaker(get_engine(sqlite_url), expire_on_commit=False)
+    with Session_.begin() as s:
+        for n, kind in enumerate(("backdated", "url_later")):
+            s.add(m.DateFlag(site_id=SITE, url=f"http://x/t{n}.html", kind=kind, day=DAY, title=f"通知{n}",
+                             list_date=DAY - dt.timedelta(days=20), other_date=DAY if n else None))
+    with pytest.raises(UsageError, match="--by"):  # who reviewed is required
+        run_command(Command, ["review", "1,2", "confirmed"], sqlite_url, capsys)
+    code, out = run_command(Command, ["review", "1", "confirmed", "--by", "李核查", "--finding"], sqlite_url, capsys)
+    assert code == 0 and "1 manual finding" in out
+    code, out = run_command(Command, ["review", "2", "dismissed", "--by", "李核查", "--finding"], sqlite_url, capsys)
+    assert code == 0 and "manual finding" not in out
+    code, out = run_command(Command, ["review", "9", "confirmed", "--by", "李核查"], sqlite_url, capsys)
+    assert code == 1 and "no flag 9" in out
+    with Session_() as s:
+        findings = list(s.scalars(select(m.ManualFinding)))
+        flags = {f.id: f.status for f in s.scalars(select(m.DateFlag))}
+    assert flags == {1: "confirmed", 2: "dismissed"}
+    assert len(findings) == 1 and findings[0].indicator == "C19-V1" and findings[0].points is None
+    assert findings[0].valid_from == DAY and findings[0].author == "李核查"
+    assert "通知0" in findings[0].message and "伪造发稿日期" in findings[0].message
