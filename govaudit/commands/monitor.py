@@ -159,9 +159,11 @@ class Command(ScrapyCommand):
         from govaudit.reporting.render import make_environment, resolve_assets
         from govaudit.scoring.rubric import load_rubric
 
-        rubric = load_rubric(self.settings.get("GOVAUDIT_DEFAULT_RUBRIC"), self.settings.get("GOVAUDIT_RUBRICS_DIR"))
-        indicator = load_rules(self.settings.get("GOVAUDIT_MONITOR_RULES") or None, rubric).indicators["forged_date"]
-        tpl_dir, _static = resolve_assets(self.settings.get("GOVAUDIT_TEMPLATES_DIR"))
+        settings = self.settings
+        assert settings is not None
+        rubric = load_rubric(settings.get("GOVAUDIT_DEFAULT_RUBRIC"), settings.get("GOVAUDIT_RUBRICS_DIR"))
+        indicator = load_rules(settings.get("GOVAUDIT_MONITOR_RULES") or None, rubric).indicators["forged_date"]
+        tpl_dir, _static = resolve_assets(settings.get("GOVAUDIT_TEMPLATES_DIR"))
         template = make_environment(tpl_dir).get_template("alerts/finding.txt")
         for f in flags:
             session.add(m.ManualFinding(
