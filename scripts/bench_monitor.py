@@ -31,13 +31,15 @@ from govaudit.demo.server import DemoServer  # noqa: E402
 from govaudit.demo.timeline import Fortnight  # noqa: E402
 
 
-def crawl(args: list[str], env: dict[str, str], settings: list[str]) -> dict[str, float]:
+def crawl(args: list[str], env: dict[str, str], settings: list[str], log: Path | None = None) -> dict[str, float]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", *args, "-s", "STATS_DUMP=True", "-s", "LOG_LEVEL=INFO"]
     for setting in settings:
         cmd += ["-s", setting]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, errors="replace")
     wall = time.perf_counter() - t0
+    if log is not None:
+        log.write_text(proc.stderr + proc.stdout, "utf-8")
     if proc.returncode != 0:
         sys.exit(f"bench: {' '.join(args[:1])} exited {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     dump = re.search(r"Dumping Scrapy stats:\n(\{.*?\})\n", proc.stderr, re.S)
@@ -58,6 +60,7 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=None, help="N sites (default: the demo province)")
     ap.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2026, 10, 4), help="day 0 (the audit)")
     ap.add_argument("-s", dest="settings", action="append", default=[], help="NAME=VALUE for every crawl")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the store and logs in this folder")
     args = ap.parse_args()
     t0 = time.perf_counter()
     fortnight = Fortnight(args.start, sites=args.sites, days=2)
@@ -67,17 +70,21 @@ def main() -> None:
     print(f"{label}: {len(fortnight.province(0).sites)} sites, built and served in {time.perf_counter() - t0:.1f} s",
           flush=True)
     try:
-        with tempfile.TemporaryDirectory(prefix="govaudit-bench-monitor-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="govaudit-bench-monitor-") as scratch:
+            tmp = str(args.keep) if args.keep else scratch
+            Path(tmp).mkdir(parents=True, exist_ok=True)
             registry = server.write_registry(Path(tmp) / "registry.csv")
             env = {**os.environ, "GOVAUDIT_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite",
                    "GOVAUDIT_REPORTS_DIR": f"{tmp}/reports", "GOVAUDIT_REPORT_ON_CLOSE": "false"}
-            audit = crawl(["audit", "-a", f"registry={registry}", "-a", f"asof={fortnight.date(0)}"], env, args.settings)
+            logs = Path(tmp) if args.keep else None
+            audit = crawl(["audit", "-a", f"registry={registry}", "-a", f"asof={fortnight.date(0)}"], env, args.settings,
+                          logs / "audit.log" if logs else None)
             print(line("full audit (day 0)", audit), flush=True)
             passes = []
             for day in (1, 2):
                 server.serve_day(fortnight.province(day), fortnight.down(day))
                 passes.append(crawl(["monitor", "-a", f"registry={registry}", "-a", f"asof={fortnight.date(day)}"],
-                                    env, args.settings))
+                                    env, args.settings, logs / f"monitor-{day}.log" if logs else None))
                 print(line(f"daily pass (day {day})", passes[-1]), flush=True)
     finally:
         server.stop()

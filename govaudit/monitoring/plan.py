@@ -152,10 +152,10 @@ def _take_over_audit(session: Session, plan: SitePlan, audit: tuple[str, dt.date
             state = plan.columns.get(col.url) or ColumnState(url=col.url, name=col.name, first_day=asof)
             plan.columns[col.url] = state
             state.name, state.category, state.depth = col.name, col.category, col.depth
-            # rendered only where the browser showed the list (not a blank list it was tried on)
-            state.parent_url, state.role, state.rendered = col.parent_url, role, col.rendered and bool(listed)
+            state.parent_url, state.role, state.rendered = col.parent_url, role, col.rendered
             state.gone_day = None
-        if state.last_read is None or state.last_read < asof:  # the audit read it after the monitor did
+        readable = col.http_status is not None and col.http_status < 400
+        if readable and (state.last_read is None or state.last_read < asof):  # the audit read it after the monitor
             dates = [d for _u, _t, d in listed]
             state.last_read = asof
             state.span_oldest = min((d for d in dates if d is not None), default=None)
@@ -175,11 +175,10 @@ def _roles(cols: list[m.Column], entries: dict[str, list[tuple[str, str, dt.date
     for c in cols:
         if c.source == "home":
             roles[c.url] = "home"
-        elif (c.http_status or 0) < 400 and c.http_status is not None and \
-                (c.entries_count > 0 or c.blank or c.blank_note):
-            roles[c.url] = "list"
+        elif c.http_status is None or c.http_status >= 500 or c.entries_count > 0 or c.blank or c.blank_note:
+            roles[c.url] = "list"  # a list, or a column the audit could not read (its first daily read tells)
         else:
-            roles[c.url] = "page"  # a content page, a form, a column that answered an error
+            roles[c.url] = "page"  # a content page, a form, a column that is not there (404)
     parents = {c.parent_url for c in cols if c.parent_url}
     for c in cols:
         if roles[c.url] != "list" or c.url not in parents or not entries.get(c.url):
@@ -207,7 +206,7 @@ def needs_browser(session: Session, site_ids: list[str], audits: dict[str, tuple
             return True
     for site_id, (run_id, _asof) in audits.items():
         if bases.get(site_id) != run_id and session.scalars(select(m.Column.id).where(
-                m.Column.run_id == run_id, m.Column.site_id == site_id, m.Column.rendered.is_(True),
-                m.Column.entries_count > 0).limit(1)).first() is not None:
+                m.Column.run_id == run_id, m.Column.site_id == site_id, m.Column.rendered.is_(True)).limit(1)
+                ).first() is not None:
             return True
     return False

@@ -160,7 +160,7 @@ class SitePass:
         col.last_status, col.last_checked = status, self.day
         if self.rediscovering and status in (404, 410):
             col.gone_day = self.day
-        elif col.first_day == self.day and col.last_read is None:
+        elif col.first_day == self.day and col.last_read is None and status is not None:
             col.role = "page"  # a link of the navigation that is no list we can read
 
     def column_not_modified(self, col: ColumnState) -> None:
@@ -172,7 +172,7 @@ class SitePass:
 
     def column_read(self, col: ColumnState, status: int, entries: list[dict[str, Any]], *, blank: bool,
                     blank_note: bool, content_page: bool, validators: tuple[str, str]) -> ListingDiff:
-        if col.role == "page" or (col.first_day == self.day and col.last_read is None):
+        if col.role == "page" or col.last_read is None:
             col.role = "list" if entries or blank or blank_note else "page"  # what the page turned out to be
         return self._read(col, status, entries, blank=blank, blank_note=blank_note, validators=validators)
 

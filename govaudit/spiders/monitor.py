@@ -286,7 +286,7 @@ class MonitorSpider(scrapy.Spider):
             return
         rendered = bool(response.meta.get("playwright"))
         if (not rendered and not entries and self.render_mode != "never" and listing.needs_render and listing.blank
-                and (col.rendered or sp.rediscovering or col.snapshot or col.first_day == self.run.asof)):
+                and (col.rendered or sp.rediscovering or col.snapshot or col.last_read is None)):
             col.rendered = True  # the list is built by scripts: from now on it is rendered
             if not self.browser:  # no browser today: not read (the next pass starts one)
                 col.data_url = ""
