@@ -164,7 +164,8 @@ def build_monthly(session: Session, month: str, rules: Rules, tz: str, availabil
     for sid, _at, ok in probes:
         probe_by_site[sid].append(bool(ok))
     cadence = defaultdict(list)
-    for c in column_cadence(session, site_ids, start, end):
+    watched_to = max(d.day for d in days)  # cadence over the days actually watched
+    for c in column_cadence(session, site_ids, start, watched_to):
         if rules.key_rule(c.category, c.depth) is not None:
             cadence[c.site_id].append(c)
     sites: list[SiteMonth] = []

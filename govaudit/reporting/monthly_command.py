@@ -29,10 +29,13 @@ def report_month(settings: Any, month: str, out: str | None) -> int:
         last = session.scalars(select(m.Run.id).where(m.Run.kind == "monitor", m.Run.asof >= start, m.Run.asof <= end)
                                .order_by(m.Run.asof.desc(), m.Run.started.desc()).limit(1)).first()
         try:
-            rubric = (rubric_of_run(session, last, settings.get("GOVAUDIT_RUBRICS_DIR")) if last else
-                      load_rubric(settings.get("GOVAUDIT_DEFAULT_RUBRIC"), settings.get("GOVAUDIT_RUBRICS_DIR")))
+            try:  # the rubric of the month's last pass; one that no longer loads gives way to today's default
+                rubric = rubric_of_run(session, last, settings.get("GOVAUDIT_RUBRICS_DIR")) if last else None
+            except (RubricError, LookupError):
+                rubric = None
+            rubric = rubric or load_rubric(settings.get("GOVAUDIT_DEFAULT_RUBRIC"), settings.get("GOVAUDIT_RUBRICS_DIR"))
             rules = load_rules(settings.get("GOVAUDIT_MONITOR_RULES") or None, rubric)
-        except (RubricError, RulesError, LookupError) as exc:
+        except (RubricError, RulesError) as exc:
             print(f"Error: {exc}")
             return 1
         indicator = next((i for i in rubric.indicators if i.id == rules.indicators["unreachable"]), None)
