@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,12 +43,27 @@ def crawl(args: list[str], env: dict[str, str], settings: list[str], log: Path |
         log.write_text(proc.stderr + proc.stdout, "utf-8")
     if proc.returncode != 0:
         sys.exit(f"bench: {' '.join(args[:1])} exited {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
-    dump = re.search(r"Dumping Scrapy stats:\n(\{.*?\})\n", proc.stderr, re.S)
-    stats = ast.literal_eval(re.sub(r"datetime\.datetime\([^)]*\)", "None", dump.group(1))) if dump else {}
+    stats = _stats(proc.stderr)
+    if not stats:
+        sys.exit(f"bench: no stats dump in the output of {args[0]}:\n{proc.stderr[-3000:]}")
     return {"wall": wall, "crawl": float(stats.get("elapsed_time_seconds", wall)),
             "requests": float(stats.get("downloader/request_count", 0)),
             "not_modified": float(stats.get("downloader/response_status_count/304", 0)),
             "rendered": float(stats.get("playwright/page_count", 0))}
+
+
+def _stats(log: str) -> dict[str, Any]:
+    """Scrapy's stats dump (the last one in the log), up to the next log line."""
+    at = log.rfind("Dumping Scrapy stats:")
+    if at < 0:
+        return {}
+    text = log[at:].split("\n", 1)[1] if "\n" in log[at:] else ""
+    nxt = re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", text, re.M)
+    text = re.sub(r"datetime\.datetime\([^)]*\)", "None", text[:nxt.start()] if nxt else text).strip()
+    try:
+        return dict(ast.literal_eval(text))
+    except (ValueError, SyntaxError):
+        return {}
 
 
 def line(name: str, r: dict[str, float]) -> str:

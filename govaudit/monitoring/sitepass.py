@@ -39,6 +39,7 @@ class SitePassItem:
     seed_day: str | None  # the full audit's as-of date: first seen of the entries taken over from it
     columns: list[dict[str, Any]]  # ColumnState records after the pass (the home page's included)
     seed_entries: list[dict[str, Any]]  # taken over from a full audit
+    baseline: list[dict[str, Any]]  # listed by a column seen for the first time (known from today, not new)
     new_entries: list[dict[str, Any]]  # {"column_url", "url", "title", "date", "url_date", "page_date"}
     seen: list[tuple[str, str]]  # (column URL, URL) listed today
     removed: list[dict[str, Any]]  # {"column_url", "url", "how"}
@@ -80,6 +81,7 @@ class _Read:
     extra: list[dict[str, Any]] = field(default_factory=list)  # entries of further pages read today
     pages: int = 0
     diff: ListingDiff | None = None
+    baseline: list[dict[str, Any]] = field(default_factory=list)  # listed at the first sight of the column
     error: str = ""
 
 
@@ -184,7 +186,11 @@ class SitePass:
         readable = bool(entries) or blank
         diff = diff_first_page(list(col.snapshot), entries, known,
                                infer_removals=single_list and readable and bool(col.snapshot))
-        self.reads[col.url] = _Read(status=status, entries=entries, pages=1, diff=diff)
+        read = self.reads[col.url] = _Read(status=status, entries=entries, pages=1, diff=diff)
+        if (before is None or before.last_read is None) and not known:
+            # the first sight of this list (a new column, a site without a full audit): what it shows is the
+            # baseline, known from today, not entries seen appearing
+            read.baseline, diff.new = diff.new, []
         dates = [d for e in entries if (d := _date(e["date"])) is not None]
         digest = listing_digest(entries)
         col.etag, col.last_modified = validators
@@ -208,7 +214,9 @@ class SitePass:
         known = self.plan.known.get(col.url, set()) | {e["url"] for e in read.entries + read.extra}
         fresh = [e for e in entries if e["url"] not in known]
         read.extra.extend(entries)
-        if read.diff is not None:
+        if read.baseline:
+            read.baseline.extend(fresh)
+        elif read.diff is not None:
             read.diff.new.extend(fresh)
         dates = [d for e in entries if (d := _date(e["date"])) is not None]
         if dates and (col.span_oldest is None or min(dates) < col.span_oldest):
@@ -253,6 +261,7 @@ class SitePass:
     # --- the result ----------------------------------------------------------------------------------------
     def result(self) -> SitePassItem:
         new_entries: list[dict[str, Any]] = []
+        baseline: list[dict[str, Any]] = []
         seen: list[tuple[str, str]] = []
         removed: list[dict[str, Any]] = []
         flags: list[dict[str, Any]] = []
@@ -270,6 +279,8 @@ class SitePass:
                 changed += 1
             for e in read.entries + read.extra:
                 seen.append((url, e["url"]))
+            baseline += [{"column_url": url, "url": e["url"], "title": e["title"], "date": e["date"]}
+                         for e in read.baseline]
             if read.diff is None:
                 continue
             for e in read.diff.new:
@@ -303,7 +314,7 @@ class SitePass:
             rediscovered=_iso(self.day if self.rediscovering and self.reachable else self.plan.rediscovered),
             basis_run_id=self.plan.basis_run_id, seed_day=_iso(self.plan.basis_asof),
             columns=[_record(c) for c in columns],
-            seed_entries=[{**e, "date": _iso(e["date"])} for e in self.plan.seed_entries],
+            seed_entries=[{**e, "date": _iso(e["date"])} for e in self.plan.seed_entries], baseline=baseline,
             new_entries=new_entries, seen=seen, removed=removed, flags=flags, figures=figures,
         )
 

@@ -44,6 +44,12 @@ def store_pass(session: Session, item: SitePassItem) -> None:
             "url": e["url"], "title": e["title"] or "", "list_date": _date(e["date"]), "seeded": True, "first_seen": seed_day, "last_seen": seed_day,
             "first_run_id": item.basis_run_id or "", "last_run_id": item.basis_run_id or ""}
             for e in item.seed_entries], keys=["site_id", "key_hash"])
+    if item.baseline:
+        upsert(session, m.LedgerEntry, [{
+            "site_id": site_id, "key_hash": m.key_hash(e["column_url"], e["url"]), "column_url": e["column_url"],
+            "url": e["url"], "title": e["title"] or "", "list_date": _date(e["date"]), "seeded": True,
+            "first_seen": day, "last_seen": day, "first_run_id": item.run_id, "last_run_id": item.run_id}
+            for e in item.baseline], keys=["site_id", "key_hash"])
     if item.new_entries:
         upsert(session, m.LedgerEntry, [{
             "site_id": site_id, "key_hash": m.key_hash(e["column_url"], e["url"]), "column_url": e["column_url"],

@@ -426,7 +426,8 @@ class LedgerEntry(Base):
     list_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the date the list shows
     url_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     page_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the article page's own date
-    seeded: Mapped[bool] = mapped_column(Boolean, default=False)  # known from a full audit, not seen appearing
+    # known from a full audit or from the first sight of its column: never seen appearing (not a new entry)
+    seeded: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[dt.date] = mapped_column(Date)
     last_seen: Mapped[dt.date] = mapped_column(Date)
     gone: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
