@@ -3,7 +3,7 @@ per-day site results, alerts and the notifications sent about them. URLs are tex
 (key_hash), like the evidence tables'.
 
 Revision ID: 0008_monitoring
-Revises: 0005_typed_findings
+Revises: 0009_notice (chained after the current head; the lead re-chains at merge)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_monitoring"
-down_revision: str | None = "0005_typed_findings"
+down_revision: str | None = "0009_notice"
 branch_labels: str | None = None
 depends_on: str | None = None
 
