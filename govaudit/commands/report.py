@@ -15,7 +15,6 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit.reporting import BundleIncomplete, RunNotFound, render_bundle
 from govaudit.store.db import get_engine
 from govaudit.store.models import Run
 
@@ -59,6 +58,8 @@ class Command(ScrapyCommand):
             assert self.settings is not None
             self.exitcode = report_month(self.settings, opts.monthly, opts.out)
             return
+        from govaudit.reporting import BundleIncomplete, RunNotFound, render_bundle  # loaded when used
+
         if len(args) != 1:
             raise UsageError("give exactly one RUN id (or 'latest')")
         assert self.settings is not None

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,9 +79,32 @@ class SitePlan:
     rediscovered: dt.date | None = None
     rediscover_due: bool = False
 
-    def daily(self) -> list[ColumnState]:
-        """The columns whose first page is read every day."""
-        return [c for c in self.columns.values() if c.role == "list" and c.gone_day is None]
+    def daily(self, children_every: Any) -> list[ColumnState]:
+        """The columns whose first page is read today before anything changed: every list, and every channel
+        page (aggregate) as the sign of change of its sub-columns, which are read when it changed
+        (`children_of`), when they were never read, or at least every `children_every`."""
+        due = children_every.before(self.day)
+        out = []
+        for c in self.columns.values():
+            if c.gone_day is not None or c.role not in ("list", "aggregate"):
+                continue
+            if c.role == "list" and self.is_child(c) and c.last_read is not None and c.last_read > due:
+                continue  # its channel page tells whether it changed
+            out.append(c)
+        return out
+
+    def is_child(self, col: ColumnState) -> bool:
+        parent = self.columns.get(col.parent_url) if col.parent_url else None
+        return parent is not None and parent.role == "aggregate" and parent.gone_day is None
+
+    def children_of(self, parent: ColumnState, changed_urls: list[str]) -> list[ColumnState]:
+        """The sub-columns of a channel page that changed: those whose folder holds a changed entry, or all of
+        them when no entry can be placed (entry URLs outside the columns' folders)."""
+        children = [c for c in self.columns.values() if c.parent_url == parent.url and c.role == "list"
+                    and c.gone_day is None]
+        folders = {c.url: urlsplit(c.url).path.rsplit("/", 1)[0] + "/" for c in children}
+        placed = [c for c in children if any(urlsplit(u).path.startswith(folders[c.url]) for u in changed_urls)]
+        return placed or ([] if not changed_urls else children)
 
     def column(self, url: str) -> ColumnState | None:
         if url == self.home.url:

@@ -41,6 +41,7 @@ class Rules:
     max_article_checks: int
     max_extra_pages: int
     rediscover_every: Period
+    children_every: Period  # sub-columns of a channel page that did not change are read at least this often
     home_after: Period  # the home page not updated for this long
     home_window: Period  # the rubric's window it warns of
     key_rules: tuple[KeyRule, ...]
@@ -133,6 +134,7 @@ def _build(tree: dict[str, Any], rubric: Rubric, source: str) -> Rules:
         max_article_checks=_int(tree, "forged_dates.max_article_checks"),
         max_extra_pages=_int(tree, "pass.max_extra_pages"),
         rediscover_every=_period(_get(tree, "pass.rediscover_every"), "pass.rediscover_every"),
+        children_every=_period(_get(tree, "pass.children_every"), "pass.children_every"),
         home_after=_period(_get(alerts, "home_stale.after"), "alerts.home_stale.after"),
         home_window=_window(home.params, f"rubric {home.id}"),
         key_rules=tuple(key_rules),

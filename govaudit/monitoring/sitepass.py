@@ -130,7 +130,7 @@ class SitePass:
         """Today's column requests: the daily lists; at re-discovery every known column and the navigation's
         new ones."""
         if not self.rediscovering:
-            return self.plan.daily()
+            return self.plan.daily(self.rules.children_every)
         if self.nav:
             for name, url in self.nav:
                 if url not in self.plan.columns and url != self.plan.home.url:
@@ -222,6 +222,15 @@ class SitePass:
         if dates and (col.span_oldest is None or min(dates) < col.span_oldest):
             col.span_oldest = min(dates)
         return bool(entries) and len(fresh) == len(entries)
+
+    def children_to_read(self, col: ColumnState, diff: ListingDiff) -> list[ColumnState]:
+        """After a channel page was read: its sub-columns not read yet today, where it changed."""
+        if col.role != "aggregate" or not diff.changed or self.rediscovering:
+            return []
+        before = {e["url"] for e in self.before[col.url].snapshot} if col.url in self.before else set()
+        today = {e["url"] for e in self.reads[col.url].entries}
+        changed = sorted((before ^ today) | {e["url"] for e in diff.new})
+        return [c for c in self.plan.children_of(col, changed) if c.url not in self.reads]
 
     def wants_next_page(self, col: ColumnState, diff: ListingDiff) -> bool:
         """A whole first page of new entries, in a column read before: more were published than a page holds."""

@@ -306,9 +306,12 @@ class MonitorSpider(scrapy.Spider):
         if sp.wants_next_page(col, diff):
             yield from self._next_page(sp, col, listing, response, 2)
         yield from self._follow_ups(sp, diff)
+        host = host_of(response.url)
+        for sub in sp.children_to_read(col, diff):  # a channel page changed: its sub-columns that did
+            if same_site(sub.url, host):
+                yield self._column_request(sp, sub)
         if sp.rediscovering and col.depth < self.max_depth and col.role in ("list", "aggregate", "page"):
             text, _ = decode_html(response.body, charset(response))
-            host = host_of(response.url)
             for name, url in child_columns(listing, text, response.url):
                 child = sp.add_column(name, clean(url), depth=col.depth + 1, parent=col.url, source="subcolumn")
                 if child is not None and same_site(child.url, host):
