@@ -50,13 +50,14 @@ class Command(ScrapyCommand):
                             help="the monthly report of daily monitoring for that month (into DIR/monthly-YYYY-MM/)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if opts.monthly:
+        monthly = getattr(opts, "monthly", None)
+        if monthly:
             if args:
                 raise UsageError("--monthly takes no RUN")
             from govaudit.reporting.monthly_command import report_month
 
             assert self.settings is not None
-            self.exitcode = report_month(self.settings, opts.monthly, opts.out)
+            self.exitcode = report_month(self.settings, monthly, opts.out)
             return
         from govaudit.reporting import BundleIncomplete, RunNotFound, render_bundle  # loaded when used
 
