@@ -13,9 +13,8 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
-from govaudit.crawl.urls import clean
+from govaudit.crawl.columns import child_columns
 from govaudit.extract.document import Document
 from govaudit.extract.features import looks_blocked, page_features, page_links
 from govaudit.extract.guides import GuideInfo, find_guide_links, guide_info
@@ -105,7 +104,7 @@ def analyse(job: ParseJob) -> Parsed:
                 out.letters = extract_letters(doc.text, job.url, job.asof, doc=doc)
             out.links = page_links(doc.text, job.url, doc=doc)
             if job.sub_columns:
-                out.sub_columns = _sub_columns(out.listing, doc)
+                out.sub_columns = child_columns(out.listing, doc.text, job.url, doc=doc)
     elif job.kind == GUIDE:
         out.guide = guide_info(doc.text, job.url, doc=doc)
     elif job.kind == ARTICLE:
@@ -126,20 +125,6 @@ def _override(slug: str) -> Any:
     from govaudit.overrides import load_override
 
     return load_override(slug)
-
-
-def _sub_columns(listing: ListPage, doc: Document) -> list[tuple[str, str]]:
-    """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
-    "更多" links of its blocks) that live below this column's folder."""
-    url = doc.url
-    found = [(sub.name, urljoin(url, sub.url)) for sub in listing.subcolumns]
-    folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
-    entries = {clean(e.url) for e in listing.entries}
-    for link in discover_columns(doc.text, url, doc=doc):
-        path = urlsplit(link.url).path
-        if path.startswith(folder) and path != urlsplit(url).path and clean(link.url) not in entries:
-            found.append((link.name, link.url))
-    return found
 
 
 def _cap(out: Parsed, caps: PageCaps) -> None:
