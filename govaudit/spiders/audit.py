@@ -28,7 +28,11 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
+from govaudit.crawl.frames import frame_sources
+from govaudit.crawl.hops import home_hop
+from govaudit.crawl.plan import CrawlPlan, load_plan
 from govaudit.crawl.responses import charset, failure_text, fetched_at
+from govaudit.crawl.tls import tls_problem
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
@@ -37,6 +41,7 @@ from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.letters import extract_letters
 from govaudit.extract.listpage import extract_list
 from govaudit.extract.navigation import discover_columns, looks_like_article_url
+from govaudit.extract.pagination import form_next_page
 from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
@@ -44,6 +49,9 @@ from govaudit.runs import AuditRun, attach_run
 from govaudit.runs.build import SETUP_ERRORS, crawl_run
 
 logger = logging.getLogger(__name__)
+
+MAX_HOME_HOPS = 3  # meta-refresh / script hops followed from a registry URL
+LETTER_CATEGORIES = {"consultation", "survey", "interview", "petition"}
 
 
 @dataclass
@@ -87,6 +95,7 @@ class AuditSpider(scrapy.Spider):
         spider.run = run
         spider.parsers = parsers
         spider.budget = CrawlBudget.from_settings(crawler.settings)
+        spider.plan = load_plan()
         spider.render_mode = run.params.get("render", "auto")
         spider.accounting = get_accounting(crawler)
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s (%s)", run.run_id, len(run.targets),
@@ -96,6 +105,7 @@ class AuditSpider(scrapy.Spider):
     run: AuditRun
     accounting: SiteAccounting
     budget: CrawlBudget
+    plan: CrawlPlan
     parsers: dict[str, Any]
     render_mode: str
 
@@ -128,7 +138,8 @@ class AuditSpider(scrapy.Spider):
 
     # --- request bookkeeping ---------------------------------------------------------------------------
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,
-                 method: str = "GET", priority: int = 0, render: bool = False) -> scrapy.Request:
+                 method: str = "GET", priority: int = 0, render: bool = False,
+                 formdata: tuple[tuple[str, str], ...] | None = None) -> scrapy.Request:
         self.accounting.request_made(sc.site.site_id)
         meta = {**(meta or {}), "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
         if render:
@@ -136,6 +147,10 @@ class AuditSpider(scrapy.Spider):
 
             meta["playwright"] = True
             meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+            self.crawler.stats.inc_value("govaudit/pages_rendered")
+        if formdata is not None:  # a pager that posts its form back
+            return scrapy.FormRequest(url, formdata=list(formdata), callback=self._on_response,
+                                      errback=self._on_error, meta=meta, priority=priority, dont_filter=True)
         return scrapy.Request(url, callback=self._on_response, errback=self._on_error, meta=meta,
                               method=method, priority=priority, dont_filter=True)
 
@@ -178,42 +193,68 @@ class AuditSpider(scrapy.Spider):
 
     def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
         text, _enc = decode_html(response.body, charset(response))
+        meta = response.meta
+        tls = meta.get("tls") or tls_problem(response)  # a rendered page carries the raw fetch's finding
         challenge = looks_blocked(response.status, text)
         if response.status >= 400 or challenge:
             blocked = challenge or response.status in (403, 429)
             state = "blocked" if blocked else "error"
             why = ("站点拒绝访问或要求人机验证（HTTP %d），无法检查" if blocked else "首页返回 HTTP %d") % response.status
             yield self._site_item(sc, crawl_state=state, home_status=response.status, final_url=response.url,
-                                  error=why)
+                                  error=why, tls_problem=tls)
+            return
+        hops = list(meta.get("hops", [])) + _http_hops(response)
+        hop = home_hop(text, response.url)
+        if (hop is not None and len(hops) < MAX_HOME_HOPS and not meta.get("playwright")
+                and (same_site(hop.url, sc.host) or same_site(hop.url, host_of(sc.site.url)))
+                and self.accounting.claim(sc.site.site_id, clean(hop.url))):
+            # the home page moves (meta refresh, script redirect): the visitor lands on the target
+            hops.append({"from": response.url, "to": hop.url, "how": hop.how})
+            yield self._request(sc, hop.url, "parse_home", meta={"hops": hops, "tls": tls}, priority=10)
             return
         sc.host = host_of(response.url) or sc.host  # follow the redirect's host (www. added etc.)
-        run_id, site_id = self.run.run_id, sc.site.site_id
-        yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
-        yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
-                       status=response.status, features=page_features(text, response.url, sc.site.name))
+        declared_cols = [c for c in sc.site.overrides.get("columns", []) if isinstance(c, dict) and c.get("url")]
         listing = extract_list(response.body, response.url, charset(response), self.run.asof,
                                fetched=fetched_at(response, self.run.timezone))
+        articles = {clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
+        found = [(c.name, c.url) for c in discover_columns(
+                     text, response.url, max_columns=self.budget.max_columns + self.budget.max_key_columns,
+                     site_url=sc.site.url)
+                 if clean(response.urljoin(c.url)) not in articles]
+        if (not declared_cols and not meta.get("playwright") and not meta.get("raw_only")
+                and self.render_mode != "never" and self.plan.nav_too_thin(sc.site.kind, len(found))):
+            # too few columns for a site of its kind: the menu is written by script; read it from the DOM
+            yield self._request(sc, response.url, "parse_home", meta={"hops": hops, "tls": tls}, priority=10,
+                                render=True)
+            return
+        run_id, site_id = self.run.run_id, sc.site.site_id
+        requests, left_out = [], []
+        declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
+        render_cols = {clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
+        for i, (name, url) in enumerate(declared + self.plan.order(found)):
+            source = "registry" if i < len(declared) else "nav"
+            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source,
+                                       render=clean(response.urljoin(url)) in render_cols, left_out=left_out)
+            if req is not None:
+                requests.append(req)
+        reach: dict[str, Any] = {}
+        if hops:
+            reach["hops"] = hops
+        if meta.get("playwright"):
+            reach["rendered_nav"] = True
+        if left_out:
+            reach["columns_left_out"] = left_out
+        yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url,
+                              tls_problem=tls, reach=reach)
+        yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
+                       status=response.status, features=page_features(text, response.url, sc.site.name))
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
             entries=[_entry(e) for e in listing.entries],  # future-dated and undated ones too: all evidence
             error="; ".join(listing.errors),
         )
-        # columns: the registry's declared ones first, then the navigation's
-        declared_cols = [c for c in sc.site.overrides.get("columns", []) if isinstance(c, dict) and c.get("url")]
-        declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
-        render_cols = {clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
-        articles = {clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
-        found = [(c.name, c.url) for c in discover_columns(text, response.url,
-                                                           max_columns=self.budget.max_columns * 2,
-                                                           site_url=sc.site.url)
-                 if clean(response.urljoin(c.url)) not in articles]
-        for i, (name, url) in enumerate(declared + found):
-            source = "registry" if i < len(declared) else "nav"
-            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source,
-                                       render=clean(response.urljoin(url)) in render_cols)
-            if req is not None:
-                yield req
+        yield from requests
         # link availability: every link, image and attachment on the home page
         for _kind, url in page_links(text, response.url):
             req = self._link_request(sc, response.url, url, on_home=True)
@@ -221,23 +262,37 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+        if request.meta.get("playwright"):  # the browser failed where the raw fetch worked: read the raw page
+            yield self._request(sc, request.url, "parse_home", priority=10,
+                                meta={"hops": request.meta.get("hops", []), "tls": request.meta.get("tls", ""),
+                                      "raw_only": True})
+            return
         yield self._site_item(sc, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
 
     # --- columns -------------------------------------------------------------------------------------------
     def _column_request(self, sc: SiteCrawl, name: str, url: str, *, depth: int, parent: str,
-                        source: str, render: bool = False) -> scrapy.Request | None:
+                        source: str, render: bool = False, branch: bool = False,
+                        left_out: list[dict[str, str]] | None = None) -> scrapy.Request | None:
         url = clean(url)
         site_id = sc.site.site_id
         if not same_site(url, sc.host) or not self.accounting.claim(site_id, url):
             return None
-        if not self.accounting.take_budget(site_id, "columns", self.budget.max_columns):
+        # the rubric's branches (key columns, 政务公开, 办事服务, 互动交流 and below) are never cut by the cap
+        # of the other columns; what a cap leaves out is recorded
+        branch = branch or source == "registry" or self.plan.is_priority(name)
+        budget, cap = ("key_columns", self.budget.max_key_columns) if branch else ("columns", self.budget.max_columns)
+        if not self.accounting.take_budget(site_id, budget, cap):
             self.accounting.release(site_id, url)
+            self.crawler.stats.inc_value("govaudit/columns_left_out")
+            if left_out is not None:
+                left_out.append({"name": name.strip()[:120], "url": url})
             return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
                         "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
-                        "blank": False, "blank_note": False, "status": None, "errors": []}}
-        return self._request(sc, url, "parse_column", meta=meta, render=render)
+                        "blank": False, "blank_note": False, "status": None, "errors": [], "branch": branch,
+                        "frame": "", "letters_oldest": None}}
+        return self._request(sc, url, "parse_column", meta=meta, render=render, priority=1 if branch else 0)
 
     def _column_item(self, sc: SiteCrawl, meta: dict[str, Any], status: int | None, error: str = "") -> ColumnItem:
         col = meta["col"]
@@ -261,50 +316,81 @@ class AuditSpider(scrapy.Spider):
                 yield self._column_item(sc, meta, col["status"])
             return
         cs = charset(response)
+        text, _ = decode_html(response.body, cs)
         listing = self._extract(response, sc, cs)
         rendered_now = bool(meta.get("playwright"))
+        if first and not listing.entries and not col["frame"] and not rendered_now:
+            frame = next((u for u in frame_sources(text, response.url) if same_site(u, sc.host)), None)
+            if frame is not None and self.accounting.claim(sc.site.site_id, clean(frame)):
+                # the column's list is the document of its frame: read that as the column's page
+                col["frame"] = frame
+                yield self._request(sc, frame, "parse_column", meta={"col": col})
+                return
         if (first and not rendered_now and not listing.entries and self.render_mode != "never"
                 and ((listing.needs_render and listing.blank) or sc.site.overrides.get("render_js"))):
             # the list is built by scripts: pay for a browser on this page only
-            self.crawler.stats.inc_value("govaudit/pages_rendered")
             col["rendered"] = True
             yield self._request(sc, response.url, "parse_column", meta={"col": col}, render=True)
             return
         col["pages"] += 1
+        category = classify_column(col["name"])
         if first:
             col["status"] = response.status
-            text, _ = decode_html(response.body, cs)
             col["blank"] = listing.blank and not listing.blank_note and not listing.subcolumns
             col["blank_note"] = listing.blank_note
             yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
                            status=response.status, features=page_features(text, response.url, sc.site.name))
-            yield from self._follow_ups(response, sc, col, text)
+            yield from self._follow_ups(response, sc, col, text, category)
             if col["depth"] < self.budget.max_depth:
                 for name, url in _child_columns(listing, text, response.url):
                     req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
-                                               source="subcolumn")
+                                               source="subcolumn", branch=col.get("branch", False))
                     if req is not None:
                         yield req
         elif listing.entries:
             col["blank"] = False
+        if category in LETTER_CATEGORIES:  # letters on every page read, not only the first
+            yield from self._letters(response, sc, col, text)
         if listing.errors:
             col["errors"].extend(listing.errors)
         known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
             col["blank"] = False
-        # pagination: far enough to cover the longest rubric window
+        nxt = self._next_page(response, sc, col, listing, text, category)
+        if nxt is not None:
+            yield nxt
+            return
+        yield self._column_item(sc, meta, col["status"])
+
+    def _next_page(self, response: Response, sc: SiteCrawl, col: dict[str, Any], listing: Any, text: str,
+                   category: str) -> scrapy.Request | None:
+        """The next list page while the rubric windows are not covered: far enough back for the longest
+        window; for letters columns, until a letter older than the letters window is seen."""
         dates = [e.date for e in listing.entries if e.date is not None and not getattr(e, "pinned", False)]
         dates += col["oldest"]
         col["oldest"] = [min(dates)] if dates else []
-        covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
+        if category in LETTER_CATEGORIES:
+            oldest = col.get("letters_oldest") or (min(dates) if dates else None)
+            covered = oldest is not None and oldest <= window(self.run.asof, self.plan.letters_history_days).start
+            max_pages = self.budget.max_letter_pages
+        else:
+            covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
+            max_pages = self.budget.max_pages
+        if covered or col["pages"] >= max_pages:
+            return None
+        rendered = bool(response.meta.get("playwright"))
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
-            if (col["pages"] < self.budget.max_pages and not covered and same_site(nxt, sc.host)
-                    and self.accounting.claim(sc.site.site_id, nxt)):
-                yield self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered_now)
-                return
-        yield self._column_item(sc, meta, col["status"])
+            if same_site(nxt, sc.host) and self.accounting.claim(sc.site.site_id, nxt):
+                return self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered)
+            return None
+        form = form_next_page(text, response.url) if not listing.next_pages else None
+        if form is not None and same_site(form.url, sc.host) and self.accounting.claim(
+                sc.site.site_id, f"{form.method}:{clean(form.url)}:{col['url']}:{col['pages'] + 1}"):
+            return self._request(sc, form.url, "parse_column", meta={"col": col}, method=form.method,
+                                 formdata=form.formdata if form.method == "POST" else None)
+        return None
 
     def _extract(self, response: Response, sc: SiteCrawl, cs: str | None) -> Any:
         slug = sc.site.overrides.get("parser")
@@ -322,9 +408,9 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
-        """Per column kind: guides, letters, an article sample, a link sample."""
-        category = classify_column(col["name"])
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,  # noqa: ANN202
+                    category: str):
+        """Per column kind: guides, an article sample, a link sample."""
         site_id = sc.site.site_id
         if category in {"guide", "service"}:
             for url in find_guide_links(text, response.url):
@@ -335,15 +421,19 @@ class AuditSpider(scrapy.Spider):
                     self.accounting.release(site_id, url)
                     continue
                 yield self._request(sc, url, "parse_guide")
-        if category in {"consultation", "survey", "interview"}:
-            for letter in extract_letters(text, response.url, self.run.asof):
-                yield LetterItem(run_id=self.run.run_id, site_id=site_id, url=letter.url or response.url,
-                                 column_url=col["url"], title=letter.title,
-                                 submitted=letter.submitted, replied=letter.replied)
         for _kind, url in page_links(text, response.url)[: self.budget.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
+
+    def _letters(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
+        for letter in extract_letters(text, response.url, self.run.asof):
+            if letter.submitted is not None:
+                old = col.get("letters_oldest")
+                col["letters_oldest"] = min(old, letter.submitted) if old else letter.submitted
+            yield LetterItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=letter.url or response.url,
+                             column_url=col["url"], title=letter.title,
+                             submitted=letter.submitted, replied=letter.replied)
 
     def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
         if response.status >= 400:
@@ -419,3 +509,12 @@ def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
 def _entry(e: Any) -> Entry:
     """The evidence record of an extracted list entry (its date a real date, or None with the printed text)."""
     return Entry(url=e.url, title=e.title, date=e.date, date_text=getattr(e, "date_text", "") or "")
+
+
+def _http_hops(response: Response) -> list[dict[str, str]]:
+    """The HTTP redirects the downloader followed to this response (evidence of where the home page moved)."""
+    urls = [*response.meta.get("redirect_urls", []), response.url]
+    reasons = response.meta.get("redirect_reasons", [])
+    hows = ["meta-refresh" if r == "meta refresh" else f"http {r}" for r in reasons]
+    hows += ["http"] * (len(urls) - 1 - len(hows))
+    return [{"from": a, "to": b, "how": how} for a, b, how in zip(urls, urls[1:], hows, strict=False)]
