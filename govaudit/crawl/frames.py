@@ -15,11 +15,16 @@ _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORE
 _NOT_A_LIST = re.compile(r"map\.|/map|video|player|weather|tianqi|share|count|stat|\.(?:pdf|swf|jpg|png|gif)(?:\?|$)",
                          re.IGNORECASE)
 _MIN_SIDE = 50  # pixels: a smaller frame is a tracker or a widget
+_NAME_RE = re.compile(r"\b(?:name|id)\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
+# frames of a frameset that hold the page's chrome, not its content
+_CHROME_NAME = re.compile(r"top|head|banner|foot|bottom|menu|left|nav|logo", re.IGNORECASE)
 
 
 def frame_sources(html: str, url: str) -> list[str]:
-    """Absolute URLs of the frames of a page that may hold its list, in page order."""
+    """Absolute URLs of the frames of a page that may hold its list: content frames first (a frameset's
+    top/menu/left frames last), each group in page order."""
     out: list[str] = []
+    chrome: list[str] = []
     for tag in _FRAME_RE.findall(html):
         m = _SRC_RE.search(tag)
         if not m:
@@ -30,7 +35,8 @@ def frame_sources(html: str, url: str) -> list[str]:
         if _HIDDEN_RE.search(tag) or any(int(v) < _MIN_SIDE for _, v in _SIZE_RE.findall(tag)):
             continue
         absolute = urljoin(url, src)
-        if _NOT_A_LIST.search(absolute) or absolute in out or absolute.split("#")[0] == url.split("#")[0]:
+        if _NOT_A_LIST.search(absolute) or absolute in out + chrome or absolute.split("#")[0] == url.split("#")[0]:
             continue
-        out.append(absolute)
-    return out
+        name = _NAME_RE.search(tag)
+        (chrome if name and _CHROME_NAME.search(name.group(1)) else out).append(absolute)
+    return out + chrome

@@ -20,6 +20,7 @@ _JS_RES = (
     re.compile(r"(?:window\.|self\.|top\.|document\.|parent\.)?location\.(?:replace|assign)\s*\(\s*([\"'])([^\"']+)\1"),
     re.compile(r"window\.open\s*\(\s*([\"'])([^\"']+)\1\s*,\s*[\"']_self[\"']"),
 )
+_MOBILE_RE = re.compile(r"/(?:wap|mobile|m|h5|phone)(?:/|$|\.|index)|//(?:m|wap|h5)\.", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]+>")
 _STUB_TEXT = 400  # characters of visible text a redirect stub may have
 _STUB_LINKS = 5  # links a redirect stub may have
@@ -62,11 +63,16 @@ def home_hop(html: str, url: str) -> Hop | None:
                 return Hop(target, "meta-refresh")
     if not _is_stub(html):
         return None
+    found: list[tuple[int, str]] = []  # (position, target) in script order
     for script in _SCRIPT_RE.findall(html):
         for rx in _JS_RES:
-            m = rx.search(script)
-            if m:
+            for m in rx.finditer(script):
                 target = _usable(m.group(2), url)
                 if target:
-                    return Hop(target, "script")
-    return None
+                    found.append((m.start(), target))
+        if found:
+            break
+    # a stub that sends phones to /wap/ and desktops to the portal: the desktop visitor's target
+    targets = [t for _, t in sorted(found)]
+    desktop = [t for t in targets if not _MOBILE_RE.search(t)]
+    return Hop((desktop or targets)[0], "script") if targets else None
