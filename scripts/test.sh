@@ -15,7 +15,7 @@ GOVAUDIT_TEST_PG_URL=$(bash scripts/pg.sh start)
 [ "${CI:-}" = "true" ] && export GOVAUDIT_REQUIRE_PG=1
 
 echo "== ruff"; .venv/bin/ruff check govaudit tests scripts
-echo "== mypy (core)"; .venv/bin/mypy --no-error-summary || { echo "mypy failed"; exit 1; }
+echo "== mypy (govaudit)"; .venv/bin/mypy --no-error-summary || { echo "mypy failed"; exit 1; }
 echo "== pytest"
 set +e
 $PY -m pytest -q -p no:cacheprovider "$@"

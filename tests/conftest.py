@@ -75,7 +75,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield request.getfixturevalue("pg_url")
 
 
-def begin_run(writer, run: dict, sites: list[dict]) -> None:  # noqa: ANN001
+def begin_run(writer, run: dict, sites: list[dict]) -> None:
     """Open a run the way the crawl does (govaudit.store.runs.open_run with an AuditRun), from plain dicts."""
     from govaudit.registry.model import Site
     from govaudit.runs import AuditRun
@@ -93,7 +93,7 @@ def begin_run(writer, run: dict, sites: list[dict]) -> None:  # noqa: ANN001
         open_run(s, audit_run)
 
 
-def finish_run(writer, run_id: str, status: str) -> None:  # noqa: ANN001
+def finish_run(writer, run_id: str, status: str) -> None:
     from govaudit.store.runs import finish_run as finish
 
     with writer.Session.begin() as s:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any, ClassVar
 
 from alembic.util import CommandError
 from scrapy.commands import ScrapyCommand
@@ -21,7 +22,7 @@ def _where(url: str) -> str:
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
         return "upgrade [REVISION] | current | history"

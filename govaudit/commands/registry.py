@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -207,7 +207,7 @@ def _ids(ids: list[str], limit: int = 20) -> str:
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
         return "import FILE [--as-of DATE] [--strict] [--dry-run] | stats [--json] | history SITE_ID"

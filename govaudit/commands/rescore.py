@@ -144,8 +144,8 @@ def summary_lines(run_id: str, parent_run_id: str, rubric: Rubric, asof: dt.date
     counts = Counter(r.verdict for r in results.values())
     lines = [
         f"run {run_id}: rescore of {parent_run_id} under {rubric.name} as of {asof.isoformat()}",
-        f"sites {len(results)}: qualified {counts['qualified']}, unqualified {counts['unqualified']}, "
-        f"unaudited {counts['unaudited']}",
+        (f"sites {len(results)}: qualified {counts['qualified']}, unqualified {counts['unqualified']}, "
+        f"unaudited {counts['unaudited']}"),
     ]
     for site_id, r in sorted(results.items()):
         score = "—" if r.score is None else f"{r.score:g}"
@@ -223,3 +223,4 @@ class Command(ScrapyCommand):
             used_asof = asof or parent.asof
         for line in summary_lines(new_id, run_id, rubric, used_asof, results):
             print(line)
+        return None

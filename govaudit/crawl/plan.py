@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -37,8 +38,7 @@ class CrawlPlan:
 @lru_cache(maxsize=2)
 def load_plan(path: str | None = None) -> CrawlPlan:
     if path:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     else:
         doc = yaml.safe_load(resources.files("govaudit").joinpath(TABLE).read_text(encoding="utf-8"))
     return CrawlPlan(

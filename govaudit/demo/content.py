@@ -93,7 +93,7 @@ def paragraphs(rng: random.Random, title: str, n: int = 3) -> list[str]:
         "相关单位负责同志参加会议。",
     )
     picked = rng.sample(sentences, k=min(n, len(sentences)))
-    return [f"“{title}”相关工作情况。" + picked[0]] + picked[1:]
+    return [f"“{title}”相关工作情况。" + picked[0], *picked[1:]]
 
 
 # ------------------------------------------------------------------------------------------------------

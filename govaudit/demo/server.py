@@ -109,13 +109,13 @@ class _Handler(BaseHTTPRequestHandler):
         day = self.server.owner.province.asof
         return email.utils.format_datetime(now.replace(year=day.year, month=day.month, day=day.day), usegmt=True)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+    def do_GET(self) -> None:
         self._respond(True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._respond(False)
 
-    def do_POST(self) -> None:  # noqa: N802 - forms and Hanweb dataproxy: form fields act as query
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         data = self.rfile.read(length) if length else b""
         form = ""
@@ -123,7 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
             form = data.decode("ascii", "replace")
         self._respond(True, form)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 

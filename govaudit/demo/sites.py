@@ -98,7 +98,7 @@ def _walk(cols: list[C]):
 
 
 def province_specs() -> list[SiteSpec]:
-    sites = [
+    return [
         SiteSpec(
             "2300000001", "示范省人民政府", "示范省人民政府办公厅", "省直", "省级", "portal", "www.sfs.gov.cn",
             family="trs", home_dates="mmdd", phone="0451-82620001",
@@ -224,7 +224,6 @@ def province_specs() -> list[SiteSpec]:
         SiteSpec("2304000019", "东湖市青松县人民政府", "东湖市青松县人民政府办公室", "东湖市", "县级", "portal",
                  "www.qingsong.gov.cn", status="offline-temporary", note="temporarily offline (security fix)"),
     ]
-    return sites
 
 
 def _js(col: C) -> C:

@@ -47,9 +47,9 @@ class RunSummary:
         unfinished = int(stats.get_value("govaudit/sites_unfinished", 0) or 0)
         out = [
             f"govaudit: run {self.run.run_id} {status} — as-of {self.run.asof}, rubric {self.run.rubric.name}",
-            f"govaudit: sites {len(self.run.targets)}: qualified {verdicts['qualified']}, unqualified "
+            (f"govaudit: sites {len(self.run.targets)}: qualified {verdicts['qualified']}, unqualified "
             f"{verdicts['unqualified']}, could not audit {verdicts['unaudited']}, unfinished {unfinished}; "
-            f"pass rate {'—' if rate is None else f'{rate}%'}; pages {stats.get_value('response_received_count', 0)}",
+            f"pass rate {'—' if rate is None else f'{rate}%'}; pages {stats.get_value('response_received_count', 0)}"),
         ]
         code = EXIT_OK
         report = stats.get_value("govaudit/report")

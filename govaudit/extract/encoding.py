@@ -64,7 +64,7 @@ def meta_charset(body: bytes) -> str | None:
 def _bom(body: bytes) -> tuple[str, int] | None:
     if body.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
-    if body.startswith(codecs.BOM_UTF16_LE) or body.startswith(codecs.BOM_UTF16_BE):
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", 0
     return None
 
@@ -131,6 +131,6 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
                 best = (text, enc, errors)
         if best is not None:
             return best[0], best[1]
-    except Exception:  # noqa: BLE001 - decoding must never break a crawl
+    except Exception:
         pass
     return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body), "utf-8"

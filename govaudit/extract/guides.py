@@ -368,7 +368,7 @@ def find_guide_links(html: str, url: str) -> list[str]:
         if not text or _NOT_GUIDE_TEXT.match(text):
             continue
         host = host_of(link)
-        host_ok = same_site(link, url) or host.endswith(".gov.cn") or host.endswith(".gov")
+        host_ok = same_site(link, url) or host.endswith((".gov.cn", ".gov"))
         if not host_ok or _in_skipped_region(a):
             continue
         if "指南" in text and len(text) <= 8 and not _GUIDE_URL.search(link) and not looks_like_article_url(link):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -587,7 +588,7 @@ def _mark_held_up(entries: list[Entry]) -> None:
         return
     for k in range(1, min(3, len(days) - 3) + 1):
         rest = days[k:]
-        descending = all(a >= b for a, b in zip(rest, rest[1:], strict=False))
+        descending = all(a >= b for a, b in itertools.pairwise(rest))
         if descending and max(days[:k]) < rest[0]:
             for e in dated[:k]:
                 e.pinned = True
@@ -731,7 +732,7 @@ def extract_list(body: bytes | str, url: str, encoding: str | None = None, asof:
     ctx = Ctx(asof, datetime.date(asof.year + _FAR_ASOF_YEARS, 12, 31), now.date(), now)
     try:
         _extract(page, body, url, encoding, ctx, selectors, kind)
-    except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
+    except Exception as exc:
         page.errors.append(f"extraction failed: {type(exc).__name__}: {exc}")
         page.blank = False
     page.elapsed_ms = (time.perf_counter() - started) * 1000

@@ -65,7 +65,7 @@ def _usable(href: str | None) -> bool:
     if not href:
         return False
     h = href.strip().lower()
-    return not (h.startswith("javascript") or h.startswith("#") or h.startswith("mailto:"))
+    return not (h.startswith(("javascript", "#", "mailto:")))
 
 
 def _page_number(url: str) -> int | None:

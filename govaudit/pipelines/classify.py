@@ -15,7 +15,7 @@ class ColumnClassifyPipeline:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         return cls(crawler.settings.get("GOVAUDIT_CATEGORY_TABLE"), crawler.stats)
 
     def process_item(self, item: Any) -> Any:

@@ -21,18 +21,18 @@ TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:  # noqa: ANN001
+def _font(run, name: str, size: float, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _text(el) -> str:  # noqa: ANN001
+def _text(el) -> str:
     return " ".join(el.text_content().split())
 
 
-def _add(doc, text: str, font: str, size: float, align=None, indent: bool = False, bold: bool = False) -> None:  # noqa: ANN001
+def _add(doc, text: str, font: str, size: float, align=None, indent: bool = False, bold: bool = False) -> None:
     para = doc.add_paragraph()
     if align is not None:
         para.alignment = align
@@ -42,7 +42,7 @@ def _add(doc, text: str, font: str, size: float, align=None, indent: bool = Fals
     _font(para.add_run(xml_text(text)), font, size, bold)
 
 
-def _table(doc, title: str, header: list[str], rows: list[list]) -> None:  # noqa: ANN001
+def _table(doc, title: str, header: list[str], rows: list[list]) -> None:
     _add(doc, title, HEADING_FONT, 14, WD_ALIGN_PARAGRAPH.CENTER)
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"

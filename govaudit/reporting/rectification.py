@@ -55,7 +55,7 @@ def compare_findings(before: list[FindingView], after: list[FindingView]) -> lis
     left = list(before)
     right = list(after)
 
-    def take(pred) -> None:  # noqa: ANN001
+    def take(pred) -> None:
         for b in list(left):
             for a in right:
                 if pred(b, a):

@@ -184,7 +184,7 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> dict[str,
         attempt(site.file, site_page, site)
     attempt("static", _copy_static, static_dir, bundle / "static")
     if wording is None:
-        failed.update({name: "needs wording.yaml" for name in (*EXPORT_FILES, "notice.docx")})
+        failed.update(dict.fromkeys((*EXPORT_FILES, "notice.docx"), "needs wording.yaml"))
         return failed
     for name, writer in export_writers(report, wording).items():
         attempt(name, writer, bundle / name)

@@ -132,7 +132,7 @@ def parse_rubric(data: Any, path: Path) -> Rubric:
     )
 
 
-def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None:  # noqa: ANN001
+def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None:
     if not isinstance(raw, dict):
         err("pass_rule", "must be a mapping with pass_mark and inclusive")
         return None
@@ -170,7 +170,7 @@ def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None: 
     )
 
 
-def _parse_indicator(raw: Any, pos: int, blocks: dict[str, Any], phrases: dict[str, str], err) -> Indicator | None:  # noqa: ANN001
+def _parse_indicator(raw: Any, pos: int, blocks: dict[str, Any], phrases: dict[str, str], err) -> Indicator | None:
     if not isinstance(raw, dict):
         err(f"indicator #{pos}", "must be a mapping")
         return None

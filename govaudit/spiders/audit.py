@@ -110,7 +110,7 @@ class AuditSpider(scrapy.Spider):
     render_mode: str
 
     # --- start ---------------------------------------------------------------------------------------
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         if self.run.role == "join":  # the seeding worker made the start requests; this one takes from the queue
             return
         self.accounting.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
@@ -191,7 +191,7 @@ class AuditSpider(scrapy.Spider):
         return SiteItem(run_id=self.run.run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer,
                         region=s.region, level=s.level, kind=s.kind, has_services=s.has_services, **kw)
 
-    def parse_home(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_home(self, response: Response, sc: SiteCrawl):
         text, _enc = decode_html(response.body, charset(response))
         meta = response.meta
         tls = meta.get("tls") or tls_problem(response)  # a rendered page carries the raw fetch's finding
@@ -228,7 +228,8 @@ class AuditSpider(scrapy.Spider):
                                 render=True)
             return
         run_id, site_id = self.run.run_id, sc.site.site_id
-        requests, left_out = [], []
+        requests: list[scrapy.Request] = []
+        left_out: list[dict[str, str]] = []
         declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
         render_cols = {clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
         for i, (name, url) in enumerate(declared + self.plan.order(found)):
@@ -261,7 +262,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         if request.meta.get("playwright"):  # the browser failed where the raw fetch worked: read the raw page
             yield self._request(sc, request.url, "parse_home", priority=10,
                                 meta={"hops": request.meta.get("hops", []), "tls": request.meta.get("tls", ""),
@@ -304,7 +305,7 @@ class AuditSpider(scrapy.Spider):
             entries=col["entries"],
         )
 
-    def parse_column(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_column(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
@@ -400,7 +401,7 @@ class AuditSpider(scrapy.Spider):
                             selectors=sc.site.overrides.get("selectors"),
                             fetched=fetched_at(response, self.run.timezone))
 
-    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
@@ -408,7 +409,7 @@ class AuditSpider(scrapy.Spider):
             col["errors"].append(f"翻页 {request.url} 无法访问：{reason}")
             yield self._column_item(sc, request.meta, col["status"])
 
-    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,  # noqa: ANN202
+    def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str,
                     category: str):
         """Per column kind: guides, an article sample, a link sample."""
         site_id = sc.site.site_id
@@ -426,7 +427,7 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def _letters(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):  # noqa: ANN202
+    def _letters(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):
         for letter in extract_letters(text, response.url, self.run.asof):
             if letter.submitted is not None:
                 old = col.get("letters_oldest")
@@ -435,7 +436,7 @@ class AuditSpider(scrapy.Spider):
                              column_url=col["url"], title=letter.title,
                              submitted=letter.submitted, replied=letter.replied)
 
-    def parse_guide(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_guide(self, response: Response, sc: SiteCrawl):
         if response.status >= 400:
             return
         text, _ = decode_html(response.body, charset(response))
@@ -451,7 +452,7 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def parse_article(self, response: Response, sc: SiteCrawl):
         text, _ = decode_html(response.body, charset(response))
         yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
@@ -473,7 +474,7 @@ class AuditSpider(scrapy.Spider):
             return self._request(sc, url, "check_link", meta={**meta, "article": True})
         return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
 
-    def check_link(self, response: Response, sc: SiteCrawl):  # noqa: ANN201
+    def check_link(self, response: Response, sc: SiteCrawl):
         meta = response.meta
         request = response.request
         assert request is not None
@@ -488,7 +489,7 @@ class AuditSpider(scrapy.Spider):
         if meta.get("article") and response.status < 400:
             yield from self.parse_article(response, sc)
 
-    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):  # noqa: ANN201
+    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
 

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 class ProbeSpider(scrapy.Spider):
     name = "probe"
-    custom_settings = {
+    custom_settings = {  # noqa: RUF012 (Scrapy reads it from the class)
         "ITEM_PIPELINES": {"govaudit.pipelines.store.StorePipeline": 500},
         "EXTENSIONS": {"govaudit.extensions.report.ReportOnClose": None},
         "RETRY_ENABLED": False,  # a failed probe is the measurement
@@ -57,21 +57,21 @@ class ProbeSpider(scrapy.Spider):
     registry: Registry
     wanted: set[str]
 
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         for site in self.registry.running():
             if self.wanted and site.site_id not in self.wanted:
                 continue
             yield scrapy.Request(site.url, callback=self.parse, errback=self.failed, dont_filter=True,
                                  meta={"site_id": site.site_id, "t0": time.monotonic(), "download_timeout": 15})
 
-    def parse(self, response: Response):  # noqa: ANN201
+    def parse(self, response: Response):
         text, _ = decode_html(response.body[:200_000], None)
         ok = response.status < 500 and not looks_blocked(response.status, text) and response.status != 404
         yield ProbeItem(site_id=response.meta["site_id"], url=response.url, at=_now(), ok=ok,
                         status=response.status, elapsed=round(time.monotonic() - response.meta["t0"], 3),
                         error="" if ok else f"HTTP {response.status}")
 
-    def failed(self, failure: Failure):  # noqa: ANN201
+    def failed(self, failure: Failure):
         request = failure.request  # type: ignore[attr-defined]
         yield ProbeItem(site_id=request.meta["site_id"], url=request.url, at=_now(), ok=False, status=None,
                         elapsed=round(time.monotonic() - request.meta["t0"], 3),

@@ -99,7 +99,7 @@ def test_a_finished_site_is_scored_and_the_run_finished_and_reported(harness: An
 def test_an_interrupted_run_scores_nothing_unfinished_and_names_it(harness: Any, caplog: Any) -> None:
     h = harness([site_row("A1", "http://127.0.0.2:9/"), site_row("A2", "http://127.0.0.3:9/")], asof=ASOF,
                 run="r-int")
-    (req1, req2) = _start(h)
+    (req1, _req2) = _start(h)
     h.respond(req1, HOME)  # A1 has columns outstanding; A2 never answered
     h.close("shutdown")
     with _session(h) as s:

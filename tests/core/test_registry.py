@@ -43,19 +43,19 @@ def test_english_header(tmp_path: Path) -> None:
 
 
 def test_unreadable_files_fail_naming_the_file(tmp_path: Path) -> None:
-    with pytest.raises(RegistryError, match="nope.csv"):
+    with pytest.raises(RegistryError, match=r"nope.csv"):
         load_registry(tmp_path / "nope.csv")
     bad = tmp_path / "bin.csv"
     bad.write_bytes(b"\x00\x01\x02\xff\xfe" * 50)
-    with pytest.raises(RegistryError, match="bin.csv"):
+    with pytest.raises(RegistryError, match=r"bin.csv"):
         load_registry(bad)
     nohdr = tmp_path / "nohdr.csv"
     nohdr.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match="nohdr.csv"):
+    with pytest.raises(RegistryError, match=r"nohdr.csv"):
         load_registry(nohdr)
     y = tmp_path / "r.yaml"
     y.write_text("sites: [unclosed\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match="r.yaml"):
+    with pytest.raises(RegistryError, match=r"r.yaml"):
         load_registry(y)
 
 

@@ -20,7 +20,7 @@ class Presented:
     def __init__(self, cert: x509.Certificate) -> None:
         self.cert = cert
 
-    def dumpPEM(self) -> bytes:  # noqa: N802 - twisted's name
+    def dumpPEM(self) -> bytes:
         from cryptography.hazmat.primitives.serialization import Encoding
 
         return self.cert.public_bytes(Encoding.PEM)

@@ -200,7 +200,7 @@ def test_letters_and_guides(province: Province, expected: dict) -> None:
                     assert (len(labels) <= 6) == (e.path in bad), (site.site_id, e.title, labels)
                     if e.path not in bad:
                         assert len(labels) == 10 and "表格下载" in page
-    by_id = {s: e for s, e in expected.items()}
+    by_id = dict(expected.items())
     assert len(by_id["2303000013"]["bad_guides"]) >= 5 and by_id["2304000014"]["unanswered_letters"]
 
 

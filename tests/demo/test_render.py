@@ -18,7 +18,7 @@ pytestmark = [
 
 def test_js_list_renders_entries_and_pager(province: Province, served, expected: dict) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    server, urls = served
+    _server, urls = served
     site_id = next(sid for sid, e in expected.items() if e["js_columns"])
     site = province.site(site_id)
     col = site.column(expected[site_id]["js_columns"][0])

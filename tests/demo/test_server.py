@@ -52,7 +52,7 @@ def test_each_site_on_its_own_loopback_address(province: Province, served) -> No
     for site in province.sites:
         if not site.served:
             continue
-        status, headers, body = fetch(urls[site.site_id])
+        status, _headers, body = fetch(urls[site.site_id])
         expected_status = 403 if site.behaviour == "blocked" else 200
         assert status == expected_status, site.site_id
         if status == 200:
@@ -71,7 +71,7 @@ def test_gbk_bytes_served_as_is(province: Province, served) -> None:
 
 
 def test_head_404_and_query_pages(province: Province, served) -> None:
-    server, urls = served
+    _server, urls = served
     base = urls["2300000001"]
     status, headers, body = fetch(base, "HEAD")
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 1000
@@ -107,7 +107,7 @@ def test_head_404_and_query_pages(province: Province, served) -> None:
 
 
 def test_refusing_and_blocked_sites(province: Province, served) -> None:
-    server, urls = served
+    _server, urls = served
     refusing = next(s for s in province.sites if s.behaviour == "refuse")
     with pytest.raises(urllib.error.URLError) as err:
         fetch(urls[refusing.site_id])
@@ -121,7 +121,7 @@ def test_refusing_and_blocked_sites(province: Province, served) -> None:
 
 def test_external_links_point_at_the_loopback_stand_in(province: Province, served) -> None:
     server, urls = served
-    status, _, home = fetch(urls["2300000001"])
+    _status, _, home = fetch(urls["2300000001"])
     text = home.decode()
     assert "demo-ext.invalid" not in text
     ext = set(re.findall(r'(?:href|src)="(http://[^"]+)"', text))

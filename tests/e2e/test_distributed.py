@@ -175,7 +175,7 @@ def test_ledger_counts_once_under_concurrency(kind: str, request: pytest.Fixture
 def test_join_arguments() -> None:
     from govaudit.spiders.args import ArgumentError, parse_audit_args
 
-    def parse(**kw: str):  # noqa: ANN202
+    def parse(**kw: str):
         return parse_audit_args(kw, default_registry="", default_rubric="inspection-2019", tz="Asia/Shanghai")
 
     assert parse(join="dist1").join == "dist1" and parse().join is None

@@ -77,10 +77,10 @@ def reach_pages(others: int) -> dict[str, tuple[int, str, bytes]]:
                      "<div class='pager'><a href=\"javascript:__doPostBack('ctl00$pager','{arg}')\">下一页</a></div>"
                      "</form>")
     pages = {
-        "/": (200, HTML, b"<html><head><meta http-equiv='refresh' content='0; url=/index.html'></head><body></body>"
-                         b"</html>"),
-        "/index.html": (200, HTML, b"<html><head><script>window.location.href='/portal/';</script></head>"
-                                   b"<body>\xe6\xad\xa3\xe5\x9c\xa8\xe8\xb7\xb3\xe8\xbd\xac</body></html>"),
+        "/": (200, HTML, (b"<html><head><meta http-equiv='refresh' content='0; url=/index.html'></head><body></body>"
+                         b"</html>")),
+        "/index.html": (200, HTML, (b"<html><head><script>window.location.href='/portal/';</script></head>"
+                                   b"<body>\xe6\xad\xa3\xe5\x9c\xa8\xe8\xb7\xb3\xe8\xbd\xac</body></html>")),
         "/portal/": (200, HTML, home),
         "/portal/gzdt/": (200, HTML, _page("工作动态", "<h2>工作动态</h2><iframe src='/portal/gzdt/list.html' "
                                                    "width='100%' height='800' frameborder='0'></iframe>")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -48,7 +47,7 @@ def _pages() -> dict[str, tuple[int, str, bytes]]:
     return pages
 
 
-@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="Debian's chromium is not installed")
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 def test_js_built_column_is_rendered(tmp_path: Path) -> None:
     with LoopbackSite(_pages(), host="127.0.0.71") as site:
         registry = tmp_path / "registry.csv"

@@ -20,7 +20,7 @@ from tests.e2e.conftest import ROOT, ServedDemo, run_scrapy
 pytestmark = pytest.mark.slow
 
 
-def _count(engine, table: str) -> int:  # noqa: ANN001
+def _count(engine, table: str) -> int:
     try:
         with engine.connect() as c:
             return c.execute(text(f"SELECT count(*) FROM {table}")).scalar() or 0

@@ -51,7 +51,7 @@ def test_real_pinned_rows_without_a_marker() -> None:
 
 def test_date_in_its_own_cell_before_the_title() -> None:
     page = load("td_date_bracket_first.html", "http://yjj.gaoping.gov.cn/gzdt/")
-    assert [(e.title, e.date) for e in page.entries][0] == ("县应急管理局开展岁末年初安全生产检查", dt.date(2017, 12, 28))
+    assert next((e.title, e.date) for e in page.entries) == ("县应急管理局开展岁末年初安全生产检查", dt.date(2017, 12, 28))
     assert len(page.entries) == 3
 
 

@@ -93,7 +93,7 @@ def test_meta_keys_are_the_47_tags(page):
 def test_page_links(page):
     links = page_links(page("home_full_footer.html"), QS)
     urls = [u for _, u in links]
-    kinds = dict((u, k) for k, u in links)
+    kinds = {u: k for k, u in links}
     assert len(urls) == len(set(urls))
     assert all(u.startswith(("http://", "https://")) and "#" not in u for u in urls)
     assert not any(u.startswith(("javascript:", "mailto:")) for u in urls)

@@ -102,10 +102,10 @@ def tiny_site(host: str, asof: dt.date) -> Iterator[str]:
             if with_body:
                 self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._answer(True)
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self._answer(False)
 
         def log_message(self, *args: Any) -> None:

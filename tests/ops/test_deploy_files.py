@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 import shutil
@@ -43,7 +44,7 @@ def _crawl(command: str) -> tuple[str, dict[str, str], dict[str, str]]:
     command = command.replace("$(date +\\%Y)", "2026").replace("$(date +\\%F)", "2026-11-25")
     words = shlex.split(command.split("scrapy crawl", 1)[1])
     args, settings = {}, {}
-    for flag, value in zip(words[1:], words[2:], strict=False):
+    for flag, value in itertools.pairwise(words):
         if flag == "-a":
             key, _, val = value.partition("=")
             args[key] = val

@@ -91,7 +91,7 @@ def test_history_on_status_and_url_change_absent_sites_kept(db_url: str, tmp_pat
             dt.date(2026, 2, 10)) in _events(db_url, "2301000001")
     assert _events(db_url, "2300000002")[-1][1:4] == ("listed", "yes", "no")
     # the education department comes back a month later: one "listed" event back, none while it stays
-    code, out = run_command(Command, ["import", str(write_csv(tmp_path / "v3.csv", v2 + [ROWS_V1[1]])),
+    code, out = run_command(Command, ["import", str(write_csv(tmp_path / "v3.csv", [*v2, ROWS_V1[1]])),
                                       "--as-of", "2026-03-10"], db_url, capsys)
     assert code == 0 and "are back: 2300000002" in out
     assert [e[1:4] for e in _events(db_url, "2300000002")] == [("added", "", "running"), ("listed", "yes", "no"),

@@ -116,67 +116,67 @@ def add_run(
     runs_rows: list[dict[str, Any]] = []
     site_rows, col_rows, art_rows, link_rows, guide_rows, score_rows, finding_rows = [], [], [], [], [], [], []
     runs_rows.append(
-        dict(
-            id=run_id, kind=kind, asof=asof, rubric=rubric, started=started,
-            finished=started + dt.timedelta(days=4, hours=8), status="finished", sample_share=sample_share,
-            sample_seed="42", totals=totals or {}, params=params or {},
-        )
+        {
+            "id": run_id, "kind": kind, "asof": asof, "rubric": rubric, "started": started,
+            "finished": started + dt.timedelta(days=4, hours=8), "status": "finished", "sample_share": sample_share,
+            "sample_seed": "42", "totals": totals or {}, "params": params or {},
+        }
     )
     for s in sites:
         site_rows.append(
-            dict(
-                run_id=run_id, site_id=s.site_id, name=s.name, url=s.url, organizer=s.organizer or s.name,
-                region=s.region, level=s.level, kind="department", has_services=True, crawl_state=s.crawl_state,
-                home_status=s.home_status, final_url=s.url, error=s.error, done=True,
-            )
+            {
+                "run_id": run_id, "site_id": s.site_id, "name": s.name, "url": s.url, "organizer": s.organizer or s.name,
+                "region": s.region, "level": s.level, "kind": "department", "has_services": True, "crawl_state": s.crawl_state,
+                "home_status": s.home_status, "final_url": s.url, "error": s.error, "done": True,
+            }
         )
         for c in s.columns:
             col_rows.append(
-                dict(
-                    run_id=run_id, site_id=s.site_id, url=c.url, name=c.name, parent_url=s.url, depth=1,
-                    source=c.source, on_home=c.on_home, category=c.category, http_status=c.http_status, error="",
-                    blank=c.blank, blank_note=False, pages_fetched=1, rendered=False,
-                    entries_count=0 if c.blank else c.entries, undated=c.undated, latest=c.latest,
-                )
+                {
+                    "run_id": run_id, "site_id": s.site_id, "url": c.url, "name": c.name, "parent_url": s.url, "depth": 1,
+                    "source": c.source, "on_home": c.on_home, "category": c.category, "http_status": c.http_status, "error": "",
+                    "blank": c.blank, "blank_note": False, "pages_fetched": 1, "rendered": False,
+                    "entries_count": 0 if c.blank else c.entries, "undated": c.undated, "latest": c.latest,
+                }
             )
             if c.latest and not c.blank:
                 for i in range(c.entries):
                     day = c.latest - dt.timedelta(days=i * 9)
                     art_rows.append(
-                        dict(
-                            run_id=run_id, site_id=s.site_id, column_url=c.url,
-                            url=f"{c.url}t{day:%Y%m%d}_{i}.html", title=f"{c.name}第{i + 1}条 {day:%m月%d日}工作情况",
-                            date=day,
-                        )
+                        {
+                            "run_id": run_id, "site_id": s.site_id, "column_url": c.url,
+                            "url": f"{c.url}t{day:%Y%m%d}_{i}.html", "title": f"{c.name}第{i + 1}条 {day:%m月%d日}工作情况",
+                            "date": day,
+                        }
                     )
         for page, link, status in s.broken_links:
             link_rows.append(
-                dict(run_id=run_id, site_id=s.site_id, page_url=page, link_url=link, on_home=page == s.url,
-                     status=status, ok=False, error="")
+                {"run_id": run_id, "site_id": s.site_id, "page_url": page, "link_url": link, "on_home": page == s.url,
+                     "status": status, "ok": False, "error": ""}
             )
         if s.columns:
             link_rows.append(
-                dict(run_id=run_id, site_id=s.site_id, page_url=s.url, link_url=s.columns[0].url, on_home=True,
-                     status=200, ok=True, error="")
+                {"run_id": run_id, "site_id": s.site_id, "page_url": s.url, "link_url": s.columns[0].url, "on_home": True,
+                     "status": 200, "ok": True, "error": ""}
             )
         for url, title, elements in s.guides:
-            guide_rows.append(dict(run_id=run_id, site_id=s.site_id, url=url, title=title, elements=elements, attachments=[]))
+            guide_rows.append({"run_id": run_id, "site_id": s.site_id, "url": url, "title": title, "elements": elements, "attachments": []})
         if s.verdict is not None:
             score_rows.append(
-                dict(
-                    run_id=run_id, site_id=s.site_id, rubric=rubric, verdict=s.verdict, score=s.score,
-                    deduction_score=s.score, bonus=0.0, vetoes=s.vetoes, reason=s.reason,
-                )
+                {
+                    "run_id": run_id, "site_id": s.site_id, "rubric": rubric, "verdict": s.verdict, "score": s.score,
+                    "deduction_score": s.score, "bonus": 0.0, "vetoes": s.vetoes, "reason": s.reason,
+                }
             )
         index = _index(s, col_rows, link_rows, run_id)
         for f in s.findings:
             finding_rows.append(
-                dict(
-                    run_id=run_id, site_id=s.site_id, indicator=f.indicator, category=f.category, check=f.check,
-                    title=f.title, points=f.points, message=f.message, evidence=f.evidence, manual=False,
-                    subject_url=subject_of(f.evidence) if f.subject_url is None else f.subject_url,
-                    evidence_refs=cite(f.evidence, index) if f.refs is None else f.refs,
-                )
+                {
+                    "run_id": run_id, "site_id": s.site_id, "indicator": f.indicator, "category": f.category, "check": f.check,
+                    "title": f.title, "points": f.points, "message": f.message, "evidence": f.evidence, "manual": False,
+                    "subject_url": subject_of(f.evidence) if f.subject_url is None else f.subject_url,
+                    "evidence_refs": cite(f.evidence, index) if f.refs is None else f.refs,
+                }
             )
     with Session(engine) as session, session.begin():
         for model, rows in (
@@ -204,8 +204,8 @@ def add_probes(engine: Engine, site_id: str, url: str, start: dt.datetime, days:
             n = d * per_day + k
             ok = not (fail_every and n % fail_every == 0)
             rows.append(
-                dict(site_id=site_id, url=url, at=start + dt.timedelta(days=d, minutes=k * (1440 // per_day)),
-                     ok=ok, status=200 if ok else None, elapsed=0.3 if ok else 15.0, error="" if ok else "timeout")
+                {"site_id": site_id, "url": url, "at": start + dt.timedelta(days=d, minutes=k * (1440 // per_day)),
+                     "ok": ok, "status": 200 if ok else None, "elapsed": 0.3 if ok else 15.0, "error": "" if ok else "timeout"}
             )
     with Session(engine) as session, session.begin():
         session.execute(insert(Probe), rows)

@@ -86,7 +86,7 @@ def test_footer_items_each_half_point_cap_3(session, factory, r19):
     f = of(score(session, r19, "s"), "C19-D21")
     assert sorted(x.message for x in f) == sorted(["首页底部功能区未列明党政机关网站标识", "首页底部功能区未列明ICP备案编号"])
     assert sum(x.points for x in f) == 1
-    bare = {k: False for k in ("conac", "site_code", "icp", "police_beian", "organizer", "contact")}
+    bare = dict.fromkeys(("conac", "site_code", "icp", "police_beian", "organizer", "contact"), False)
     factory.site("t", home_features=bare)
     factory.home_entries("t", [1] * 12)
     assert sum(x.points for x in of(score(session, r19, "t"), "C19-D21")) == 3

@@ -57,7 +57,7 @@ def test_name_or_path(tmp_path):
         load_rubric("no-such-rubric", RUBRICS_DIR)
 
 
-def _broken(tmp_path: Path, mutate) -> Path:  # noqa: ANN001
+def _broken(tmp_path: Path, mutate) -> Path:
     data = yaml.safe_load((RUBRICS_DIR / "inspection-2019.yaml").read_text("utf-8"))
     mutate({i["id"]: i for i in data["indicators"]}, data)
     path = tmp_path / "broken.yaml"
@@ -111,9 +111,7 @@ def test_every_message_placeholder_is_filled_by_its_check(r15, r19, session, fac
     """Score sites that trigger most wordings and make sure no {placeholder} is left in any message."""
     from .helpers import score
 
-    factory.site("bad", url="http://bad.example.com/", home_features={k: False for k in (
-        "zhaocuo", "conac", "site_code", "icp", "police_beian", "organizer", "contact", "search",
-        "state_council", "site_name_in_header")})
+    factory.site("bad", url="http://bad.example.com/", home_features=dict.fromkeys(("zhaocuo", "conac", "site_code", "icp", "police_beian", "organizer", "contact", "search", "state_council", "site_name_in_header"), False))
     factory.home_entries("bad", [None, 20])
     for i in range(6):
         factory.column("bad", f"动态{i}", "news", [30])

@@ -134,7 +134,7 @@ def test_findings_import_csv_and_yaml(db_url, file_session, r19, tmp_path: Path,
     file_session.expire_all()
     result = score_site(file_session, "run1", "good", r19, ASOF, commit=True)
     assert result.vetoes == ["C19-V1"] and result.verdict == "unqualified"
-    veto = [f for f in result.findings if f.indicator == "C19-V1"][0]
+    veto = next(f for f in result.findings if f.indicator == "C19-V1")
     assert veto.manual and veto.evidence["url"] == "http://www.good.gov.cn/art/1.html"
 
     yml = tmp_path / "manual.yaml"

@@ -21,6 +21,6 @@ def detect_cms(text: str, url: str) -> ModuleType:
         try:
             if family.detect(text, url):
                 return family
-        except Exception:  # noqa: BLE001 - a detector must never break extraction
+        except Exception:
             continue
     return generic

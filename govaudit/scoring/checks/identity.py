@@ -124,7 +124,7 @@ def gov_domain(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFindi
                        evidence={"url": url, "host": host})]
 
 
-def _home_feature_check(key: str):  # noqa: ANN202
+def _home_feature_check(key: str):
     def check(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
         home = ev.home_page
         if home is None or _feature(home, key) is not False:
