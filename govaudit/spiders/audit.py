@@ -30,6 +30,7 @@ from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.frames import frame_sources
 from govaudit.crawl.hops import home_hop
+from govaudit.crawl.identity import AdmittedHosts, identity_reason
 from govaudit.crawl.plan import CrawlPlan, load_plan
 from govaudit.crawl.responses import charset, failure_text, fetched_at
 from govaudit.crawl.tls import tls_problem
@@ -40,7 +41,7 @@ from govaudit.extract.features import looks_blocked, page_features, page_links
 from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.letters import extract_letters
 from govaudit.extract.listpage import extract_list
-from govaudit.extract.navigation import discover_columns, looks_like_article_url
+from govaudit.extract.navigation import discover_columns, looks_like_article_url, offsite_nav_links
 from govaudit.extract.pagination import form_next_page
 from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
 from govaudit.overrides import load_override
@@ -96,6 +97,8 @@ class AuditSpider(scrapy.Spider):
         spider.parsers = parsers
         spider.budget = CrawlBudget.from_settings(crawler.settings)
         spider.plan = load_plan()
+        spider.admitted = AdmittedHosts()
+        spider.site_rows = {}
         spider.render_mode = run.params.get("render", "auto")
         spider.accounting = get_accounting(crawler)
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s (%s)", run.run_id, len(run.targets),
@@ -106,6 +109,8 @@ class AuditSpider(scrapy.Spider):
     accounting: SiteAccounting
     budget: CrawlBudget
     plan: CrawlPlan
+    admitted: AdmittedHosts  # hosts admitted into a site's scope by identity (网站标识码 / 主办单位)
+    site_rows: dict[str, dict[str, Any]]  # the site record's fields as emitted (re-emitted when a host is admitted)
     parsers: dict[str, Any]
     render_mode: str
 
@@ -227,6 +232,8 @@ class AuditSpider(scrapy.Spider):
             yield self._request(sc, response.url, "parse_home", meta={"hops": hops, "tls": tls}, priority=10,
                                 render=True)
             return
+        # navigation links to other hosts: admitted when their page carries the site's identity
+        found += [(c.name, c.url) for c in offsite_nav_links(text, response.url)]
         run_id, site_id = self.run.run_id, sc.site.site_id
         requests: list[scrapy.Request] = []
         left_out: list[dict[str, str]] = []
@@ -245,8 +252,9 @@ class AuditSpider(scrapy.Spider):
             reach["rendered_nav"] = True
         if left_out:
             reach["columns_left_out"] = left_out
-        yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url,
-                              tls_problem=tls, reach=reach)
+        self.site_rows[site_id] = {"crawl_state": "ok", "home_status": response.status, "final_url": response.url,
+                                   "tls_problem": tls, "reach": reach}
+        yield self._site_item(sc, **self.site_rows[site_id])
         yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
                        status=response.status, features=page_features(text, response.url, sc.site.name))
         yield ColumnItem(
@@ -276,7 +284,13 @@ class AuditSpider(scrapy.Spider):
                         left_out: list[dict[str, str]] | None = None) -> scrapy.Request | None:
         url = clean(url)
         site_id = sc.site.site_id
-        if not same_site(url, sc.host) or not self.accounting.claim(site_id, url):
+        probe = False
+        if not self._in_scope(url, sc):
+            # another host (信息公开 platform, 集约化 platform, an IP): fetched once to see whose it is
+            if source != "nav" or not self.admitted.first_try(site_id, url):
+                return None
+            probe = True
+        if not self.accounting.claim(site_id, url):
             return None
         # the rubric's branches (key columns, 政务公开, 办事服务, 互动交流 and below) are never cut by the cap
         # of the other columns; what a cap leaves out is recorded
@@ -292,8 +306,25 @@ class AuditSpider(scrapy.Spider):
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
                         "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": [], "branch": branch,
-                        "frame": "", "letters_oldest": None}}
+                        "frame": "", "letters_oldest": None}, "probe": probe}
         return self._request(sc, url, "parse_column", meta=meta, render=render, priority=1 if branch else 0)
+
+    def _in_scope(self, url: str, sc: SiteCrawl) -> bool:
+        return same_site(url, sc.host) or self.admitted.in_scope(sc.site.site_id, url)
+
+    def _admit(self, response: Response, sc: SiteCrawl, text: str) -> SiteItem | bool | None:
+        """A page of another host reached from the navigation: part of the site when it carries the site's
+        网站标识码 or 主办单位 (the host is admitted; the site record, re-emitted, says why); else False."""
+        reason = identity_reason(text, response.url, sc.site.site_id, sc.site.organizer)
+        if response.status >= 400 or reason is None:
+            self.crawler.stats.inc_value("govaudit/offsite_columns_left_out")
+            return False
+        hosts = self.admitted.admit(sc.site.site_id, response.url, reason)
+        row = self.site_rows.get(sc.site.site_id)
+        if row is None:
+            return None
+        row["reach"] = {**row["reach"], "hosts": dict(hosts)}
+        return self._site_item(sc, **row)
 
     def _column_item(self, sc: SiteCrawl, meta: dict[str, Any], status: int | None, error: str = "") -> ColumnItem:
         col = meta["col"]
@@ -309,6 +340,14 @@ class AuditSpider(scrapy.Spider):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
+        cs = charset(response)
+        text, _ = decode_html(response.body, cs)
+        if meta.get("probe") and first and not self.admitted.in_scope(sc.site.site_id, response.url):
+            admitted = self._admit(response, sc, text)
+            if admitted is False:
+                return
+            if admitted is not None:
+                yield admitted
         if response.status >= 400:
             if first:
                 yield self._column_item(sc, meta, response.status, f"栏目页面返回 HTTP {response.status}")
@@ -316,12 +355,10 @@ class AuditSpider(scrapy.Spider):
                 col["errors"].append(f"翻页 {response.url} 返回 HTTP {response.status}")
                 yield self._column_item(sc, meta, col["status"])
             return
-        cs = charset(response)
-        text, _ = decode_html(response.body, cs)
         listing = self._extract(response, sc, cs)
         rendered_now = bool(meta.get("playwright"))
         if first and not listing.entries and not col["frame"] and not rendered_now:
-            frame = next((u for u in frame_sources(text, response.url) if same_site(u, sc.host)), None)
+            frame = next((u for u in frame_sources(text, response.url) if self._in_scope(u, sc)), None)
             if frame is not None and self.accounting.claim(sc.site.site_id, clean(frame)):
                 # the column's list is the document of its frame: read that as the column's page
                 col["frame"] = frame
@@ -383,11 +420,11 @@ class AuditSpider(scrapy.Spider):
         rendered = bool(response.meta.get("playwright"))
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
-            if same_site(nxt, sc.host) and self.accounting.claim(sc.site.site_id, nxt):
+            if self._in_scope(nxt, sc) and self.accounting.claim(sc.site.site_id, nxt):
                 return self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered)
             return None
         form = form_next_page(text, response.url) if not listing.next_pages else None
-        if form is not None and same_site(form.url, sc.host) and self.accounting.claim(
+        if form is not None and self._in_scope(form.url, sc) and self.accounting.claim(
                 sc.site.site_id, f"{form.method}:{clean(form.url)}:{col['url']}:{col['pages'] + 1}"):
             return self._request(sc, form.url, "parse_column", meta={"col": col}, method=form.method,
                                  formdata=form.formdata if form.method == "POST" else None)
@@ -403,6 +440,8 @@ class AuditSpider(scrapy.Spider):
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
+        if request.meta.get("probe") and not self.admitted.in_scope(sc.site.site_id, request.url):
+            return  # another host that could not show whose it is: not the site's
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
         else:

@@ -66,8 +66,18 @@ def _letters(rows: list[tuple[int, int | None]]) -> str:
             f"<th>状态</th></tr></thead><tbody>{''.join(out)}</tbody></table>")
 
 
-def reach_pages(others: int) -> dict[str, tuple[int, str, bytes]]:
+def platform_pages(site_code: str, organizer: str) -> dict[str, tuple[int, str, bytes]]:
+    """Another host's list page: a 信息公开 platform page carrying the site's identity (or someone else's)."""
+    body = (f"<html><head><meta charset='utf-8'><title>政府信息公开</title></head><body><h2>政府信息公开目录</h2>"
+            f"<ul class='list'>{_rows('xxgk', [2, 6, 30])}</ul>"
+            f"<div class='footer'>主办单位：{organizer} 网站标识码：{site_code}</div></body></html>")
+    return {"/xxgk/": (200, HTML, body.encode())}
+
+
+def reach_pages(others: int, offsite: tuple[str, ...] = ()) -> dict[str, tuple[int, str, bytes]]:
     nav_other = "".join(f"<li><a href='/portal/zt{i}/'>主题活动{i}</a></li>" for i in range(others))
+    nav_other += "".join(f"<li><a href='{u}xxgk/'>{n}</a></li>" for n, u in zip(("政府信息公开", "信息公开目录"), offsite,
+                                                                               strict=False))
     nav = ("<div class='nav'><ul>" + nav_other + "<li><a href='/portal/gzdt/'>工作动态</a></li>"
            "<li><a href='/portal/tzgg/'>通知公告</a></li><li><a href='/portal/ldxx/'>领导信箱</a></li></ul></div>")
     home = _page("示范市测试局", nav + f"<ul class='list'>{_rows('gzdt', [1, 2, 5])}</ul>")
@@ -100,7 +110,9 @@ def reach_pages(others: int) -> dict[str, tuple[int, str, bytes]]:
 
 def test_site_reached_as_a_visitor_reaches_it(tmp_path: Path) -> None:
     cert = self_signed(tmp_path, host="www.other-site.gov.cn", expired=True)
-    with LoopbackSite(reach_pages(others=6), host="127.0.0.72", tls=cert) as site:
+    with LoopbackSite(platform_pages("RE00000001", "示范市测试局"), host="127.0.0.74") as xxgk, \
+            LoopbackSite(platform_pages("9999999999", "别的市某某局"), host="127.0.0.75") as stranger, \
+            LoopbackSite(reach_pages(others=6, offsite=(xxgk.url, stranger.url)), host="127.0.0.72", tls=cert) as site:
         registry = tmp_path / "registry.csv"
         registry.write_text(f"site_id,name,url,region,status\nRE00000001,示范市测试局,{site.url},示范市,running\n",
                             encoding="utf-8")
@@ -136,3 +148,7 @@ def test_site_reached_as_a_visitor_reaches_it(tmp_path: Path) -> None:
     assert {"工作动态", "通知公告", "领导信箱"} <= set(cols)
     assert len(site_row.reach["columns_left_out"]) == 4
     assert sum(1 for name in cols if name.startswith("主题活动")) == 2
+    # the 信息公开 platform on another host carries the site's 网站标识码: admitted, and why; the stranger is not
+    assert site_row.reach["hosts"] == {"127.0.0.74": "site-code"}
+    assert cols["政府信息公开"].entries_count == 3 and cols["政府信息公开"].url.startswith(xxgk.url)
+    assert "信息公开目录" not in cols
