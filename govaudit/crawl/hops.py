@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 _META_RE = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*>", re.IGNORECASE)
@@ -76,3 +77,12 @@ def home_hop(html: str, url: str) -> Hop | None:
     targets = [t for _, t in sorted(found)]
     desktop = [t for t in targets if not _MOBILE_RE.search(t)]
     return Hop((desktop or targets)[0], "script") if targets else None
+
+
+def http_hops(response: Any) -> list[dict[str, str]]:
+    """The HTTP redirects the downloader followed to this response (evidence of where the home page moved)."""
+    urls = [*response.meta.get("redirect_urls", []), response.url]
+    reasons = response.meta.get("redirect_reasons", [])
+    hows = ["meta-refresh" if r == "meta refresh" else f"http {r}" for r in reasons]
+    hows += ["http"] * (len(urls) - 1 - len(hows))
+    return [{"from": a, "to": b, "how": how} for a, b, how in zip(urls, urls[1:], hows, strict=False)]

@@ -7,11 +7,18 @@ The reasons match govaudit.crawl.scope's (SITE_CODE, ORGANIZER) so a SiteScope c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from scrapy.http import Response
 
 from govaudit.crawl.urls import host_of, same_site
 from govaudit.extract.features import page_features
+from govaudit.items import SiteItem
+
+if TYPE_CHECKING:
+    from govaudit.spiders.audit import SiteCrawl
 
 SITE_CODE = "site-code"  # its pages carry the site's 网站标识码
 ORGANIZER = "organizer"  # its pages name the site's 主办单位
@@ -51,3 +58,30 @@ class AdmittedHosts:
     def admit(self, site_id: str, url: str, reason: str) -> dict[str, Any]:
         self.hosts.setdefault(site_id, {})[host_of(url)] = reason
         return self.hosts[site_id]
+
+
+class IdentityScope:
+    """Mixin of the audit spider: a site's scope is its hosts plus the hosts admitted by identity."""
+
+    crawler: Any
+    admitted: AdmittedHosts
+    site_rows: dict[str, dict[str, Any]]
+
+    _site_item: Callable[..., SiteItem]
+
+    def _in_scope(self, url: str, sc: SiteCrawl) -> bool:
+        return same_site(url, sc.host) or self.admitted.in_scope(sc.site.site_id, url)
+
+    def _admit(self, response: Response, sc: SiteCrawl, text: str) -> SiteItem | bool | None:
+        """A page of another host reached from the navigation: part of the site when it carries the site's
+        网站标识码 or 主办单位 (the host is admitted; the site record, re-emitted, says why); else False."""
+        reason = identity_reason(text, response.url, sc.site.site_id, sc.site.organizer)
+        if response.status >= 400 or reason is None:
+            self.crawler.stats.inc_value("govaudit/offsite_columns_left_out")
+            return False
+        hosts = self.admitted.admit(sc.site.site_id, response.url, reason)
+        row = self.site_rows.get(sc.site.site_id)
+        if row is None:
+            return None
+        row["reach"] = {**row["reach"], "hosts": dict(hosts)}
+        return self._site_item(sc, **row)

@@ -23,27 +23,26 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from govaudit.asof import window
 from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.frames import frame_sources
-from govaudit.crawl.hops import home_hop
-from govaudit.crawl.identity import AdmittedHosts, identity_reason
+from govaudit.crawl.hops import home_hop, http_hops
+from govaudit.crawl.identity import AdmittedHosts, IdentityScope
+from govaudit.crawl.links import LinkChecks
+from govaudit.crawl.paging import LETTER_CATEGORIES, ColumnPaging
 from govaudit.crawl.plan import CrawlPlan, load_plan
 from govaudit.crawl.responses import charset, failure_text, fetched_at
 from govaudit.crawl.tls import tls_problem
-from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
+from govaudit.crawl.urls import clean, host_of, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import looks_blocked, page_features, page_links
 from govaudit.extract.guides import find_guide_links, guide_info
-from govaudit.extract.letters import extract_letters
 from govaudit.extract.listpage import extract_list
-from govaudit.extract.navigation import discover_columns, looks_like_article_url, offsite_nav_links
-from govaudit.extract.pagination import form_next_page
-from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
+from govaudit.extract.navigation import discover_columns, offsite_nav_links
+from govaudit.items import ColumnItem, Entry, GuideItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
 from govaudit.runs import AuditRun, attach_run
@@ -52,7 +51,6 @@ from govaudit.runs.build import SETUP_ERRORS, crawl_run
 logger = logging.getLogger(__name__)
 
 MAX_HOME_HOPS = 3  # meta-refresh / script hops followed from a registry URL
-LETTER_CATEGORIES = {"consultation", "survey", "interview", "petition"}
 
 
 @dataclass
@@ -64,7 +62,7 @@ class SiteCrawl:
     host: str
 
 
-class AuditSpider(scrapy.Spider):
+class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     name = "audit"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -208,7 +206,7 @@ class AuditSpider(scrapy.Spider):
             yield self._site_item(sc, crawl_state=state, home_status=response.status, final_url=response.url,
                                   error=why, tls_problem=tls)
             return
-        hops = list(meta.get("hops", [])) + _http_hops(response)
+        hops = list(meta.get("hops", [])) + http_hops(response)
         hop = home_hop(text, response.url)
         if (hop is not None and len(hops) < MAX_HOME_HOPS and not meta.get("playwright")
                 and (same_site(hop.url, sc.host) or same_site(hop.url, host_of(sc.site.url)))
@@ -309,23 +307,6 @@ class AuditSpider(scrapy.Spider):
                         "frame": "", "letters_oldest": None}, "probe": probe}
         return self._request(sc, url, "parse_column", meta=meta, render=render, priority=1 if branch else 0)
 
-    def _in_scope(self, url: str, sc: SiteCrawl) -> bool:
-        return same_site(url, sc.host) or self.admitted.in_scope(sc.site.site_id, url)
-
-    def _admit(self, response: Response, sc: SiteCrawl, text: str) -> SiteItem | bool | None:
-        """A page of another host reached from the navigation: part of the site when it carries the site's
-        网站标识码 or 主办单位 (the host is admitted; the site record, re-emitted, says why); else False."""
-        reason = identity_reason(text, response.url, sc.site.site_id, sc.site.organizer)
-        if response.status >= 400 or reason is None:
-            self.crawler.stats.inc_value("govaudit/offsite_columns_left_out")
-            return False
-        hosts = self.admitted.admit(sc.site.site_id, response.url, reason)
-        row = self.site_rows.get(sc.site.site_id)
-        if row is None:
-            return None
-        row["reach"] = {**row["reach"], "hosts": dict(hosts)}
-        return self._site_item(sc, **row)
-
     def _column_item(self, sc: SiteCrawl, meta: dict[str, Any], status: int | None, error: str = "") -> ColumnItem:
         col = meta["col"]
         return ColumnItem(
@@ -401,35 +382,6 @@ class AuditSpider(scrapy.Spider):
             return
         yield self._column_item(sc, meta, col["status"])
 
-    def _next_page(self, response: Response, sc: SiteCrawl, col: dict[str, Any], listing: Any, text: str,
-                   category: str) -> scrapy.Request | None:
-        """The next list page while the rubric windows are not covered: far enough back for the longest
-        window; for letters columns, until a letter older than the letters window is seen."""
-        dates = [e.date for e in listing.entries if e.date is not None and not getattr(e, "pinned", False)]
-        dates += col["oldest"]
-        col["oldest"] = [min(dates)] if dates else []
-        if category in LETTER_CATEGORIES:
-            oldest = col.get("letters_oldest") or (min(dates) if dates else None)
-            covered = oldest is not None and oldest <= window(self.run.asof, self.plan.letters_history_days).start
-            max_pages = self.budget.max_letter_pages
-        else:
-            covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
-            max_pages = self.budget.max_pages
-        if covered or col["pages"] >= max_pages:
-            return None
-        rendered = bool(response.meta.get("playwright"))
-        for nxt in listing.next_pages[:1]:
-            nxt = clean(response.urljoin(nxt))
-            if self._in_scope(nxt, sc) and self.accounting.claim(sc.site.site_id, nxt):
-                return self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered)
-            return None
-        form = form_next_page(text, response.url) if not listing.next_pages else None
-        if form is not None and self._in_scope(form.url, sc) and self.accounting.claim(
-                sc.site.site_id, f"{form.method}:{clean(form.url)}:{col['url']}:{col['pages'] + 1}"):
-            return self._request(sc, form.url, "parse_column", meta={"col": col}, method=form.method,
-                                 formdata=form.formdata if form.method == "POST" else None)
-        return None
-
     def _extract(self, response: Response, sc: SiteCrawl, cs: str | None) -> Any:
         slug = sc.site.overrides.get("parser")
         if slug:
@@ -466,15 +418,6 @@ class AuditSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def _letters(self, response: Response, sc: SiteCrawl, col: dict[str, Any], text: str):
-        for letter in extract_letters(text, response.url, self.run.asof):
-            if letter.submitted is not None:
-                old = col.get("letters_oldest")
-                col["letters_oldest"] = min(old, letter.submitted) if old else letter.submitted
-            yield LetterItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=letter.url or response.url,
-                             column_url=col["url"], title=letter.title,
-                             submitted=letter.submitted, replied=letter.replied)
-
     def parse_guide(self, response: Response, sc: SiteCrawl):
         if response.status >= 400:
             return
@@ -491,48 +434,6 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl):
-        text, _ = decode_html(response.body, charset(response))
-        yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
-                       status=response.status, features=page_features(text, response.url, sc.site.name))
-
-    def _link_request(self, sc: SiteCrawl, page_url: str, url: str, *, on_home: bool,
-                      force: bool = False) -> scrapy.Request | None:
-        url = clean(url)
-        key = f"link:{url}"
-        site_id = sc.site.site_id
-        if not url.startswith(("http://", "https://")) or not self.accounting.claim(site_id, key):
-            return None
-        if not self.accounting.take_budget(site_id, "links", None if force else self.budget.max_links):
-            self.accounting.release(site_id, key)
-            return None
-        meta = {"page_url": page_url, "on_home": on_home}
-        if (same_site(url, sc.host) and looks_like_article_url(url) and not is_attachment(url)
-                and self.accounting.take_budget(site_id, "articles", self.budget.max_articles)):
-            # fetch an article in full: it is both a link check and a meta-tag sample
-            return self._request(sc, url, "check_link", meta={**meta, "article": True})
-        return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
-
-    def check_link(self, response: Response, sc: SiteCrawl):
-        meta = response.meta
-        request = response.request
-        assert request is not None
-        if request.method == "HEAD" and response.status in (400, 403, 405, 501):
-            # many servers refuse HEAD; a GET decides
-            yield self._request(sc, response.url, "check_link",
-                                meta={"page_url": meta["page_url"], "on_home": meta["on_home"]})
-            return
-        yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=meta["page_url"],
-                       link_url=request.url, on_home=meta["on_home"], status=response.status,
-                       ok=response.status < 400)
-        if meta.get("article") and response.status < 400:
-            yield from self.parse_article(response, sc)
-
-    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
-        yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
-                       link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
-
-
 def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
     """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
     "更多" links of its blocks) that live below this column's folder."""
@@ -550,11 +451,3 @@ def _entry(e: Any) -> Entry:
     """The evidence record of an extracted list entry (its date a real date, or None with the printed text)."""
     return Entry(url=e.url, title=e.title, date=e.date, date_text=getattr(e, "date_text", "") or "")
 
-
-def _http_hops(response: Response) -> list[dict[str, str]]:
-    """The HTTP redirects the downloader followed to this response (evidence of where the home page moved)."""
-    urls = [*response.meta.get("redirect_urls", []), response.url]
-    reasons = response.meta.get("redirect_reasons", [])
-    hows = ["meta-refresh" if r == "meta refresh" else f"http {r}" for r in reasons]
-    hows += ["http"] * (len(urls) - 1 - len(hows))
-    return [{"from": a, "to": b, "how": how} for a, b, how in zip(urls, urls[1:], hows, strict=False)]
