@@ -60,6 +60,9 @@ GOVAUDIT_MAX_KEY_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_KEY_COLUMNS_PER_SITE", 30
 # Most sites crawled at once (0 = no cap); below it a new site starts only while the downloader has room,
 # so sites finish (and are scored) progressively.
 GOVAUDIT_MAX_SITES_IN_FLIGHT = _env("GOVAUDIT_MAX_SITES_IN_FLIGHT", 200)
+# Bytes of one page the extractors read (a larger page is cut and the cut recorded): bounds the time one
+# hostile page costs the crawl. Real list and home pages are 50-500 KB.
+GOVAUDIT_MAX_PARSE_BYTES = _env("GOVAUDIT_MAX_PARSE_BYTES", 1_000_000)
 # Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
 GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
 # Most list pages followed per letters (留言) column, looking for unanswered letters older than 3 months.

@@ -19,6 +19,7 @@ class CrawlBudget:
     max_links: int  # links checked per site
     max_guides: int  # service-guide pages per site
     max_articles: int  # article pages per site
+    max_parse_bytes: int  # bytes of one response that the extractors read
 
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlBudget:
@@ -33,4 +34,5 @@ class CrawlBudget:
             max_links=settings.getint("GOVAUDIT_MAX_LINKS_PER_SITE"),
             max_guides=settings.getint("GOVAUDIT_MAX_GUIDES_PER_SITE"),
             max_articles=settings.getint("GOVAUDIT_MAX_ARTICLES_PER_SITE"),
+            max_parse_bytes=settings.getint("GOVAUDIT_MAX_PARSE_BYTES"),
         )

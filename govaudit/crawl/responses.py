@@ -48,3 +48,13 @@ def fetched_at(response: Any, timezone: str) -> dt.datetime:
         if claimed is not None and claimed <= now + dt.timedelta(days=1):
             return claimed.replace(tzinfo=None)
     return now.replace(tzinfo=None)
+
+
+def capped(response: Any, max_bytes: int) -> Any:
+    """The response with its body cut to `max_bytes` for parsing (HTML parsers read a cut page), so one huge
+    page costs every extractor a bounded time on the reactor; the cut is recorded in meta["truncated"]."""
+    if not max_bytes or len(response.body) <= max_bytes:
+        return response
+    cut = response.replace(body=response.body[:max_bytes])
+    cut.meta["truncated"] = len(response.body)
+    return cut

@@ -33,7 +33,7 @@ from govaudit.crawl.identity import AdmittedHosts, IdentityScope
 from govaudit.crawl.links import LinkChecks
 from govaudit.crawl.paging import LETTER_CATEGORIES, ColumnPaging
 from govaudit.crawl.plan import CrawlPlan, load_plan
-from govaudit.crawl.responses import charset, failure_text, fetched_at
+from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.tls import tls_problem
 from govaudit.crawl.urls import clean, host_of, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
@@ -163,6 +163,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         return SiteCrawl(site=site, host=meta.get("host") or host_of(site.url))
 
     def _on_response(self, response: Response) -> Any:
+        response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
         return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
 
@@ -372,6 +373,8 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             yield from self._letters(response, sc, col, text)
         if listing.errors:
             col["errors"].extend(listing.errors)
+        if response.meta.get("truncated"):
+            col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
         known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:

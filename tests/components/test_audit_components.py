@@ -147,3 +147,22 @@ def test_the_last_lines_summarise_the_run_and_set_the_exit_status(harness: Any) 
     assert "sites 2:" in lines[1] and "unfinished 2" in lines[1]
     assert any("-a run=r-sum" in line for line in lines)
     assert getattr(h.crawler, EXIT_ATTR) == 3
+
+
+def test_a_huge_page_is_cut_before_parsing_and_the_cut_recorded(harness: Any) -> None:
+    h = harness([site_row("A1", "http://127.0.0.2:9/")], {"GOVAUDIT_MAX_PARSE_BYTES": 200_000}, asof=ASOF,
+                run="r-big")
+    (home,) = _start(h)
+    columns = [r for r in h.respond(home, HOME) if r.meta["fn"] == "parse_column"]
+    row = "<li><a href='/tzgg/{i}.html'>关于某某事项的通知{i}</a><span>2017-12-01</span></li>"
+    huge = ("<html><body><ul>" + "".join(row.format(i=i) for i in range(40_000)) + "</ul></body></html>").encode()
+    assert len(huge) > 3_000_000
+    h.respond(columns[0], huge)
+    h.feed([])
+    for p in h.pipelines:
+        if hasattr(p, "close_spider"):
+            p.close_spider()
+    with _session(h) as s:
+        col = s.scalars(select(m.Column).where(m.Column.run_id == "r-big", m.Column.url == columns[0].url)).one()
+        assert "页面过大" in col.error and col.entries_count > 0
+        assert col.entries_count < 40_000  # only the first 200 KB were read
