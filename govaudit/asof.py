@@ -74,6 +74,34 @@ def today(tz: str = DEFAULT_TIMEZONE) -> dt.date:
     return dt.datetime.now(ZoneInfo(tz)).date()
 
 
+def add_workdays(day: dt.date, workdays: int) -> dt.date:
+    """The day `workdays` working days (Monday to Friday) after `day`: the deadline of a "N个工作日" limit.
+    Public holidays are not known here, so a limit across one is read generously by no day."""
+    out = day
+    left = workdays
+    while left > 0:
+        out += dt.timedelta(days=1)
+        if out.weekday() < 5:
+            left -= 1
+    return out
+
+
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    """(year, quarter 1-4) of a calendar day."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a calendar quarter."""
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last_month = 3 * quarter
+    return first, dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
 # --- periods and windows -----------------------------------------------------------------------------------
 
 
@@ -169,6 +197,16 @@ class Window:
     def holds(self, at: dt.datetime) -> bool:
         """A naive-UTC instant (a probe) inside the window."""
         return self.start_utc <= at < self.end_utc
+
+
+def local_day(at: dt.datetime, tz: str = DEFAULT_TIMEZONE) -> dt.date:
+    """The calendar day in time zone `tz` of a naive-UTC instant (a probe): probes are counted per local day."""
+    return at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz)).date()
+
+
+def observed_days(win: Window) -> list[dt.date]:
+    """The days whose instants a window holds: its first day up to the day before the as-of date."""
+    return [win.start + dt.timedelta(days=i) for i in range((win.end - win.start).days)]
 
 
 def window(asof: dt.date, period: Period | int | str, tz: str = DEFAULT_TIMEZONE) -> Window:

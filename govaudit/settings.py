@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from govaudit.crawl.redact import install_log_redaction
+
+install_log_redaction()  # no password of a -s GOVAUDIT_DATABASE_URL=... in Scrapy's settings dump or any log
+
 BOT_NAME = "govaudit"
 SPIDER_MODULES = ["govaudit.spiders"]
 NEWSPIDER_MODULE = "govaudit.spiders"
@@ -92,6 +96,36 @@ GOVAUDIT_JOIN_WAIT = _env("GOVAUDIT_JOIN_WAIT", 120.0)
 # Distributed: seconds a worker with nothing pending waits for every site to be scored before closing.
 GOVAUDIT_SETTLE_GRACE = _env("GOVAUDIT_SETTLE_GRACE", 60.0)
 
+# --- operator input (registries, findings files): refused past these limits -----------------------------
+# Largest registry / findings file accepted, on disk and (XLSX) unpacked.
+GOVAUDIT_INPUT_MAX_BYTES = _env("GOVAUDIT_INPUT_MAX_BYTES", 50 * 1024 * 1024)
+# Deepest nesting accepted in a YAML file (YAML aliases are always refused).
+GOVAUDIT_YAML_MAX_DEPTH = _env("GOVAUDIT_YAML_MAX_DEPTH", 40)
+# Most rows and columns read from a registry spreadsheet, and cells its merged ranges may cover in total.
+GOVAUDIT_XLSX_MAX_ROWS = _env("GOVAUDIT_XLSX_MAX_ROWS", 100_000)
+GOVAUDIT_XLSX_MAX_COLUMNS = _env("GOVAUDIT_XLSX_MAX_COLUMNS", 200)
+GOVAUDIT_XLSX_MAX_MERGED_CELLS = _env("GOVAUDIT_XLSX_MAX_MERGED_CELLS", 1_000_000)
+
+# --- hostile sites: scope, addresses, rate limits, rendering (govaudit/crawl; docs/OPERATIONS.md) ----------
+# Allow loopback/private/link-local destinations the registry does not name (tests on 127.0.0.x only).
+GOVAUDIT_ALLOW_PRIVATE_HOSTS = _env("GOVAUDIT_ALLOW_PRIVATE_HOSTS", False)
+# Seconds waited after a 429 that names no Retry-After.
+GOVAUDIT_RATE_LIMIT_WAIT = _env("GOVAUDIT_RATE_LIMIT_WAIT", 5.0)
+# Longest wait for one Retry-After (a longer one is waited this long).
+GOVAUDIT_RATE_LIMIT_MAX_WAIT = _env("GOVAUDIT_RATE_LIMIT_MAX_WAIT", 60.0)
+# Tries of one request after a 429/503-with-Retry-After before it is recorded as rate limited.
+GOVAUDIT_RATE_LIMIT_TRIES = _env("GOVAUDIT_RATE_LIMIT_TRIES", 3)
+# Seconds of waiting one site may cost in total; then its rate-limited requests are recorded as such.
+GOVAUDIT_RATE_LIMIT_BUDGET = _env("GOVAUDIT_RATE_LIMIT_BUDGET", 300.0)
+# Pages rendered in Chromium at once (the cap of the one browser context).
+GOVAUDIT_MAX_RENDERS = _env("GOVAUDIT_MAX_RENDERS", 4)
+# Data segment (RLIMIT_DATA) of each Chromium process, MB: bounds a script's allocation bomb.
+GOVAUDIT_RENDER_MEMORY_MB = _env("GOVAUDIT_RENDER_MEMORY_MB", 1024)
+# V8 old-space (JS heap) limit of a rendered page, MB.
+GOVAUDIT_RENDER_JS_HEAP_MB = _env("GOVAUDIT_RENDER_JS_HEAP_MB", 512)
+# Resource types a rendered page does not load (not needed to read its lists and menus).
+GOVAUDIT_RENDER_SKIP_TYPES = _env("GOVAUDIT_RENDER_SKIP_TYPES", "image,media,font")
+
 # --- crawling manners ----------------------------------------------------------
 # Politeness is per site: many sites in parallel, few requests at once on each.
 ROBOTSTXT_OBEY = False  # government sites are public records; the rubric requires checking them
@@ -104,6 +138,8 @@ DOWNLOAD_TIMEOUT = _env("DOWNLOAD_TIMEOUT", 15)  # the rubric's 15 s "cannot ope
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 1
+# 429 is left to govaudit's RateLimitRetry (it waits Retry-After); Scrapy's retry would re-send it at once
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
 HTTPERROR_ALLOW_ALL = True  # 404/403/500 are evidence, the spider records them
@@ -126,7 +162,14 @@ ITEM_PIPELINES = {
     "govaudit.pipelines.store.StorePipeline": 500,
     "govaudit.pipelines.scoring.ScoringPipeline": 800,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # between RetryMiddleware (550) and the redirect middlewares (580/600): waits Retry-After, then retries
+    "govaudit.crawl.ratelimit.RateLimitRetry": 560,
+    # sees every request and redirect hop (after the redirect middlewares build them) and every 3xx first
+    "govaudit.crawl.guard.ScopeGuard": 610,
+}
 EXTENSIONS = {
+    "govaudit.crawl.jobdir.PrivateJobDir": 50,  # JOBDIR 0700, refused when others could write to it
     "govaudit.extensions.run_lifecycle.RunLifecycle": 100,  # opens the run; at close: scores what is left, status
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
@@ -139,6 +182,11 @@ STATS_DUMP = _env("STATS_DUMP", False)  # the run summary ends the output; -s ST
 DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    # only http(s): a file:// link in a pager must never read local files into a report
+    "file": None,
+    "data": None,
+    "ftp": None,
+    "s3": None,
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
@@ -146,10 +194,16 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": ["--disable-gpu", "--disable-quic"],
 }
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-PLAYWRIGHT_CONTEXTS = {"default": {"ignore_https_errors": True}}  # bad certificates are findings, not failures
+# one context (govaudit.crawl.render.CONTEXT: no downloads, no service workers) holding every render
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = GOVAUDIT_MAX_RENDERS
+PLAYWRIGHT_ABORT_REQUEST = "govaudit.crawl.render.abort_request"  # other hosts, private addresses, images
+PLAYWRIGHT_BROWSER_PROVIDER = "govaudit.crawl.render.LimitedChromiumProvider"  # memory limits
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# distributed audits: requests in Redis as JSON, never pickle (whoever writes to Redis must not run code)
+SCHEDULER_SERIALIZER = "govaudit.crawl.jsonqueue"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")

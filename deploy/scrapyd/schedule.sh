@@ -7,6 +7,15 @@
 # (EnvironmentFile=/etc/govaudit/env in scrapyd's unit), never from these lines.
 set -euo pipefail
 SCRAPYD=${SCRAPYD:-http://127.0.0.1:6800}
+# scrapyd asks for basic authentication (scrapyd.conf): the credentials go to curl on its standard input,
+# never on its command line (where `ps` would show them)
+api() {
+  if [ -n "${SCRAPYD_USERNAME:-}" ]; then
+    printf 'user = "%s:%s"\n' "$SCRAPYD_USERNAME" "${SCRAPYD_PASSWORD:-}" | curl -K - "$@"
+  else
+    curl "$@"
+  fi
+}
 HOME_DIR=${GOVAUDIT_HOME:-/opt/govaudit}
 common=(-d project=govaudit
         -d "setting=GOVAUDIT_RUBRICS_DIR=$HOME_DIR/rubrics"
@@ -15,18 +24,18 @@ common=(-d project=govaudit
 
 case "${1:-}" in
   monitor)    # daily monitoring of every running site (freshness, availability); resumable per day
-    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d kind=monitor \
+    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d kind=monitor \
          -d "setting=JOBDIR=$HOME_DIR/var/jobs/monitor-$(date +%F)" ;;
   probe)      # one availability probe of every running site (run >= 20 times a day)
-    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=probe ;;
+    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=probe ;;
   spotcheck)  # quarterly 30% spot check, reproducible from its seed (e.g. 2026Q4)
     q=$(( (10#$(date +%m) + 2) / 3 ))
-    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d sample=0.3 -d "seed=$(date +%Y)Q$q" \
+    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d sample=0.3 -d "seed=$(date +%Y)Q$q" \
          -d "setting=JOBDIR=$HOME_DIR/var/jobs/spotcheck-$(date +%Y)Q$q" ;;
   rerun)      # one site after rectification: schedule.sh rerun SITE_ID
-    curl -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d "site=${2:?site id}" ;;
+    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d "site=${2:?site id}" ;;
   jobs)
-    curl -fsS "$SCRAPYD/listjobs.json?project=govaudit" ;;
+    api -fsS "$SCRAPYD/listjobs.json?project=govaudit" ;;
   *)
     echo "usage: $0 monitor|probe|spotcheck|rerun SITE_ID|jobs" >&2; exit 2 ;;
 esac

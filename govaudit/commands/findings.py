@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -63,6 +64,12 @@ class Command(ScrapyCommand):
                 added = import_manual_findings(session, args[1], known or None)
             except ManualFindingError as exc:
                 print(f"error: nothing imported:\n{exc}")
+                self.exitcode = 1
+                return
+            except (OSError, UnicodeDecodeError, csv.Error, RecursionError) as exc:
+                # a file that is not text, or not the shape we read: one line, no traceback
+                print(f"error: nothing imported: {args[1]}: cannot be read ({type(exc).__name__}: "
+                      f"{str(exc)[:200]})")
                 self.exitcode = 1
                 return
         print(f"imported {added} manual finding(s) from {args[1]}")

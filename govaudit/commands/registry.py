@@ -27,13 +27,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from govaudit.registry import Registry, RegistryError, RowError, Site, load_registry
+from govaudit.registry.safeload import FileLimits
 from govaudit.spiders.args import ArgumentError, parse_asof
 from govaudit.store import models as m
 from govaudit.store.db import get_engine
 from govaudit.store.migrate import SchemaOutdated
 
 # fields whose change is recorded as a RegistryEvent
-TRACKED = ("name", "url", "organizer", "region", "level", "kind", "status", "has_services")
+TRACKED = ("name", "url", "organizer", "region", "level", "kind", "status", "has_services", "hosts")
 IMPORT_EVENT = "import"  # one event per import (site_id ""), new = JSON summary, source = file
 LISTED_EVENT = "listed"  # "yes" -> "no" when a site is absent from an import, back when it returns
 # column widths of registry_sites: a longer value is a bad row, not a database error halfway through
@@ -73,7 +74,17 @@ class ImportRefused(Exception):
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+def _field(obj: Any, name: str) -> Any:
+    """A tracked field of a Site or a registry_sites row, comparable across both (hosts: a list)."""
+    value = getattr(obj, name)
+    if name == "hosts":
+        return list(value or [])
+    return value
 
 
 def oversized(site: Site) -> str | None:
@@ -145,20 +156,21 @@ def import_registry(session: Session, registry: Registry, asof: dt.date, *, at: 
             session.add(m.RegistrySite(
                 site_id=site.site_id, name=site.name, url=site.url, organizer=site.organizer,
                 region=site.region, level=site.level, kind=site.kind, status=site.status, status_since=asof,
-                has_services=site.has_services, overrides=dict(site.overrides), updated=now,
+                has_services=site.has_services, overrides=dict(site.overrides), hosts=list(site.hosts),
+                updated=now,
             ))
             event(site.site_id, "added", "", site.status)
             result.added.append(site.site_id)
             continue
-        changes = [(name, _text(getattr(row, name)), _text(getattr(site, name)))
-                   for name in TRACKED if getattr(row, name) != getattr(site, name)]
+        changes = [(name, _text(_field(row, name)), _text(_field(site, name)))
+                   for name in TRACKED if _field(row, name) != _field(site, name)]
         if site.overrides and site.overrides != (row.overrides or {}):
             changes.append(("overrides", json.dumps(row.overrides or {}, ensure_ascii=False),
                             json.dumps(site.overrides, ensure_ascii=False)))
             row.overrides = dict(site.overrides)
         for name, old, new in changes:
             if name in TRACKED:
-                setattr(row, name, getattr(site, name))
+                setattr(row, name, _field(site, name))
             if name == "status":
                 row.status_since = asof
             event(site.site_id, name, old, new)
@@ -271,7 +283,7 @@ class Command(ScrapyCommand):
             print(f"Error: --as-of: {exc}")
             return 2
         try:
-            registry = load_registry(path)  # before touching the database at all
+            registry = load_registry(path, FileLimits.from_settings(self.settings))  # before the database
         except RegistryError as exc:
             print(f"Error: {exc}")
             print("Nothing was imported.")

@@ -29,7 +29,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "RUN [--out DIR]"
+        return "RUN [--out DIR] [--region NAME]"
 
     def short_desc(self) -> str:
         return "Render the HTML report bundle of a stored run (RUN may be 'latest')"
@@ -44,6 +44,8 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--out", metavar="DIR", default=None, help="folder receiving <run>/ (default: GOVAUDIT_REPORTS_DIR)")
+        parser.add_argument("--region", metavar="NAME", default=None,
+                            help="a region's own bundle (its sites and pass rate) in <run>/regions/<NAME>/")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -64,7 +66,7 @@ class Command(ScrapyCommand):
                 run_id = found
             try:
                 bundle = render_bundle(session, run_id, out, templates,
-                                       rubrics_dir=self.settings.get("GOVAUDIT_RUBRICS_DIR"))
+                                       rubrics_dir=self.settings.get("GOVAUDIT_RUBRICS_DIR"), region=getattr(opts, "region", None))
             except RunNotFound as exc:
                 print(f"Error: {exc} in {engine.url.render_as_string(hide_password=True)}")
                 self.exitcode = 1

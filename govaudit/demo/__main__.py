@@ -27,6 +27,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govaudit import settings as project_settings
+from govaudit.demo.monitoring import write_planted_probes
 from govaudit.demo.province import Province, build_province
 from govaudit.demo.server import DemoServer, PortTaken
 
@@ -133,6 +134,10 @@ def audit(args: argparse.Namespace, crawl_args: list[str]) -> int:
         registry = server.write_registry(args.registry)
         print(_summary(province, server, args), file=sys.stderr, flush=True)
         print(f"registry written to {registry}", file=sys.stderr, flush=True)
+        planted = write_planted_probes(project_settings.GOVAUDIT_DATABASE_URL, [s.spec for s in province.sites],
+                                       server.base_urls, asof, project_settings.GOVAUDIT_TIMEZONE)
+        if planted:
+            print(f"monitoring log: {planted} planted probes of the week before {asof}", file=sys.stderr, flush=True)
         cmd = [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"registry={registry}",
                "-a", f"asof={asof.isoformat()}", *crawl_args]
         env = {"SCRAPY_SETTINGS_MODULE": "govaudit.settings", **os.environ}

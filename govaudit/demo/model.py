@@ -101,7 +101,7 @@ class ColumnSpec:
     name: str
     slug: str
     category: str
-    kind: str = "list"  # list | hub | page | letters | guides
+    kind: str = "list"  # list | hub | channel (only links to its sub-columns) | page | letters | guides
     on_home: bool = False
     count: int | None = None  # entries; None = the category's default
     newest_age: int | None = None  # days between the newest entry and the as-of date; None = fresh default
@@ -110,6 +110,7 @@ class ColumnSpec:
     js: bool = False  # list built in the browser from a JSON endpoint
     no_charset: bool = False  # first list page sent with neither a header nor a meta charset
     children: list[ColumnSpec] = field(default_factory=list)
+    unanswered: int = 0  # letters columns: letters older than 3 months without a reply, planted here
 
 
 @dataclass
@@ -132,6 +133,8 @@ class SiteSpec:
     columns: list[ColumnSpec] = field(default_factory=list)
     unanswered_letters: int = 0  # letters older than 3 months without a reply
     bad_guides: int = 0  # guides each missing >= 4 element categories
+    forms: str = "ok"  # ok | missing (guides ask for a 申请表 but link none) | broken (the form link answers 404)
+    monitoring: str = ""  # "" (no probe log) | down (a week of probes, every one failing: see demo.monitoring)
     phone: str = "0451-82620000"
     note: str = ""  # what this site is for (shown by `expected`)
     # how the site makes a crawler work to reach its pages: "home_hop" (/index.html refreshes to /index.shtml,
@@ -182,7 +185,7 @@ class Column:
 
     def all_entries(self) -> list[Entry]:
         """The entries a reader sees on this column: its own, or for a hub its sub-columns'."""
-        if self.spec.kind == "hub":
+        if self.spec.kind in ("hub", "channel"):
             merged = [e for c in self.children for e in c.entries]
             return sorted(merged, key=lambda e: (e.date, e.docid), reverse=True)
         return self.entries

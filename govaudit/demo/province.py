@@ -187,8 +187,8 @@ class _Builder:
                 if cspec.category == "policy" and i < ATTACHED_POLICY_ENTRIES:
                     e.extra["attachment"] = posixpath.dirname(e.path) + f"/P0{e.docid}.pdf"
             out.append(e)
-        if cspec.kind == "letters" and self.spec.unanswered_letters:
-            out = self.plant_unanswered(col, out, rng)
+        if cspec.kind == "letters" and (cspec.unanswered or self.spec.unanswered_letters):
+            out = self.plant_unanswered(col, out, rng, cspec.unanswered or self.spec.unanswered_letters)
         return out
 
     def make_letter(self, e: Entry, rng: random.Random, i: int) -> None:
@@ -198,9 +198,9 @@ class _Builder:
         replied = e.date + dt.timedelta(days=rng.randint(1, 12))
         e.extra["replied"] = replied if replied <= self.asof else None
 
-    def plant_unanswered(self, col: Column, entries: list[Entry], rng: random.Random) -> list[Entry]:
-        """Letters submitted 100+ days ago that never got a reply (veto C19-V5)."""
-        for k in range(self.spec.unanswered_letters):
+    def plant_unanswered(self, col: Column, entries: list[Entry], rng: random.Random, count: int) -> list[Entry]:
+        """Letters submitted 100+ days ago that never got a reply (veto C19-V5 in a 政务咨询 column only)."""
+        for k in range(count):
             d = self.asof - dt.timedelta(days=104 + 17 * k)
             self.docid += 1
             e = Entry(title="", date=d, path=self.article_path(col, d, self.docid), docid=self.docid,
@@ -218,8 +218,9 @@ class _Builder:
         if i < self.spec.bad_guides:
             e.extra["missing"] = sorted(rng.sample(content.GUIDE_ELEMENTS[1:], rng.randint(4, 6)),
                                         key=content.GUIDE_ELEMENTS.index)
-        else:
+        elif self.spec.forms != "missing":
             e.extra["form"] = posixpath.dirname(e.path) + f"/files/{e.docid}.doc"
+            e.extra["form_broken"] = self.spec.forms == "broken"
 
     # --- pages ----------------------------------------------------------------------------------------
 
@@ -241,6 +242,9 @@ class _Builder:
         if cspec.kind == "hub":
             self.html(first, lambda: pages.hub(ctx, col))
             return
+        if cspec.kind == "channel":
+            self.html(first, lambda: pages.channel(ctx, col))
+            return
         if cspec.kind == "page":
             self.html(first, lambda: pages.static_page(ctx, col))
             return
@@ -259,7 +263,7 @@ class _Builder:
         for e in col.entries:
             if cspec.kind == "guides":
                 self.html(e.path, partial(pages.guide, ctx, col, e))
-                if e.extra.get("form"):
+                if e.extra.get("form") and not e.extra.get("form_broken"):
                     self.add(e.extra["form"], lambda: Response(200, "application/msword", assets.DOC))
             else:
                 self.html(e.path, partial(self.article, ctx, col, e))

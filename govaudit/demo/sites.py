@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from govaudit.demo.model import ColumnSpec as C
 from govaudit.demo.model import SiteSpec
+from govaudit.demo.sites_notice import notice_specs
 
 PROVINCE = "示范省"
 
@@ -98,24 +99,31 @@ def _walk(cols: list[C]):
 
 
 def province_specs() -> list[SiteSpec]:
-    return [
+    sites = [
         SiteSpec(
             "2300000001", "示范省人民政府", "示范省人民政府办公厅", "省直", "省级", "portal", "www.sfs.gov.cn",
             family="trs", home_dates="mmdd", phone="0451-82620001",
-            columns=_portal_columns("省"), note="healthy provincial portal (TRS, pagination, sub-columns)",
+            columns=_portal_columns("省", extra=[C("政策文件", "zcwjk", "policy", kind="channel", children=[
+                C("省政府规章", "zcwjk/gz", "policy"), C("部门规范性文件", "zcwjk/gfxwj", "policy", newest_age=300)])]),
+            note="healthy provincial portal (TRS, pagination, sub-columns); a 政策文件 一级栏目 that only leads to "
+                 "its sub-columns (updated through them), one sub-column stale: C19-D9 once, no C19-D5",
         ),
         SiteSpec(
             "2300000002", "示范省发展和改革委员会", "示范省发展和改革委员会", "省直", "省级", "department",
             "fgw.sfs.gov.cn", family="hanweb", home_dates="short", phone="0451-82620002",
-            columns=_dept_columns(news="发改动态", interview=True),
-            note="healthy department (Hanweb datastore lists, dates also in /art/ URLs)",
+            columns=_dept_columns(news="发改动态", interview=True,
+                                  extra=[C("意见征集", "yjzj", "survey", kind="letters", unanswered=2)]),
+            note="healthy department (Hanweb datastore lists, dates also in /art/ URLs); two survey replies "
+                 "older than 3 months are no unanswered consultation letters (no C19-V5)",
         ),
         SiteSpec(
             "2301000003", "江城市人力资源和社会保障局", "江城市人力资源和社会保障局", "江城市", "市级",
             "department", "rsj.jiangcheng.gov.cn", family="table", encoding="gbk", phone="0451-86330003",
+            forms="missing",
             columns=_dept_columns(news="人社动态", state_council=False,
                                   extra=[C("基层动态", "jcdt", "news", on_home=True)]),
-            note="healthy department, GBK-encoded table-layout pages",
+            note="healthy department, GBK-encoded table-layout pages; its guides ask for a 申请表 but offer none "
+                 "(C19-D15 on the 2 guides sampled)",
         ),
         SiteSpec(
             "2302000004", "北山市卫生健康委员会", "北山市卫生健康委员会", "北山市", "市级", "department",
@@ -168,8 +176,8 @@ def province_specs() -> list[SiteSpec]:
         ),
         SiteSpec(
             "2300000008", "示范省统计局", "示范省统计局", "省直", "省级", "department", "tjj.sfs.gov.cn",
-            behaviour="refuse", columns=_dept_columns(news="统计动态"),
-            note="refuses connections: could not audit",
+            behaviour="refuse", columns=_dept_columns(news="统计动态"), monitoring="down",
+            note="refuses connections, and the week's monitoring log shows every probe failing: veto C19-V2",
         ),
         SiteSpec(
             "2301000009", "江城市人民政府", "江城市人民政府办公室", "江城市", "市级", "portal",
@@ -179,10 +187,11 @@ def province_specs() -> list[SiteSpec]:
         ),
         SiteSpec(
             "2300000010", "示范省自然资源厅", "示范省自然资源厅", "省直", "省级", "department",
-            "zrzyt.sfs.gov.cn", family="jsapp", phone="0451-82620010",
+            "zrzyt.sfs.gov.cn", family="jsapp", phone="0451-82620010", forms="broken",
             columns=[c if c.name not in ("工作动态", "通知公告", "政策文件") else _js(c)
                      for c in _dept_columns(news="工作动态")],
-            note="main lists built by JavaScript from a JSON endpoint: qualified when rendered",
+            note="main lists built by JavaScript from a JSON endpoint: qualified when rendered; the guides' "
+                 "form links answer 404 (C19-D15 on the 2 guides sampled)",
         ),
         SiteSpec(
             "2300000011", "示范省交通运输厅", "示范省交通运输厅", "省直", "省级", "department", "jtt.sfs.gov.cn",
@@ -231,6 +240,8 @@ def province_specs() -> list[SiteSpec]:
         SiteSpec("2304000019", "东湖市青松县人民政府", "东湖市青松县人民政府办公室", "东湖市", "县级", "portal",
                  "www.qingsong.gov.cn", status="offline-temporary", note="temporarily offline (security fix)"),
     ]
+    sites.extend(notice_specs(_dept_columns))  # the notice's observations (govaudit/demo/sites_notice.py)
+    return sites
 
 
 def _js(col: C) -> C:

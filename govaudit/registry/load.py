@@ -1,13 +1,15 @@
 """Load a site registry from CSV (UTF-8, UTF-8 with BOM, GB18030), XLSX or YAML.
 
 Bad rows are reported with their row number and skipped; a file that cannot be read raises
-RegistryError naming the file, before any request is made.
+RegistryError naming the file, before any request is made. YAML and XLSX are read within FileLimits
+(no YAML aliases, bounded nesting, rows, columns and merged-range area: govaudit.registry.safeload).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from govaudit.registry.model import KINDS, Registry, RegistryError, RowError, Site
+from govaudit.registry.safeload import FileLimits, UnsafeInput, load_yaml, xlsx_rows
 
 # header (English or Chinese, as exported by the national government website information system) -> field
 HEADERS: dict[str, str] = {
@@ -28,6 +31,7 @@ HEADERS: dict[str, str] = {
     "kind": "kind", "类型": "kind", "网站类型": "kind", "网站类别": "kind",
     "status": "status", "状态": "status", "运行状态": "status", "网站状态": "status",
     "has_services": "has_services", "对外服务职能": "has_services", "有无对外服务": "has_services",
+    "hosts": "hosts", "其他域名": "hosts", "关联域名": "hosts", "其他网址": "hosts",
 }
 STATUS_WORDS: dict[str, str] = {
     "running": "running", "正常运行": "running", "运行": "running", "正常": "running", "在线": "running",
@@ -42,21 +46,30 @@ KIND_WORDS: dict[str, str] = {
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "无"}
 REQUIRED = ("site_id", "name", "url")
+MAX_HOSTS = 20  # further hosts one registry row may name
+_HOST_SPLIT = re.compile(r"[\s,;，；、|]+")
 
 
-def load_registry(path: str | Path) -> Registry:
+def load_registry(path: str | Path, limits: FileLimits | None = None) -> Registry:
+    """The registry in ``path``; ``limits`` default to the settings' defaults (FileLimits.from_settings)."""
     p = Path(path)
+    limits = limits or FileLimits()
     if not p.is_file():
         raise RegistryError(f"registry file {p}: not found or not a file")
     suffix = p.suffix.lower()
     try:
+        if p.stat().st_size > limits.max_bytes:
+            raise UnsafeInput(f"{p.stat().st_size} bytes, more than the limit of {limits.max_bytes} "
+                              f"(GOVAUDIT_INPUT_MAX_BYTES)")
         if suffix in {".yaml", ".yml"}:
-            return _load_yaml(p)
+            return _load_yaml(p, limits)
         if suffix in {".xlsx", ".xlsm"}:
-            return rows_to_registry(str(p), _xlsx_rows(p))
+            return rows_to_registry(str(p), xlsx_rows(p, limits))
         return rows_to_registry(str(p), _csv_rows(p))
     except RegistryError:
         raise
+    except UnsafeInput as exc:
+        raise RegistryError(f"registry file {p}: refused: {exc}") from None
     except Exception as exc:  # an unreadable file must fail clearly, naming the file
         raise RegistryError(f"registry file {p}: cannot be read: {exc}") from exc
 
@@ -80,26 +93,6 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=False, data_only=True)
-    ws = wb.worksheets[0]
-    # merged cells: repeat the top-left value over the range (region columns are often merged)
-    merged: dict[tuple[int, int], Any] = {}
-    for rng in ws.merged_cells.ranges:
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                merged[(r, c)] = value
-    for r_idx, row in enumerate(ws.iter_rows(), start=1):
-        values = []
-        for cell in row:
-            v = merged.get((r_idx, cell.column), cell.value)
-            values.append("" if v is None else str(v))
-        yield r_idx, values
 
 
 def _find_header(rows: Iterable[tuple[int, list[str]]], source: str) -> tuple[dict[int, str], Iterator]:
@@ -135,6 +128,48 @@ def normalise_url(raw: str) -> str | None:
     if not parts.path:
         url += "/"
     return url
+
+
+def normalise_host(raw: str) -> str | None:
+    """``host`` or ``host:port`` (lower case, IDNA) from a host, host:port or URL; None when it is none."""
+    value = raw.strip().strip("/")
+    if not value:
+        return None
+    if "://" not in value:
+        value = "http://" + value
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"}:
+        return None
+    try:
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return None
+    if not host or len(host) > 253 or any(c in host for c in "@ \\"):
+        return None
+    try:
+        host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    return f"{host}:{port}" if port else host
+
+
+def parse_hosts(raw: Any) -> tuple[list[str], list[str]]:
+    """(hosts, bad values) from a registry cell ("a.gov.cn; xxgk.a.gov.cn:8080") or a YAML list."""
+    items = raw if isinstance(raw, list) else _HOST_SPLIT.split(str(raw or ""))
+    hosts: list[str] = []
+    bad: list[str] = []
+    for item in items:
+        if not str(item).strip():
+            continue
+        host = normalise_host(str(item))
+        if host is None:
+            bad.append(str(item))
+        elif host not in hosts:
+            hosts.append(host)
+    return hosts, bad
 
 
 def rows_to_registry(source: str, rows: Iterable[tuple[int, list[str]]]) -> Registry:
@@ -185,22 +220,29 @@ def _make_site(rec: dict[str, str], row_no: int) -> tuple[Site | None, RowError 
         return None, RowError(row_no, f"unknown kind {kind_raw!r}", site_id)
     services_raw = rec.get("has_services", "").strip().lower()
     has_services = services_raw not in FALSE_WORDS
+    hosts, bad_hosts = parse_hosts(rec.get("hosts", ""))
+    if bad_hosts:
+        return None, RowError(row_no, f"not a host name: {bad_hosts[0]!r} (hosts: a.gov.cn; b.gov.cn:8080)", site_id)
+    if len(hosts) > MAX_HOSTS:
+        return None, RowError(row_no, f"more than {MAX_HOSTS} further hosts", site_id)
     return Site(
         site_id=site_id, name=rec["name"], url=url, organizer=rec.get("organizer", ""),
         region=rec.get("region", ""), level=rec.get("level", ""), kind=kind, status=status,
-        has_services=has_services,
+        has_services=has_services, hosts=hosts,
     ), None
 
 
-def _load_yaml(path: Path) -> Registry:
+def _load_yaml(path: Path, limits: FileLimits) -> Registry:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        doc = load_yaml(path, limits)
+    except UnsafeInput as exc:
+        raise RegistryError(f"registry file {path}: refused: {exc}") from None
     except yaml.YAMLError as exc:
         raise RegistryError(f"registry file {path}: invalid YAML: {exc}") from exc
     if not isinstance(doc, dict):
         raise RegistryError(f"registry file {path}: expected a mapping with 'sites' and/or 'csv' and 'overrides'")
     if "csv" in doc:
-        base = load_registry(path.parent / str(doc["csv"]))
+        base = load_registry(path.parent / str(doc["csv"]), limits)
         sites, errors = base.sites, list(base.errors)
     else:
         raw_sites = doc.get("sites") or []
@@ -213,7 +255,7 @@ def _load_yaml(path: Path) -> Registry:
             if not isinstance(entry, dict):
                 rows.append((i, [""] * len(header)))
                 continue
-            rows.append((i, [str(entry.get(f, "") or "") for f in header]))
+            rows.append((i, [_cell(entry.get(f)) for f in header]))
         reg = rows_to_registry(str(path), rows)
         sites, errors = reg.sites, reg.errors
         for entry in raw_sites:
@@ -234,3 +276,10 @@ def _load_yaml(path: Path) -> Registry:
             continue
         by_id[str(sid)].overrides.update(ov)
     return Registry(source=str(path), sites=sites, errors=errors)
+
+
+def _cell(value: Any) -> str:
+    """A YAML value as a registry cell (a list of hosts is joined)."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value or "")

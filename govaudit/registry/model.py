@@ -36,6 +36,9 @@ class Site:
     kind: str = "department"
     status: str = "running"
     has_services: bool = True
+    # further hosts of the site (host or host:port), e.g. its 政府信息公开 platform on another host: in the
+    # site's crawl scope besides the host of `url` (govaudit.crawl.scope)
+    hosts: list[str] = field(default_factory=list)
     # per-site overrides: columns [{name,url}], selectors {item,title,link,date,next}, render_js (bool),
     # parser (module name under govaudit.overrides), max_list_pages
     overrides: dict[str, Any] = field(default_factory=dict)

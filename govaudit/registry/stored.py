@@ -17,7 +17,8 @@ def load_stored_registry(session: Session) -> Registry:
     rows = session.scalars(select(m.RegistrySite).order_by(m.RegistrySite.site_id))
     sites = [
         Site(site_id=r.site_id, name=r.name, url=r.url, organizer=r.organizer, region=r.region, level=r.level,
-             kind=r.kind, status=r.status, has_services=r.has_services, overrides=dict(r.overrides or {}))
+             kind=r.kind, status=r.status, has_services=r.has_services, overrides=dict(r.overrides or {}),
+             hosts=list(r.hosts or []))
         for r in rows
     ]
     return Registry(source="database", sites=sites)

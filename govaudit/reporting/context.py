@@ -21,12 +21,14 @@ from govaudit.reporting.labels import (
     category_label,
 )
 from govaudit.reporting.monitoring import build_monitoring
+from govaudit.reporting.notice import build_notice
 from govaudit.reporting.queries import (
     comparable_runs,
     findings_by_site,
     run_info,
     verdict_counts,
 )
+from govaudit.reporting.recheck import summarize
 from govaudit.reporting.rectification import (
     SiteRectification,
     compare_findings,
@@ -294,18 +296,23 @@ def _rectification(session: Session, run: RunInfo, sites: list[SiteView]) -> lis
 
 
 def build_report(session: Session, run_id: str, now: dt.datetime | None = None, *,
-                 rubric: Rubric | None = None) -> Report:
+                 rubric: Rubric | None = None, region: str | None = None) -> Report:
     """The report of run `run_id`: its scores and findings, with the evidence rows (sites as crawled,
     columns, links, guides) of the run it scored — itself for a crawl, the source crawl for a rescore.
     `rubric` is the rubric the run was scored with (`govaudit.store.runs.rubric_of_run`): the verdict
-    wording comes from it; without it the stored verdict reasons are shown."""
+    wording comes from it; without it the stored verdict reasons are shown. `region`: a region bundle, only
+    the sites of that region (with its own pass rate; the province's registry totals and the comparison with
+    the previous run are left out)."""
     run_row = session.get(Run, run_id)
     if run_row is None:
         raise RunNotFound(f"no run with id {run_id!r}")
     run = run_info(run_row)
     source = run.evidence_run_id or run_id
 
-    run_sites = list(session.scalars(select(RunSite).where(RunSite.run_id == source).order_by(RunSite.site_id)))
+    stmt = select(RunSite).where(RunSite.run_id == source).order_by(RunSite.site_id)
+    if region is not None:
+        stmt = stmt.where(RunSite.region == region)
+    run_sites = list(session.scalars(stmt))
     scores = {s.site_id: s for s in session.scalars(select(Score).where(Score.run_id == run_id))}
     findings = findings_by_site(session, run_id)
     columns = _columns(session, source)
@@ -362,7 +369,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
 
     qualified = sum(1 for s in sites if s.verdict == "qualified")
     unqualified = sum(1 for s in sites if s.verdict == "unqualified")
-    totals = run.totals
+    totals = run.totals if region is None else {}
     temp = _int_or_none(totals.get("offline_temporary"))
     perm = _int_or_none(totals.get("offline_permanent"))
     running = _int_or_none(totals.get("running"))
@@ -381,7 +388,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
         actual_share=percent(len(sites), running) if running else None,
     )
 
-    earlier = comparable_runs(session, run)
+    earlier = comparable_runs(session, run) if region is None else []
     counts = verdict_counts(session, [r.id for r in earlier])
     trend = [
         TrendPoint(
@@ -399,6 +406,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
     level_key: Callable[[SiteView], str] = lambda s: s.level or UNKNOWN_LEVEL  # noqa: E731
     region_key: Callable[[SiteView], str] = lambda s: s.region or UNKNOWN_REGION  # noqa: E731
     rectified = _rectification(session, run, sites)
+    problems = _problems(sites)
     return Report(
         run=run,
         summary=summary,
@@ -406,7 +414,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
         by_region=_group_stats(sites, region_key),
         by_level=_group_stats(sites, level_key, LEVEL_ORDER),
         trend=trend,
-        problems=_problems(sites),
+        problems=problems,
         qualified_by_region=_by_region([s for s in sites if s.verdict == "qualified"]),
         unqualified_by_region=_by_region([s for s in sites if s.verdict == "unqualified"]),
         unaudited=[s for s in sites if s.verdict == "unaudited"],
@@ -414,4 +422,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
         rectified=rectified,
         monitoring=build_monitoring(session, run, sites, run_row.timezone or "Asia/Shanghai"),
         generated_at=now or dt.datetime.now(),
+        notice=build_notice(session, run, sites, problems, rubric, all_sites=region is None),
+        region=region,
+        recheck=summarize(session, run.params, run.asof, rectified),
     )

@@ -97,6 +97,19 @@ def fmt_share(value: float | None) -> str:
     return f"{pct:.0f}%" if float(pct).is_integer() else f"{pct:.1f}%"
 
 
+def fmt_rate_short(value: Decimal | None) -> str:
+    """97.6 -> 97.6, 100.0 -> 100 (the notices print whole rates without a decimal)."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def site_name(name: str) -> str:
+    """A site's name as the notice writes it: 「XX局」 -> 「XX局网站」."""
+    return name if name.endswith(("网站", "网", "平台")) else f"{name}网站"
+
+
 def quarter_label(day: dt.date) -> str:
     return f"{day.year}年第{cn_number((day.month - 1) // 3 + 1)}季度"
 
@@ -114,6 +127,8 @@ def make_environment(templates_dir: Path) -> Environment:
         cn_date=cn_date,
         cn_date_range=cn_date_range,
         rate=fmt_rate,
+        rate_short=fmt_rate_short,
+        site_name=site_name,
         num=fmt_num,
         share=fmt_share,
         safe_href=safe_href,
@@ -217,13 +232,14 @@ def _run_rubric(session: Session, run_id: str, rubrics_dir: Path | str | None) -
         return None
 
 
-def _report(session: Session, run_id: str, rubrics_dir: Path | str | None) -> Report:
-    return build_report(session, run_id, rubric=_run_rubric(session, run_id, rubrics_dir))
+def _report(session: Session, run_id: str, rubrics_dir: Path | str | None, region: str | None = None) -> Report:
+    return build_report(session, run_id, rubric=_run_rubric(session, run_id, rubrics_dir), region=region)
 
 
 def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Path, templates_dir: Path, *,
-                  rubrics_dir: Path | str | None = None) -> Path:
-    """Render run `run_id` from SQL into out_dir/<run_id>/ and return that folder.
+                  rubrics_dir: Path | str | None = None, region: str | None = None) -> Path:
+    """Render run `run_id` from SQL into out_dir/<run_id>/ and return that folder; with `region`, the region's
+    own bundle (its sites only) into out_dir/<run_id>/regions/<region>/.
 
     The bundle is written to a temporary sibling folder and swapped in at the end, so a crash never leaves a
     half-written bundle in place of a good one. Outputs that failed are missing from it: they are logged,
@@ -231,11 +247,15 @@ def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Pat
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if isinstance(session_or_engine, Session):
-        report = _report(session_or_engine, run_id, rubrics_dir)
+        report = _report(session_or_engine, run_id, rubrics_dir, region)
     else:
         with Session(session_or_engine) as session:
-            report = _report(session, run_id, rubrics_dir)
+            report = _report(session, run_id, rubrics_dir, region)
     final = out_dir / bundle_dir_name(run_id)
+    if region is not None:
+        out_dir = final / "regions"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        final = out_dir / bundle_dir_name(region)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be published
     try:

@@ -227,3 +227,6 @@ class Report:
     rectified: list[Any]  # SiteRectification, sites with a previous run
     monitoring: Any  # MonitoringView
     generated_at: dt.datetime
+    notice: Any = None  # NoticeData (govaudit.reporting.notice)
+    region: str | None = None  # a region bundle: only this region's sites
+    recheck: Any = None  # RecheckSummary of a recheck run (-a recheck=RUN)

@@ -71,6 +71,28 @@ def _stored_run(database_url: str, run_id: str | None) -> m.Run | None:
         return s.get(m.Run, run_id)
 
 
+def _recheck_targets(database_url: str, raw: dict[str, str | None]) -> m.Run:
+    """`-a recheck=RUN`: the targets are every problem site of RUN (raw `site` is set to them); its
+    registry is the default. Returns the rechecked run."""
+    from govaudit.reporting.recheck import problem_site_ids
+
+    if raw.get("site") or raw.get("sample"):
+        raise ArgumentError("recheck= takes the problem sites of the rechecked run; drop site= / sample=")
+    run_id = str(raw["recheck"]).strip()
+    with session_factory(database_url)() as s:
+        rechecked = s.get(m.Run, run_id)
+        if rechecked is None:
+            raise ArgumentError(f"recheck={run_id}: no such run in the database")
+        sites = problem_site_ids(s, run_id)
+        s.expunge(rechecked)
+    if not sites:
+        raise RunSetupError(f"recheck={run_id}: the run has no problem site to recheck")
+    raw["site"] = ",".join(sites)
+    if not raw.get("registry") and rechecked.registry_source:
+        raw["registry"] = rechecked.registry_source
+    return rechecked
+
+
 def select_targets(registry: Registry, args: AuditArgs) -> list[Site]:
     if args.sites:
         wanted = set(args.sites)
@@ -118,8 +140,13 @@ def _own_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:
     stored = _stored_run(database_url, raw.get("run") or _marked_run_id(settings))
     if stored is not None and not raw.get("asof"):
         raw["asof"] = stored.asof.isoformat()  # a resumed run keeps its as-of date, whatever day it is
+    rechecked = _recheck_targets(database_url, raw) if raw.get("recheck") else None
     args = parse_audit_args(raw, default_registry="", default_rubric=settings.get("GOVAUDIT_DEFAULT_RUBRIC"), tz=tz)
-    rubric_ref = stored.rubric if stored is not None and not raw.get("rubric") else args.rubric
+    if rechecked is not None and rechecked.asof >= args.asof:
+        raise ArgumentError(f"recheck={rechecked.id}: the recheck's as-of date {args.asof} must come after "
+                            f"the rechecked run's {rechecked.asof}")
+    rubric_of = stored or rechecked  # a recheck scores with the rechecked run's rubric
+    rubric_ref = rubric_of.rubric if rubric_of is not None and not raw.get("rubric") else args.rubric
     rubric = load_rubric(rubric_ref, settings.get("GOVAUDIT_RUBRICS_DIR"))
     _check_reports_dir(settings)
     registry = resolve_registry(args.registry or None, settings)
@@ -142,7 +169,9 @@ def _own_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:
         rubric_hash=rubric.digest, kind=args.kind, role=role, targets=tuple(targets),
         registry_source=registry.source, sample_share=args.sample,
         sample_seed=args.seed if args.sample else None, totals=registry.totals(),
-        params={"render": render, **({"sites": list(args.sites)} if args.sites else {})},
+        params={"render": render, **({"sites": list(args.sites)} if args.sites else {}),
+                **({"due": args.due.isoformat()} if args.due else {}),
+                **({"recheck": args.recheck} if args.recheck else {})},
     )
 
 

@@ -101,6 +101,19 @@ def _rows(session: Session, model: type[m.Base], run_id: str, site_id: str) -> l
     return list(session.scalars(q))
 
 
+def _attachment_status(ev: SiteEvidence) -> None:
+    """Give each guide attachment the result of its link check (HEAD, then a ranged GET when HEAD is refused):
+    the link row of the same guide page and URL. An attachment without a check keeps no status (unknown)."""
+    checked = {(x.page_url, x.link_url): x for x in ev.links}
+    for guide in ev.guides:
+        for att in guide.attachments:
+            if not isinstance(att, dict) or "ok" in att or not att.get("url"):
+                continue
+            link = checked.get((guide.url, att["url"]))
+            if link is not None:
+                att.update(ok=link.ok, status=link.status, error=link.error)
+
+
 def load_evidence(
     session: Session, run_id: str, site_id: str, asof: dt.date, *, timezone: str | None = None
 ) -> SiteEvidence:
@@ -123,6 +136,7 @@ def load_evidence(
     ev.links = [from_row(Link, x) for x in _rows(session, m.Link, run_id, site_id)]
     ev.guides = [from_row(Guide, g) for g in _rows(session, m.Guide, run_id, site_id)]
     ev.letters = [from_row(Letter, x) for x in _rows(session, m.Letter, run_id, site_id)]
+    _attachment_status(ev)
 
     lookback = ev.window(asof, PROBE_LOOKBACK)
     q_probe = (

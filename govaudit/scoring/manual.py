@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from govaudit.registry.safeload import UnsafeInput, load_yaml
 from govaudit.store import models as m
 
 REQUIRED = ("site_id", "indicator", "message", "author")
@@ -38,7 +39,9 @@ def read_rows(path: str | Path) -> list[tuple[str, dict[str, Any]]]:
             return [(f"{path.name} row {n}", dict(row)) for n, row in enumerate(reader, start=2)]
     if suffix in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(path.read_text("utf-8"))
+            data = load_yaml(path)  # no aliases, bounded nesting and size
+        except UnsafeInput as exc:
+            raise ManualFindingError(f"{path}: refused: {exc}") from None
         except yaml.YAMLError as exc:
             raise ManualFindingError(f"{path}: YAML syntax error: {exc}") from exc
         if isinstance(data, dict):

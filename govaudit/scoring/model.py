@@ -58,6 +58,7 @@ class PassRule:
     bonus_above: float | None = None  # bonus counted only when the deduction score is above this
     bonus_cap: float = 0.0
     skip_blocks_without_services: tuple[str, ...] = ()  # blocks not checked when the site has no services
+    bonus_site_kinds: tuple[str, ...] | None = None  # bonus indicators apply to these site kinds only (None: all)
     note: str = ""
 
 

@@ -18,7 +18,8 @@ from govaudit.scoring.checks.registry import check_type, coerce_params
 from govaudit.scoring.model import CATEGORIES, Indicator, PassRule, Rubric
 
 MANUAL = "manual"
-MANUAL_PARAMS = {"points": "number"}  # default points of a manual finding that gives none
+MANUAL_PARAMS = {"points": "number", "reply_workdays": "int"}  # default points of a manual finding that gives none;
+# reply_workdays: the time limit of an indicator whose findings an import derives (C19-D24 找错办理)
 SCORING_CATEGORIES = ("deduction", "bonus")
 # rubric-level wordings the verdict needs (in `phrases`)
 VERDICT_PHRASES = ("verdict_veto", "verdict_pass", "verdict_fail", "unaudited", "manual_unknown", "manual_no_points")
@@ -26,7 +27,7 @@ _TOP_KEYS = {"name", "title", "pass_rule", "blocks", "phrases", "indicators", "d
 _IND_KEYS = {"id", "title", "category", "block", "check", "params", "cap", "message", "messages", "description",
              "services_only", "auto"}
 _PASS_KEYS = {"pass_mark", "inclusive", "full_marks", "bonus_above", "bonus_cap", "skip_blocks_without_services",
-              "note"}
+              "bonus_site_kinds", "note"}
 
 
 class RubricError(Exception):
@@ -157,6 +158,11 @@ def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None:
     elif any(not _is_number(blocks.get(b)) for b in skip):
         err("pass_rule", "a block skipped without services needs its points in `blocks`")
         ok = False
+    kinds = raw.get("bonus_site_kinds")
+    if kinds is not None and (not isinstance(kinds, list) or not kinds or
+                              not all(isinstance(k, str) and k for k in kinds)):
+        err("pass_rule", "bonus_site_kinds must be a non-empty list of site kinds (portal, department...)")
+        ok = False
     if not ok:
         return None
     return PassRule(
@@ -166,6 +172,7 @@ def _parse_pass_rule(raw: Any, blocks: dict[str, Any], err) -> PassRule | None:
         bonus_above=float(raw["bonus_above"]) if raw.get("bonus_above") is not None else None,
         bonus_cap=float(raw.get("bonus_cap") or 0.0),
         skip_blocks_without_services=tuple(skip),
+        bonus_site_kinds=tuple(kinds) if kinds is not None else None,
         note=str(raw.get("note") or ""),
     )
 

@@ -17,11 +17,14 @@ def _r(x: float, digits: int = 4) -> float:
 
 
 def active_indicators(rubric: Rubric, site: SiteInfo) -> tuple[list[Indicator], list[str]]:
-    """Indicators that apply to the site, and the blocks skipped (no external services)."""
+    """Indicators that apply to the site, and the blocks skipped (no external services). Bonus indicators
+    apply only to the site kinds the pass rule names (2019: 「加分指标…适用于政府门户网站」)."""
     skipped = [] if site.has_services else list(rubric.pass_rule.skip_blocks_without_services)
+    kinds = rubric.pass_rule.bonus_site_kinds
     active = [
         ind for ind in rubric.indicators
         if ind.block not in skipped and not (ind.services_only and not site.has_services)
+        and not (ind.category == "bonus" and kinds is not None and site.kind not in kinds)
     ]
     return active, skipped
 
@@ -37,19 +40,42 @@ def passes(rubric: Rubric, score: float) -> bool:
     return score >= rule.pass_mark if rule.inclusive else score > rule.pass_mark
 
 
-def unaudited(rubric: Rubric, site: SiteInfo) -> ScoreResult:
+AVAILABILITY_CHECKS = ("availability_veto",)
+
+
+def unaudited(rubric: Rubric, site: SiteInfo, notes: Iterable[Finding] = ()) -> ScoreResult:
+    """"Could not audit": no verdict. `notes` (why the availability veto could not be decided, e.g. too few
+    probes on which days) are kept as findings and appended to the reason."""
+    notes = list(notes)
     reason = rubric.phrase("unaudited", state=site.crawl_state, error=site.error or "—",
                            status=site.home_status if site.home_status is not None else "—")
+    reason = "；".join([reason, *(n.message for n in notes)])
     finding = Finding(indicator="", category="info", title="", points=0.0, message=reason,
                       evidence={"url": site.final_url or site.url, "status": site.home_status,
                                 "error": site.error, "crawl_state": site.crawl_state},
                       check="unaudited", subject_url=site.final_url or site.url)
-    return ScoreResult("unaudited", None, None, 0.0, [], [finding], reason)
+    return ScoreResult("unaudited", None, None, 0.0, [], [finding, *notes], reason)
+
+
+def _down_site(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreResult:
+    """A site the crawl could not open is judged on the monitoring data alone (「站点无法访问」): enough probes
+    with failures at or above the threshold veto it; otherwise it could not be audited, and says why."""
+    avail = {ind.id: ind for ind in rubric.indicators
+             if ind.category == "veto" and ind.check in AVAILABILITY_CHECKS}
+    hits = [rf for rf in raw if rf.indicator in avail and not rf.manual]
+    vetoes = [rf for rf in hits if not rf.info]
+    if vetoes:
+        findings = [Finding.of(rf, "veto", avail[rf.indicator].title, 0.0) for rf in vetoes]
+        ids = list(dict.fromkeys(rf.indicator for rf in vetoes))
+        return _vetoed(rubric, avail, ids, findings)
+    return unaudited(rubric, site, [Finding.of(rf, "info", avail[rf.indicator].title, 0.0) for rf in hits])
 
 
 def decide(rubric: Rubric, site: SiteInfo, raw: Iterable[RawFinding]) -> ScoreResult:
     """Apply the rubric to a site's raw findings (from checks and manual input)."""
-    if site.crawl_state in UNAUDITABLE_STATES or site.crawl_state == "pending":
+    if site.crawl_state in UNAUDITABLE_STATES:
+        return _down_site(rubric, site, raw)
+    if site.crawl_state == "pending":
         return unaudited(rubric, site)
     active, skipped = active_indicators(rubric, site)
     by_id = {ind.id: ind for ind in active}

@@ -28,6 +28,8 @@ class AuditArgs:
     kind: str
     render: str
     join: str | None = None  # joining worker of a distributed run: everything else comes from the run
+    recheck: str | None = None  # the run whose problem sites this run rechecks
+    due: dt.date | None = None  # rectification deadline of the problem sites (整改情况…前书面报送)
 
 
 def today(tz: str) -> dt.date:
@@ -62,8 +64,21 @@ def parse_sample(raw: str | None) -> float | None:
     return value
 
 
+def parse_due(raw: str | None, asof: dt.date) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    assert raw is not None
+    try:
+        value = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ArgumentError(f"due={raw!r}: expected the rectification deadline as YYYY-MM-DD") from None
+    if value <= asof:
+        raise ArgumentError(f"due={raw}: the rectification deadline must come after the as-of date {asof}")
+    return value
+
+
 def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, default_rubric: str, tz: str) -> AuditArgs:
-    known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render", "join"}
+    known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render", "join", "due", "recheck"}
     unknown = sorted(k for k in raw if k not in known and raw[k] is not None)
     if unknown:
         raise ArgumentError(f"unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))} "
@@ -90,7 +105,13 @@ def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, defau
     render = (raw.get("render") or "").strip() or "auto"
     if render not in RENDER_MODES:
         raise ArgumentError(f"render={render!r}: expected one of {', '.join(RENDER_MODES)}")
+    due = parse_due(raw.get("due"), asof)
+    recheck = (raw.get("recheck") or "").strip() or None
+    if recheck is not None and not RUN_ID.match(recheck):
+        raise ArgumentError(f"recheck={recheck!r}: a run id is letters, digits, '.', '_' or '-' (at most 64)")
     return AuditArgs(
+        due=due,
+        recheck=recheck,
         registry=(raw.get("registry") or default_registry).strip(),
         sites=sites,
         asof=asof,

@@ -5,6 +5,8 @@ pipelines classify, store and score it.
 
     scrapy crawl audit -a registry=FILE [-a site=ID[,ID]] [-a asof=YYYY-MM-DD] [-a rubric=NAME|FILE]
                        [-a sample=0.3 -a seed=S] [-a run=ID] [-a kind=audit|spotcheck] [-a render=auto|never|always]
+                       [-a due=YYYY-MM-DD]   (rectification deadline of the problem sites, for the notice)
+    scrapy crawl audit -a recheck=RUN [-a asof=D]  (every problem site of RUN again: the rectification report)
     scrapy crawl audit -a join=RUN          (with GOVAUDIT_REDIS_URL: another worker of a distributed run)
     scrapy crawl audit -a help=1            (this text)
 
@@ -430,7 +432,9 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             return
         attachments = [clean(response.urljoin(u)) for u in info.attachments]
         yield GuideItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
-                        elements=list(info.elements), attachments=[{"url": u} for u in attachments])
+                        elements=list(info.elements),
+                        attachments=[{"url": u} for u in attachments]
+                        + ([{"mentions_forms": True}] if info.mentions_forms else []))
         for url in attachments:
             req = self._link_request(sc, response.url, url, on_home=False, force=True)
             if req is not None:

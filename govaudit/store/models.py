@@ -337,6 +337,8 @@ class RegistrySite(Base):
     status_since: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     has_services: Mapped[bool] = mapped_column(Boolean, default=True)
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # further hosts of the site (the registry's optional `hosts` field): part of its crawl scope
+    hosts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     updated: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
 
@@ -350,3 +352,20 @@ class RegistryEvent(Base):
     old: Mapped[str] = mapped_column(Text, default="")
     new: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ZhaocuoMessage(Base):
+    """A message of the national 「我为政府网站找错」 platform, imported from its export (`scrapy zhaocuo import`).
+    `site_id` is the registry site it concerns ("" when the export names a site the registry does not know)."""
+
+    __tablename__ = "zhaocuo_messages"
+
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True, default="")
+    site_name: Mapped[str] = mapped_column(String(300), default="")  # as the export names it
+    received: Mapped[dt.date] = mapped_column(Date)
+    replied: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    finished: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(40), default="")  # the platform's status text
+    source: Mapped[str] = mapped_column(String(500), default="")  # the export file
+    imported: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)

@@ -114,3 +114,79 @@ def test_sampling_is_stratified_and_reproducible(tmp_path: Path) -> None:
     assert per_region == {"省直": 3, "江城市": 3, "北山市": 1}  # ceil(30%) of 10, 7, 3
     with pytest.raises(ValueError):
         sample_sites(sites, 1.5, "x")
+
+
+# --- the optional `hosts` field and operator input within limits (issue 10.15, 12.4) ----------------------
+def test_hosts_field_in_csv_and_yaml(tmp_path: Path) -> None:
+    p = tmp_path / "reg.csv"
+    p.write_text("网站标识码,网站名称,首页网址,其他域名\n"
+                 "A1,甲市人民政府,http://www.a.gov.cn/,\"xxgk.a.gov.cn；http://zwfw.a.gov.cn:8080/x、XXGK.A.GOV.CN\"\n"
+                 "A2,乙局,http://b.gov.cn/,ftp://files.b.gov.cn/\n"
+                 "A3,丙局,http://c.gov.cn/,\n", encoding="utf-8")
+    reg = load_registry(p)
+    assert reg.by_id()["A1"].hosts == ["xxgk.a.gov.cn", "zwfw.a.gov.cn:8080"]  # normalised, de-duplicated
+    assert reg.by_id()["A3"].hosts == []
+    assert any(e.site_id == "A2" and "not a host name" in e.reason for e in reg.errors)
+    y = tmp_path / "reg.yaml"
+    y.write_text("sites:\n  - {site_id: Y1, name: 丁市, url: 'http://d.gov.cn/', hosts: [xxgk.d.gov.cn, '10.0.0.8:81']}\n",
+                 encoding="utf-8")
+    assert load_registry(y).sites[0].hosts == ["xxgk.d.gov.cn", "10.0.0.8:81"]
+
+
+ALIAS_BOMB = (
+    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+    "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+    "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+    "sites: [*g]\n"
+)
+
+
+def test_yaml_aliases_and_deep_nesting_are_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(ALIAS_BOMB, encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"bomb.yaml: refused: YAML aliases are not accepted \(\*a at line 2\)"):
+        load_registry(bomb)
+    merge = tmp_path / "merge.yaml"
+    merge.write_text("base: &b {kind: 门户}\nsites:\n  - {<<: *b, site_id: M1, name: 某市, url: 'http://m.gov.cn/'}\n",
+                     encoding="utf-8")
+    with pytest.raises(RegistryError, match="aliases are not accepted"):
+        load_registry(merge)
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("sites: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="nested deeper than 40 levels"):
+        load_registry(deep)
+
+
+def test_xlsx_limits_rows_columns_merged_area_size(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from govaudit.registry.safeload import FileLimits
+
+    def book(build) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["网站标识码", "网站名称", "首页网址"])
+        ws.append(["X1", "某局", "http://x.gov.cn/"])
+        build(ws)
+        p = tmp_path / f"b{len(list(tmp_path.iterdir()))}.xlsx"
+        wb.save(p)
+        return p
+
+    tight = FileLimits(xlsx_max_rows=50, xlsx_max_columns=10, xlsx_max_merged_cells=100)
+    far_row = book(lambda ws: ws.cell(row=1_000_000, column=1, value="x"))
+    with pytest.raises(RegistryError, match=r"b0.xlsx: refused: the sheet declares 1000000 rows, more than 50"):
+        load_registry(far_row, tight)
+    wide = book(lambda ws: ws.cell(row=2, column=16_000, value="x"))
+    with pytest.raises(RegistryError, match="columns, more than 10"):
+        load_registry(wide, tight)
+    merged = book(lambda ws: ws.merge_cells("E1:J20"))
+    with pytest.raises(RegistryError, match="merged cell ranges cover more than 100 cells"):
+        load_registry(merged, tight)
+    ok = book(lambda ws: ws.merge_cells("D2:D3"))
+    assert [s.site_id for s in load_registry(ok, tight).sites] == ["X1"]
+    with pytest.raises(RegistryError, match="more than the limit of 1000"):
+        load_registry(ok, FileLimits(max_bytes=1000))

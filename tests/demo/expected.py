@@ -28,6 +28,9 @@ BLANK_VETO = 5
 UNANSWERED_DAYS = 90  # "超过3个月未回应"
 GUIDE_MISSING_MIN = 4
 BAD_GUIDES_VETO = 5
+FORM_SAMPLE = 2  # C19-D15: 「随机抽查2个办事指南」
+COUNTY_AND_ABOVE = ("国家级", "省级", "市级", "县级")
+OWN_LEVEL = ("policy", "interpretation")  # C19-D5/D6 judge 一级栏目; their sub-columns fall to C19-D9
 
 
 def months_before(d: dt.date, months: int) -> dt.date:
@@ -87,6 +90,12 @@ def _column_record(col: Column, asof: dt.date) -> dict[str, Any]:
     }
 
 
+def _top(col: Column) -> Column:
+    while col.parent is not None:
+        col = col.parent
+    return col
+
+
 def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
     spec = site.spec
     cols = list(site.all_columns())
@@ -97,7 +106,9 @@ def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
     home = home_entries(site, asof)
     home_2w = [h for h in home if (asof - dt.date.fromisoformat(h["date"])).days <= HOME_DAYS]
     year_ago = asof - dt.timedelta(days=365)
-    letters_cols = [c for c in cols if c.spec.kind == "letters" and c.spec.status == 200]
+    # 「政务咨询类栏目（在线访谈、调查征集、网上信访、纪检举报类栏目除外）」: letters of other columns never count
+    letters_cols = [c for c in cols if c.spec.kind == "letters" and c.spec.status == 200
+                    and c.category == "consultation"]
     unanswered = [
         {"title": e.title, "submitted": e.date.isoformat(), "path": e.path}
         for c in letters_cols for e in c.entries
@@ -114,6 +125,8 @@ def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
         crawl_state = {"refuse": "unreachable", "blocked": "blocked"}.get(spec.behaviour, "ok")
 
     vetoes: list[str] = []
+    if crawl_state in ("unreachable", "blocked") and spec.monitoring == "down":
+        vetoes.append("C19-V2")  # a week of probes, every one failing (govaudit.demo.monitoring)
     if crawl_state == "ok":
         if not home_2w:
             vetoes.append("C19-V3")
@@ -123,7 +136,10 @@ def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
             vetoes.append("C19-V5")
         if spec.has_services and (len(bad_guides) >= BAD_GUIDES_VETO or not guides):
             vetoes.append("C19-V6")
-    verdict = "unaudited" if crawl_state != "ok" else ("unqualified" if vetoes else "qualified")
+    verdict = ("unqualified" if vetoes else "qualified") if crawl_state == "ok" or vetoes else "unaudited"
+    # C19-D9 for a stale sub-column of a C19-D5/D6 category below a 一级栏目 that is not stale itself
+    d9_subcolumns = [c.name for c in stale if c.category in OWN_LEVEL and c.depth > 1
+                     and not (_top(c).category in OWN_LEVEL and is_stale(_top(c), asof))]
     return {
         "site_id": spec.site_id, "name": spec.name, "organizer": spec.organizer, "region": spec.region,
         "level": spec.level, "kind": spec.kind, "status": spec.status, "behaviour": spec.behaviour,
@@ -141,6 +157,12 @@ def site_answer(site: DemoSite, asof: dt.date) -> dict[str, Any]:
         "home_stale": not home_2w, "home_entries": len(home), "home_entries_2w": len(home_2w),
         "home_latest": max((h["date"] for h in home), default=None),
         "unanswered_letters": unanswered, "bad_guides": bad_guides, "guides": len(guides),
+        "monitoring": spec.monitoring,
+        "bonus_applies": spec.kind == "portal",   # 「加分指标…适用于政府门户网站」
+        "state_council_required": spec.kind == "portal" and spec.level in COUNTY_AND_ABOVE,
+        "form_findings": min(FORM_SAMPLE, len(guides)) if spec.forms != "ok" else 0,
+        "broken_form_links": sorted(e.extra["form"] for e in guides if e.extra.get("form_broken")),
+        "d9_subcolumns": d9_subcolumns,
         "guide_elements": list(GUIDE_ELEMENTS),
         "columns": [_column_record(c, asof) for c in cols] if crawl_state == "ok" else [],
     }

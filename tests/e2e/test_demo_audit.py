@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from govaudit.demo.monitoring import write_planted_probes
 from govaudit.store import models as m
 from tests.e2e.conftest import DEMO_ASOF as ASOF
 from tests.e2e.conftest import ServedDemo, run_scrapy
@@ -22,14 +23,16 @@ pytestmark = pytest.mark.slow
 def audit(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("demo-audit")
     db_url = f"sqlite:///{tmp / 'govaudit.sqlite'}"
-    proc = run_scrapy(["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-s", "STATS_DUMP=True"], db_url,
-                      tmp / "reports")
+    # the week's monitoring log the probe spider would have recorded (planted for the sites that have one)
+    write_planted_probes(db_url, [s.spec for s in demo.province.sites], demo.server.base_urls, ASOF)
+    proc = run_scrapy(["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-s", "STATS_DUMP=True"],
+                      db_url, tmp / "reports")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     found = re.search(r"report bundle: (\S+index\.html)", out)
     assert found, out[-4000:]
     bundle = Path(found.group(1)).parent
-    return {"db_url": db_url, "bundle": bundle, "log": out, "registry": demo.arg,
+    return {"db_url": db_url, "bundle": bundle, "log": out, "registry": demo.arg, "province": demo.province,
             "results": json.loads((bundle / "results.json").read_text(encoding="utf-8")),
             "expected": demo.expected}
 
@@ -178,6 +181,110 @@ def test_probe_spider_records_availability(audit: dict[str, Any], tmp_path: Path
     for sid in running:
         exp_state = audit["expected"][sid].get("crawl_state", "ok")
         assert rows[sid].ok == (exp_state == "ok"), (sid, rows[sid].ok, rows[sid].error, exp_state)
+
+
+def _findings(audit: dict[str, Any], site_id: str, indicator: str | None = None) -> list[Any]:
+    engine = create_engine(audit["db_url"])
+    with engine.connect() as c:
+        q = select(m.Finding).where(m.Finding.site_id == site_id)
+        if indicator:
+            q = q.where(m.Finding.indicator == indicator)
+        return list(c.execute(q).all())
+
+
+def test_down_site_with_a_week_of_failed_probes_is_vetoed(audit: dict[str, Any]) -> None:
+    """C19-V2: 「监测1周，每天间隔性访问20次以上，超过（含）15秒网站仍打不开的次数累计占比超过（含）5%，即单项否决」 —
+    also for a site the crawl could not open; without a monitoring log it stays "could not audit"."""
+    for site_id, exp in audit["expected"].items():
+        if exp.get("status", "running") != "running" or exp["crawl_state"] == "ok":
+            continue
+        got = _site(audit, site_id)
+        if exp["monitoring"] == "down":
+            assert got["verdict"] == "unqualified" and got["vetoes"] == ["C19-V2"], (site_id, got)
+            v2 = [f for f in _findings(audit, site_id, "C19-V2") if f.category == "veto"]
+            assert len(v2) == 1 and v2[0].evidence["failures"] == v2[0].evidence["count"] >= 140
+        else:
+            assert got["verdict"] == "unaudited", (site_id, got["verdict"])
+            assert any("监测数据不足" in f.message for f in _findings(audit, site_id, "C19-V2"))
+
+
+def test_scope_bonus_portals_and_state_council_column(audit: dict[str, Any]) -> None:
+    """「第三部分为加分指标，适用于政府门户网站」; 国务院重要信息专栏: 县级以上政府门户网站, on the home page."""
+    for site_id, exp in audit["expected"].items():
+        if exp.get("status", "running") != "running" or exp["crawl_state"] != "ok":
+            continue
+        bonus = [f for f in _findings(audit, site_id) if f.category == "bonus"]
+        if not exp["bonus_applies"]:
+            assert bonus == [], (site_id, [f.indicator for f in bonus])
+        r1 = _findings(audit, site_id, "C19-R1")
+        missing = exp["state_council_required"] and not exp["state_council_on_home"]
+        assert bool(r1) is missing, (site_id, exp["kind"], exp["level"])
+
+
+def test_letters_only_from_consultation_columns(audit: dict[str, Any]) -> None:
+    """C19-V5: 「政务咨询类栏目（在线访谈、调查征集、网上信访、纪检举报类栏目除外）」 — old unanswered replies in a
+    survey column do not veto."""
+    planted = [sid for sid, exp in audit["expected"].items() if exp["crawl_state"] == "ok" and any(
+        c["kind"] == "letters" and c["category"] == "survey" for c in exp["columns"])]
+    assert planted, "the demo plants letters in a survey column"
+    for site_id in planted:
+        assert "C19-V5b" not in _site(audit, site_id)["vetoes"]
+
+
+def test_channel_column_judged_through_its_subcolumns(audit: dict[str, Any]) -> None:
+    """C19-D5 「政策文件类一级栏目未更新」 — a 一级栏目 that only leads to sub-columns is updated when they are;
+    C19-D9 judges a stale sub-column once (「已按其他指标扣分的，本指标项下不重复扣分」)."""
+    checked = 0
+    for site_id, exp in audit["expected"].items():
+        for name in exp.get("d9_subcolumns", []):
+            checked += 1
+            d9 = [f for f in _findings(audit, site_id, "C19-D9") if f.evidence.get("name") == name]
+            assert len(d9) == 1, (site_id, name)
+            assert not [f for f in _findings(audit, site_id, "C19-D5") if f.category == "deduction"], site_id
+            assert "C19-V4c" not in _site(audit, site_id)["vetoes"]
+    assert checked, "the demo plants a stale sub-column below a 政策文件 channel"
+
+
+def test_form_templates_on_a_sample_of_guides(audit: dict[str, Any]) -> None:
+    """C19-D15: 「随机抽查2个办事指南，要求办事人提供申请表、申请书等表单但未提供规范表格获取渠道的，每发现一个
+    存在该问题的办事指南，扣1分」 — a missing form and a form link answering 404 both count."""
+    planted = 0
+    for site_id, exp in audit["expected"].items():
+        if exp.get("status", "running") != "running" or exp["crawl_state"] != "ok" or exp["bad_guides"]:
+            continue
+        d15 = _findings(audit, site_id, "C19-D15")
+        assert len(d15) == exp["form_findings"], (site_id, [f.message for f in d15])
+        planted += exp["form_findings"]
+    assert planted >= 4
+
+
+def test_notice_observations(audit: dict[str, Any], tmp_path: Path) -> None:
+    """The notice of the demo audit: the over-fine site named under 栏目设置过细 (and not scored for it), the
+    demo's 找错 export imported and reported with its planted figures, no loopback domain findings."""
+    from sqlalchemy.orm import Session
+
+    from govaudit.demo.sites_notice import FINE_SITE
+    from govaudit.demo.zhaocuo import planted, write_export
+    from govaudit.observations.zhaocuo import import_messages
+    from govaudit.reporting import render_bundle
+
+    def text(bundle: Path) -> str:
+        return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", (bundle / "notice.html").read_text(encoding="utf-8")))
+
+    notice = text(audit["bundle"])
+    fine = audit["province"].site(FINE_SITE)
+    assert f"{fine.name}栏目设置过细" in notice
+    assert _site(audit, FINE_SITE)["verdict"] == "qualified"
+    assert "应使用.gov.cn后缀" not in notice
+    engine = create_engine(audit["db_url"])
+    with Session(engine) as session:
+        import_messages(session, write_export(audit["province"], tmp_path / "zhaocuo.csv"), limit=3, points=1.0)
+        run_id = audit["bundle"].name  # the audit's own run (other tests of this module add runs)
+    bundle = render_bundle(engine, run_id, tmp_path / "reports", Path(__file__).resolve().parents[2] / "reports")
+    want = planted(audit["province"])
+    rate = f"{100 * want['handled'] / want['received']:.1f}"
+    assert (f"留言{want['received']}条，已办结{want['handled']}条，办结率{rate}%" in text(bundle)
+            and f"超过答复时限的留言{want['overdue']}条" in text(bundle))
 
 
 def test_reach_traits_site(audit: dict[str, Any]) -> None:

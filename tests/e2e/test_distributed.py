@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from govaudit.demo.monitoring import write_planted_probes
 from govaudit.scoring.evidence import load_evidence
 from govaudit.scoring.rubric import load_rubric
 from govaudit.scoring.service import evaluate
@@ -72,6 +73,8 @@ def test_two_workers_share_one_run(tmp_path: Path, pg_url: str, redis_url: str, 
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": pg_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
            "GOVAUDIT_PROGRESS_INTERVAL": "5", "GOVAUDIT_REDIS_URL": redis_url}
     seeder_args = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-a", f"run={RUN}"]
+    # the demo province's planted monitoring log (the answer key's C19-V2 verdict of a site that is down)
+    write_planted_probes(pg_url, [s.spec for s in demo.province.sites], demo.server.base_urls, ASOF)
     logs = {name: tmp_path / f"{name}.log" for name in ("seeder", "joiner")}
     t0 = time.monotonic()
     procs = {}

@@ -244,3 +244,34 @@ def test_cli_exit_status_and_future_asof(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stdout + res.stderr
     res = scrapy("stats")
     assert res.returncode == 0 and "正常运行的政府网站3家" in res.stdout
+
+
+def test_hosts_are_imported_tracked_and_read_back(db_url: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The optional `hosts` field (其他域名): stored, read back for the crawl scope, a change is history."""
+    header = [*HEADER, "其他域名"]
+    rows = [[*ROWS_V1[0], "xxgk.sf.gov.cn; zwfw.sf.gov.cn:8080"], [*ROWS_V1[1], ""]]
+    code, out = run_command(Command, ["import", str(write_csv(tmp_path / "r1.csv", rows, header)),
+                                      "--as-of", "2026-01-10"], db_url, capsys)
+    assert code == 0, out
+    with Session(get_engine(db_url)) as s:
+        reg = load_stored_registry(s).by_id()
+    assert reg["2300000001"].hosts == ["xxgk.sf.gov.cn", "zwfw.sf.gov.cn:8080"] and reg["2300000002"].hosts == []
+    rows[0][-1] = "xxgk.sf.gov.cn"
+    code, out = run_command(Command, ["import", str(write_csv(tmp_path / "r2.csv", rows, header)),
+                                      "--as-of", "2026-01-11"], db_url, capsys)
+    assert code == 0 and "1 changed" in out and "hosts 'xxgk.sf.gov.cn; zwfw.sf.gov.cn:8080' -> 'xxgk.sf.gov.cn'" in out
+    assert [e[1:4] for e in _events(db_url, "2300000001")][-1] == (
+        "hosts", "xxgk.sf.gov.cn; zwfw.sf.gov.cn:8080", "xxgk.sf.gov.cn")
+    assert not [e for e in _events(db_url, "2300000002") if e[1] == "hosts"]  # [] stays [], no event
+
+
+def test_alias_bomb_registry_is_refused_in_one_line(db_url: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nsites: [*c]\n", encoding="utf-8")
+    code, out = run_command(Command, ["import", str(bomb)], db_url, capsys)
+    assert code == 1 and "refused: YAML aliases are not accepted (*a at line 2)" in out
+    assert "Traceback" not in out and "Nothing was imported." in out
+    assert _sites(db_url) == {}

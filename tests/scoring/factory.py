@@ -41,6 +41,7 @@ class Factory:
         self.run_id = run_id
         self.asof = asof
         self._n = 0
+        self.consult: dict[str, str] = {}  # site id -> its 政务咨询 column URL (letters are read from it)
         if session.get(m.Run, run_id) is None:
             session.add(m.Run(id=run_id, kind="audit", asof=asof, rubric=rubric, status="finished"))
             session.flush()
@@ -72,13 +73,15 @@ class Factory:
 
     def column(self, site_id: str, name: str, category: str, dates: Iterable[int | dt.date | None] = (),
                *, depth: int = 1, blank: bool = False, blank_note: bool = False, http_status: int | None = 200,
-               error: str = "", source: str = "nav", on_home: bool = False, url: str | None = None) -> str:
+               error: str = "", source: str = "nav", on_home: bool = False, url: str | None = None,
+               parent_url: str | None = None) -> str:
         self._n += 1
         url = url or f"{self.home_url(site_id)}col/{category}/{self._n}/"
         resolved = [ago(d, self.asof) if isinstance(d, int) else d for d in dates]
         dated = [d for d in resolved if d is not None and d <= self.asof]
         self.s.add(m.Column(
-            run_id=self.run_id, site_id=site_id, url=url, name=name, parent_url=self.home_url(site_id),
+            run_id=self.run_id, site_id=site_id, url=url, name=name,
+            parent_url=parent_url or self.home_url(site_id),
             depth=depth, source=source, on_home=on_home, category=category, http_status=http_status,
             error=error, blank=blank, blank_note=blank_note, pages_fetched=0 if http_status and http_status >= 400 else 1,
             entries_count=len(resolved), undated=sum(1 for d in resolved if d is None),
@@ -88,6 +91,8 @@ class Factory:
             self.s.add(m.Article(run_id=self.run_id, site_id=site_id, column_url=url, url=f"{url}a{i}.html",
                                  title=f"{name}信息{i}", date=d))
         self.s.flush()
+        if category == "consultation":
+            self.consult.setdefault(site_id, url)
         return url
 
     def home_entries(self, site_id: str, dates: Iterable[int | dt.date | None]) -> str:
@@ -107,11 +112,14 @@ class Factory:
                            attachments=attachments or []))
         self.s.flush()
 
-    def letter(self, site_id: str, n: int, submitted: int | dt.date | None, replied: int | dt.date | None) -> None:
+    def letter(self, site_id: str, n: int, submitted: int | dt.date | None, replied: int | dt.date | None,
+               column_url: str | None = None) -> None:
+        """A published letter, read from `column_url` (default: the site's 政务咨询 column)."""
         sub = ago(submitted, self.asof) if isinstance(submitted, int) else submitted
         rep = ago(replied, self.asof) if isinstance(replied, int) else replied
         self.s.add(m.Letter(run_id=self.run_id, site_id=site_id, url=f"{self.home_url(site_id)}xx/{n}.html",
-                            title=f"留言{n}", submitted=sub, replied=rep))
+                            title=f"留言{n}", submitted=sub, replied=rep,
+                            column_url=column_url if column_url is not None else self.consult.get(site_id, "")))
         self.s.flush()
 
     def probes(self, site_id: str, total: int, failures: int, *, days: int = 7) -> None:

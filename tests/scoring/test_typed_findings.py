@@ -48,7 +48,8 @@ def test_column_link_and_site_level_findings(session, factory, r19):
 def test_home_page_and_guides_are_cited(session, factory, r19):
     home = factory.site("s")
     factory.home_entries("s", [30])                                # home page not updated for a month
-    factory.guide("s", 1, elements=["name"], attachments=[{"url": home + "f.doc", "ok": False, "status": 404}])
+    factory.guide("s", 1, elements=["name"], attachments=[{"url": home + "f.doc", "ok": False, "status": 404},
+                                                          {"mentions_forms": True}])
     score_site(session, "run1", "s", r19, ASOF)
     v3 = _stored(session, "s", "C19-V3")[0]
     assert v3.check == "home_updated" and v3.subject_url == home
@@ -57,12 +58,12 @@ def test_home_page_and_guides_are_cited(session, factory, r19):
     d13 = _stored(session, "s", "C19-D13")[0]
     assert d13.subject_url == guide_url and d13.evidence_refs == [{"table": "guides", "url": guide_url}]
     attachment = _stored(session, "s", "C19-D15")
-    assert attachment and attachment[0].subject_url == home + "f.doc"
-    assert attachment[0].evidence_refs == [{"table": "guides", "url": guide_url}]   # the file is no row
+    assert attachment and attachment[0].subject_url == guide_url      # 表格样表: the guide asking for the form
+    assert attachment[0].evidence_refs == [{"table": "guides", "url": guide_url}]
 
 
 def test_unaudited_site_note(session, factory, r15):
     factory.site("down", crawl_state="unreachable")
     score_site(session, "run1", "down", r15, ASOF)
-    note = session.scalars(select(m.Finding).where(m.Finding.site_id == "down")).one()
+    note = session.scalars(select(m.Finding).where(m.Finding.site_id == "down", m.Finding.check == "unaudited")).one()
     assert note.check == "unaudited" and note.subject_url == factory.home_url("down") and note.evidence_refs == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from govaudit.scoring.rubric import load_rubric
 from govaudit.store import models as m
 
 from .conftest import RUBRICS_DIR
+from .factory import ASOF
 from .helpers import of, score
 
 # 2019 manual deductions adding up to 40 after caps (C19-D19 is given 8 but capped at 7)
@@ -119,13 +121,33 @@ def test_veto_ends_scoring(session, factory, r15, r19):
 
 
 @pytest.mark.parametrize("state", ["unreachable", "blocked", "error"])
-def test_site_that_could_not_be_fetched_is_unaudited_not_zero(session, factory, r15, r19, state):
+def test_down_site_with_enough_probes_gets_the_availability_veto(session, factory, r15, r19, state):
+    """C19-V2 / P15-V1: 「监测1周，每天间隔性访问20次以上，超过（含）15秒网站仍打不开的次数累计占比超过（含）5%，
+    即单项否决。」 A site the crawl could not open is judged on the probes: 140 of 140 failed is 不合格."""
     factory.site("down", crawl_state=state)
     factory.probes("down", 140, 140)
-    for rubric in (r15, r19):
+    for rubric, vid in ((r15, "P15-V1"), (r19, "C19-V2")):
+        r = score(session, rubric, "down")
+        assert r.verdict == "unqualified" and r.vetoes == [vid] and r.score is None
+        assert [f.indicator for f in r.findings] == [vid] and r.findings[0].evidence["failures"] == 140
+
+
+@pytest.mark.parametrize("state", ["unreachable", "blocked", "error"])
+def test_down_site_without_enough_probes_is_unaudited_and_says_why(session, factory, r15, r19, state):
+    """「每天间隔性访问20次以上」: 19 probes on one day of the week is not enough data, whatever the total."""
+    factory.site("down", crawl_state=state)
+    factory.probes("down", 140, 140)
+    session.query(m.Probe).filter(m.Probe.at == session.query(m.Probe.at).order_by(m.Probe.at).limit(1)
+                                  .scalar_subquery()).delete(synchronize_session=False)
+    session.add_all(m.Probe(site_id="down", url="http://www.down.gov.cn/", ok=False, error="timeout",
+                            at=dt.datetime.combine(ASOF - dt.timedelta(days=2), dt.time(3, i))) for i in range(10))
+    session.flush()
+    for rubric, vid in ((r15, "P15-V1"), (r19, "C19-V2")):
         r = score(session, rubric, "down")
         assert r.verdict == "unaudited" and r.score is None and r.deduction_score is None
-        assert "未能检查" in r.reason and state in r.reason
+        assert "未能检查" in r.reason and state in r.reason and "监测数据不足" in r.reason and "19次" in r.reason
+        info = [f for f in r.findings if f.indicator == vid]
+        assert len(info) == 1 and len(info[0].evidence["short_days"]) == 1
 
 
 def test_requirement_findings_do_not_move_the_score(session, factory, r15):

@@ -79,6 +79,17 @@ def hub(ctx: SiteContext, col: Column) -> str:
                 path=col.path)
 
 
+def channel(ctx: SiteContext, col: Column) -> str:
+    """A 一级栏目 that only leads to its sub-columns: their names, linked, and nothing else."""
+    side = "".join(f'<li><a href="{c.path}">{escape(c.name)}</a></li>' for c in col.children)
+    cards = "".join(f'<div class="sub-channel"><h3><a href="{c.path}">{escape(c.name)}</a></h3></div>\n'
+                    for c in col.children)
+    body = (breadcrumb(col) + f'<div class="main w1200">\n<div class="left-nav"><h3>{escape(col.name)}</h3>'
+            f"<ul>{side}</ul></div>\n<div class=\"channel-index\">\n{cards}</div>\n</div>\n")
+    return page(ctx, title=f"{col.name}_{ctx.spec.name}", body=body, meta=column_meta(col), current=col,
+                path=col.path)
+
+
 def list_page(ctx: SiteContext, col: Column, inner: str, path: str, charset: str | None = "site") -> str:
     return page(ctx, title=f"{col.name}_{ctx.spec.name}", body=breadcrumb(col) + inner, meta=column_meta(col),
                 current=col, path=path, charset=charset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from govaudit import asof as asof_rules
@@ -78,8 +78,42 @@ def note_exempt(col: ColumnEv, ev: SiteEvidence, note_categories: list[str] | No
     return False
 
 
+def subcolumns(col: ColumnEv, ev: SiteEvidence) -> list[ColumnEv]:
+    return [c for c in ev.content_columns if c.parent_url == col.url and c.url != col.url]
+
+
+def descendants(col: ColumnEv, ev: SiteEvidence, limit: int = 4) -> list[ColumnEv]:
+    out: list[ColumnEv] = []
+    level = [col]
+    for _ in range(limit):
+        level = [c for parent in level for c in subcolumns(parent, ev) if c not in out and c is not col]
+        if not level:
+            break
+        out.extend(level)
+    return out
+
+
+def is_container(col: ColumnEv, ev: SiteEvidence) -> bool:
+    """A column that only holds sub-columns (no entries of its own): 「一级栏目」 updated when its sub-columns
+    are, never blank or stale by itself."""
+    return not col.unreachable and col.entry_total() == 0 and bool(subcolumns(col, ev))
+
+
+def effective(col: ColumnEv, ev: SiteEvidence) -> ColumnEv:
+    """The column as the rubric judges it: a container carries the entries of its sub-columns."""
+    if not is_container(col, ev):
+        return col
+    subs = [c for c in descendants(col, ev) if not c.unreachable]
+    entries = [e for c in subs for e in c.entries]
+    return replace(col, entries=entries, entries_count=sum(c.entry_total() for c in subs), blank=False,
+                   blank_note=False)
+
+
 def is_blank(col: ColumnEv, ev: SiteEvidence, note_categories: list[str] | None = None) -> bool:
-    """空白栏目: fetched and empty, without a note the rubric accepts (a CMS placeholder is no note)."""
+    """空白栏目: fetched and empty, without a note the rubric accepts (a CMS placeholder is no note); a column
+    holding sub-columns is not blank (its sub-columns are judged)."""
+    if is_container(col, ev):
+        return False
     if col.truly_blank:
         return True
     return col.blank_note and not col.unreachable and col.entry_total() == 0 and not note_exempt(
@@ -109,11 +143,17 @@ def column_evidence(col: ColumnEv, st: Staleness | None = None, reason: str = ""
 
 def stale_in(ev: SiteEvidence, rules: list[dict[str, Any]], asof: dt.date,
              note_categories: list[str] | None = None) -> list[Staleness]:
+    """Columns the rules cover that were not updated. A container is judged (with its sub-columns' entries)
+    only by a rule limited to its level (一级栏目); otherwise its sub-columns are judged, never both."""
     out: list[Staleness] = []
     for col in judged_columns(ev, note_categories):
         rule = rule_for(col, rules)
         if rule is None:
             continue
+        if is_container(col, ev):
+            if "max_depth" not in rule:
+                continue
+            col = effective(col, ev)
         st = staleness(col, rule["window"], asof, ev.timezone)
         if st is not None:
             out.append(st)

@@ -10,7 +10,9 @@ from govaudit.scoring.checks.columns import (
     REASON_KEYS,
     Staleness,
     column_evidence,
+    effective,
     is_blank,
+    is_container,
     judged_columns,
     note_exempt,
     reason_text,
@@ -29,7 +31,8 @@ def _home_sources(ev: SiteEvidence) -> tuple[list[ColumnEv], bool]:
     home_cols = [c for c in ev.columns if c.is_home or (c.on_home and not c.unreachable)]
     if any(c.entry_total() > 0 for c in home_cols):
         return home_cols, False
-    level1 = [c for c in ev.content_columns if c.depth <= 1 and not c.unreachable and not c.blank_note]
+    level1 = [effective(c, ev) for c in ev.content_columns if c.depth <= 1 and not c.unreachable
+              and (not c.blank_note or is_container(c, ev))]
     return level1, True
 
 
@@ -175,11 +178,30 @@ def column_freshness(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[Ra
     return out
 
 
+def _top(col: ColumnEv, ev: SiteEvidence) -> ColumnEv:
+    by_url = {c.url: c for c in ev.content_columns}
+    top, hops = col, 0
+    while top.parent_url in by_url and top.depth > 1 and hops < 4:
+        top, hops = by_url[top.parent_url], hops + 1
+    return top
+
+
+def _deducted_tops(ev: SiteEvidence, p: dict, asof: dt.date) -> set[str]:
+    """一级栏目 of the own-level categories found stale by their own indicator (judged with their sub-columns)."""
+    own = p.get("own_level_categories", [])
+    rules = [r for r in p["rules"] if set(r["categories"]) & set(own)]
+    if not own or not rules:
+        return set()
+    level1 = [{**r, "max_depth": 1} for r in rules]
+    return {st.column.url for st in stale_in(ev, level1, asof, p.get("note_categories"))}
+
+
 @register(
     "other_columns",
     {
         "rules": Param("windows"),
         "exclude_categories": Param("categories"),
+        "own_level_categories": Param("categories", required=False),
         "points_blank": Param("number", scoring=True),
         "points_stale": Param("number", scoring=True),
         "note_categories": Param("categories", required=False),
@@ -192,8 +214,15 @@ def other_columns(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
     p = ind.params
     out: list[RawFinding] = []
     cats = p.get("note_categories")
+    own_level = p.get("own_level_categories", [])
+    deducted = _deducted_tops(ev, p, asof)
     for col in judged_columns(ev, cats):
-        if col.category in p["exclude_categories"]:
+        if is_container(col, ev):
+            continue
+        # an excluded category is judged here only below the level its own indicator covers (一级栏目), and not
+        # when the 一级栏目 above it was already deducted (「已按其他指标扣分的，本指标项下不重复扣分」)
+        if col.category in p["exclude_categories"] and (
+                col.category not in own_level or col.depth <= 1 or _top(col, ev).url in deducted):
             continue
         if is_blank(col, ev, cats):
             out.append(RawFinding(ind.id, ind.text("blank", name=col.name), points=p.get("points_blank", 0.0),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govaudit.scoring.checks.links import rate_limited
 from govaudit.scoring.checks.registry import Param, register
 from govaudit.scoring.evidence import GuideEv, SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
@@ -74,13 +75,39 @@ def guide_elements_deduction(ev: SiteEvidence, ind: Indicator, asof: dt.date) ->
     return out
 
 
-@register("guide_attachments", {"points": Param("number", scoring=True)})
+FORMS_MARK = "mentions_forms"  # a guide-level mark among the attachments: the guide asks for a form (申请表…)
+
+
+def mentions_forms(guide: GuideEv) -> bool:
+    return any(isinstance(a, dict) and a.get(FORMS_MARK) for a in guide.attachments)
+
+
+def files(guide: GuideEv) -> list[dict]:
+    """The guide's attachments (forms, files) with their check result when known."""
+    return [a for a in guide.attachments if isinstance(a, dict) and a.get("url")]
+
+
+def _failed(att: dict) -> bool:
+    return att.get("ok") is False and not rate_limited(att.get("status"), att.get("error") or "")
+
+
+def _downloads(att: dict) -> bool:
+    return att.get("ok") is True
+
+
+@register("guide_attachments", {"points": Param("number", scoring=True),
+                                "points_not_provided": Param("number", required=False)},
+          messages=("not_provided@points_not_provided",))
 def guide_attachments(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
-    """附件下载: each form/attachment of a guide that does not download."""
+    """附件下载: each form/attachment of a guide that does not download (a rate-limited check is no failure);
+    with points_not_provided, also each guide that names a form but links none (「提及的表格和附件未提供下载」)."""
     out: list[RawFinding] = []
     for guide in ev.guides:
-        for att in guide.attachments:
-            if not isinstance(att, dict) or att.get("ok", True):
+        if "points_not_provided" in ind.params and mentions_forms(guide) and not files(guide):
+            out.append(RawFinding(ind.id, ind.text("not_provided", name=guide.title or guide.url),
+                                  points=ind.params["points_not_provided"], evidence={"url": guide.url}))
+        for att in files(guide):
+            if not _failed(att):
                 continue
             status = att.get("status") if att.get("status") is not None else (att.get("error") or "—")
             out.append(RawFinding(ind.id, ind.text(name=guide.title or guide.url, link_url=att.get("url", ""),
@@ -88,6 +115,28 @@ def guide_attachments(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[R
                                   points=ind.params.get("points", 0.0),
                                   evidence={"link_url": att.get("url", ""), "page_url": guide.url,
                                             "status": att.get("status")}))
+    return out
+
+
+@register("guide_forms", {"sample": Param("int"), "points": Param("number", scoring=True)},
+          messages=("failed",))
+def guide_forms(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
+    """表格样表: of a sample of guides, each one asking for a form (申请表、申请书…) that offers no way to get it:
+    no attachment at all, or none that downloads (every one checked and failed). A guide whose attachments
+    were not checked, or were rate-limited, is not judged."""
+    out: list[RawFinding] = []
+    for guide in _sample(ev, ind.params["sample"]):
+        if not mentions_forms(guide):
+            continue
+        atts = files(guide)
+        if not atts:
+            out.append(RawFinding(ind.id, ind.text(name=guide.title or guide.url), points=ind.params["points"],
+                                  evidence={"url": guide.url, "attachments": []}))
+        elif all(_failed(a) for a in atts) and not any(_downloads(a) for a in atts):
+            out.append(RawFinding(ind.id, ind.text("failed", name=guide.title or guide.url, count=len(atts)),
+                                  points=ind.params["points"],
+                                  evidence={"url": guide.url, "attachments": [
+                                      {"url": a["url"], "status": a.get("status")} for a in atts]}))
     return out
 
 

@@ -41,10 +41,19 @@ def zhaocuo_entry(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFi
     return out
 
 
-@register("state_council_column", {"categories": Param("categories")})
+@register("state_council_column", {"categories": Param("categories"),
+                                   "site_kinds": Param("list[str]", required=False),
+                                   "levels": Param("list[str]", required=False)})
 def state_council_column(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
-    """A column reposting State Council information (a column of the categories, or the home page feature)."""
-    if any(c.category in ind.params["categories"] for c in ev.content_columns):
+    """「在首页显著位置开设了国务院重要政策信息专栏」: a column of the categories on the home page (a home-page
+    block or a column linked from it), or the home page feature. Applies only to the site kinds and
+    levels given (county level and above portals); a site whose level is not recorded is checked."""
+    p = ind.params
+    if "site_kinds" in p and ev.site.kind not in p["site_kinds"]:
+        return []
+    if "levels" in p and ev.site.level and ev.site.level not in p["levels"]:
+        return []
+    if any(c.category in p["categories"] and (c.on_home or c.depth <= 1) for c in ev.content_columns):
         return []
     if _feature(ev.home_page, "state_council"):
         return []

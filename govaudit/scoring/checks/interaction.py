@@ -7,12 +7,21 @@ import datetime as dt
 from govaudit import asof as asof_rules
 from govaudit.asof import Window
 from govaudit.scoring.checks.registry import Param, register
-from govaudit.scoring.evidence import ColumnEv, SiteEvidence
+from govaudit.scoring.evidence import ColumnEv, LetterEv, SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
 
 
 def _channels(ev: SiteEvidence, categories: list[str]) -> list[ColumnEv]:
     return [c for c in ev.content_columns if c.category in categories]
+
+
+def letters_of(ev: SiteEvidence, categories: list[str] | None) -> list[LetterEv]:
+    """Letters read from columns of the categories only (政务咨询/留言/信箱): 「在线访谈、调查征集、网上信访、纪检
+    举报类栏目除外」. A letter whose column is unknown is not counted. None: every letter (no filter)."""
+    if categories is None:
+        return list(ev.letters)
+    wanted = {c.url for c in ev.columns if c.category in categories}
+    return [x for x in ev.letters if x.column_url in wanted]
 
 
 def _dated_in(cols: list[ColumnEv], win: Window) -> list[dt.date]:
@@ -42,14 +51,15 @@ def consultation_activity(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> li
     if not cols:
         return []
     win = ev.window(asof, p["window"])
-    letters = [x for x in ev.letters if x.submitted in win]
+    letters = [x for x in letters_of(ev, p["categories"]) if x.submitted in win]
     if letters or _dated_in(cols, win):
         return []
     return [RawFinding(ind.id, ind.text(), points=p.get("points", 0.0),
                        evidence={"columns": [c.url for c in cols], "window_days": win.days})]
 
 
-@register("letters_unanswered", {"window": Param("period"), "max_age": Param("period")},
+@register("letters_unanswered", {"window": Param("period"), "max_age": Param("period"),
+                                 "categories": Param("categories", required=False)},
           messages=("no_letters", "late"))
 def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFinding]:
     """A letter submitted within the window left unanswered (or answered) after more than max_age
@@ -57,10 +67,11 @@ def letters_unanswered(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[
     conclude: an info finding, not a pass."""
     p = ind.params
     win = ev.window(asof, p["window"])
-    letters = [x for x in ev.letters if x.submitted in win]
+    counted = letters_of(ev, p.get("categories"))
+    letters = [x for x in counted if x.submitted in win]
     if not letters:
-        return [RawFinding(ind.id, ind.text("no_letters", total=len(ev.letters)),
-                           evidence={"count": len(ev.letters), "window_days": win.days}, info=True)]
+        return [RawFinding(ind.id, ind.text("no_letters", total=len(counted)),
+                           evidence={"count": len(counted), "window_days": win.days}, info=True)]
     bad: list[dict] = []
     for x in letters:
         submitted, replied = x.submitted, x.replied
@@ -135,10 +146,11 @@ def letters_published(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[R
     if not cols:
         return []
     win = ev.window(asof, p["window"])
-    newest = asof_rules.latest([d for x in ev.letters for d in (x.submitted, x.replied)]
+    letters = letters_of(ev, p["categories"])
+    newest = asof_rules.latest([d for x in letters for d in (x.submitted, x.replied)]
                                + [c.latest_at(asof) for c in cols], asof)
-    published = bool(ev.letters) or any(c.entry_total() > 0 for c in cols)
-    evidence = {"columns": [c.url for c in cols], "count": len(ev.letters), "window_days": win.days}
+    published = bool(letters) or any(c.entry_total() > 0 for c in cols)
+    evidence = {"columns": [c.url for c in cols], "count": len(letters), "window_days": win.days}
     if not published:
         return [RawFinding(ind.id, ind.text(), points=p.get("points_none", 0.0), evidence=evidence)]
     if newest not in win:

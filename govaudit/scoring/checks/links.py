@@ -11,6 +11,15 @@ from govaudit.scoring.evidence import SiteEvidence
 from govaudit.scoring.model import Indicator, RawFinding
 
 
+def rate_limited(status: int | None, error: str = "") -> bool:
+    """A "slow down" answer (429, or 503 with Retry-After, or a fetch the crawler marked rate-limited): the
+    page was not tried to the end, so it is never a broken link nor an unopenable page."""
+    text = (error or "").lower()
+    if status == 429 or "rate-limited" in text or "rate limited" in text:
+        return True
+    return status == 503 and "retry-after" in text
+
+
 def _norm(url: str) -> str:
     return urldefrag(url)[0].rstrip("/")
 
@@ -44,7 +53,7 @@ def broken_links(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFin
         return scope == "all" or (scope == "home") == on_home
 
     for link in ev.links:
-        if link.ok or not wanted(link.on_home):
+        if link.ok or not wanted(link.on_home) or rate_limited(link.status, link.error):
             continue
         key = _norm(link.link_url)
         if key in seen:
@@ -58,7 +67,7 @@ def broken_links(ev: SiteEvidence, ind: Indicator, asof: dt.date) -> list[RawFin
         out.append(RawFinding(ind.id, ind.text(where=where, link_url=link.link_url, page_url=link.page_url,
                                                status=status), points=points, evidence=evidence))
     for col in ev.content_columns:
-        if not col.unreachable:
+        if not col.unreachable or rate_limited(col.http_status, col.error):
             continue
         on_home = col.depth <= 1 or _norm(col.parent_url) in home or not col.parent_url
         key = _norm(col.url)

@@ -1,8 +1,8 @@
 """How the crawl reached a site: run_sites.tls_problem (certificate problems of the https home page) and
 run_sites.reach (home-page hops, navigation read from a rendered page, columns left out by the budget).
 
-Revision ID: 0006_site_reach
-Revises: 0005_typed_findings
+Revision ID: 0010_site_reach
+Revises: 0009_notice
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_site_reach"
-down_revision: str | None = "0005_typed_findings"
+revision: str = "0010_site_reach"
+down_revision: str | None = "0009_notice"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -1,0 +1,56 @@
+"""No password in any message: database and Redis URLs are shown as user:***@host.
+
+`mask_url` for one URL (SQLAlchemy's `render_as_string(hide_password=True)` when it parses), `redact` for any
+text, and `install_log_redaction()` (done when govaudit.settings is imported) so that every log record —
+Scrapy's "Overridden settings" dump of `-s GOVAUDIT_DATABASE_URL=...` included — is redacted."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+# scheme://user:password@  (password up to the last "@" before the host)
+_CREDENTIALS = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/:@'\"]*:)(?P<secret>[^\s/'\"]*)@")
+
+
+def mask_url(url: Any) -> str:
+    """The URL without its password."""
+    text = str(url)
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(text).render_as_string(hide_password=True)
+    except Exception:
+        return redact(text)
+
+
+def redact(text: str) -> str:
+    if "://" not in text or "@" not in text:
+        return text
+    return _CREDENTIALS.sub(lambda m: m.group("head") + "***@", text)
+
+
+_installed = False
+
+
+def install_log_redaction() -> None:
+    """Redact every log record at creation (all loggers, all handlers). Idempotent."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:
+            return record
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return record
+
+    logging.setLogRecordFactory(factory)

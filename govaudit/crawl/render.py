@@ -1,0 +1,219 @@
+"""Rendering safety: what a page rendered in Chromium may reach, how much memory it may take, and how many
+render at once.
+
+* Every request with `meta["playwright"]` gets (from ScopeGuard.process_request) one shared browser context
+  that refuses downloads and blocks service workers, a page-init callback, and its site's scope as plain
+  data (`meta["govaudit_render_policy"]`: JSON-safe, so the request still queues without pickle).
+* `abort_request` (PLAYWRIGHT_ABORT_REQUEST) aborts what the page asks for outside that scope: other hosts,
+  loopback/private/link-local/metadata addresses (IP literals and resolved names), non-http(s) schemes, and
+  the resource types not needed to read a page (GOVAUDIT_RENDER_SKIP_TYPES). What was aborted is listed in
+  `meta["render_aborted"]` (evidence: a script that tried to reach another host).
+* A page whose script navigated to another host is dropped by ScopeGuard.process_response
+  (`final_url_ok` says the same for a spider that checks itself).
+* Memory: `LimitedChromiumProvider` (PLAYWRIGHT_BROWSER_PROVIDER) starts Chromium through a wrapper that caps
+  each browser process's data segment (RLIMIT_DATA, GOVAUDIT_RENDER_MEMORY_MB: this also bounds ArrayBuffers,
+  which V8's heap limit does not) and sets V8's old-space limit (GOVAUDIT_RENDER_JS_HEAP_MB). Concurrent
+  renders are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT on the one context (GOVAUDIT_MAX_RENDERS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govaudit.crawl.addresses import address_kind, parse_ip
+from govaudit.crawl.scope import SiteScope, check_url, url_netloc
+
+logger = logging.getLogger(__name__)
+
+CONTEXT = "govaudit"
+CONTEXT_KWARGS = {"accept_downloads": False, "service_workers": "block", "ignore_https_errors": True}
+META_POLICY = "govaudit_render_policy"
+META_ABORTED = "render_aborted"
+INIT_CALLBACK = "govaudit.crawl.render.init_page"
+MAX_ABORTED_RECORDED = 50
+IN_PAGE_SCHEMES = ("data", "blob", "about")
+BROWSER_ERROR_PAGE = "chrome-error:"  # where Chromium lands after an aborted navigation
+
+
+@dataclass(frozen=True)
+class RenderPolicySettings:
+    skip_types: tuple[str, ...] = ("image", "media", "font")
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> RenderPolicySettings:
+        raw = settings.get("GOVAUDIT_RENDER_SKIP_TYPES", "image,media,font")
+        items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+        return cls(skip_types=tuple(t.strip() for t in items if t.strip()))
+
+
+def prepare_request(request: Any, scope: SiteScope | None, policy: RenderPolicySettings, *,
+                    allow_private: bool) -> None:
+    """Set the render meta of a playwright request (its context, init callback and scope as plain data)."""
+    meta = request.meta
+    meta["playwright_context"] = CONTEXT
+    meta["playwright_context_kwargs"] = dict(CONTEXT_KWARGS)
+    meta["playwright_page_init_callback"] = INIT_CALLBACK
+    meta[META_POLICY] = {
+        "scoped": scope is not None,
+        "hosts": sorted(scope.admitted) if scope is not None else [],
+        "named": sorted([h, p] for h, p in scope.named) if scope is not None else [],
+        "allow_private": allow_private,
+        "skip_types": list(policy.skip_types),
+    }
+    meta[META_ABORTED] = []
+
+
+class PagePolicy:
+    """What one rendered page may request."""
+
+    def __init__(self, data: dict[str, Any], aborted: list[str]) -> None:
+        self.scoped = bool(data.get("scoped"))
+        self.hosts = set(data.get("hosts") or ())
+        self.named = {(h, p) for h, p in data.get("named") or ()}
+        self.allow_private = bool(data.get("allow_private"))
+        self.skip_types = set(data.get("skip_types") or ())
+        self.aborted = aborted
+        self._resolved: dict[str, bool] = {}
+
+    def _record(self, why: str, resource_type: str, url: str) -> None:
+        if len(self.aborted) < MAX_ABORTED_RECORDED:
+            self.aborted.append(f"{why} {resource_type} {url[:300]}")
+
+    async def should_abort(self, resource_type: str, url: str) -> bool:
+        scheme, host, port = url_netloc(url)
+        if scheme in IN_PAGE_SCHEMES:
+            return False
+        if scheme not in ("http", "https") or not host:
+            self._record("scheme", resource_type, url)
+            return True
+        if resource_type in self.skip_types:
+            return True  # not needed to read the page; not evidence of anything
+        if self.scoped and host not in self.hosts:
+            self._record("offsite", resource_type, url)
+            return True
+        if not self.allow_private and (host, port) not in self.named and (host, None) not in self.named \
+                and await self._private(host):
+            self._record("private-address", resource_type, url)
+            return True
+        return False
+
+    async def _private(self, host: str) -> bool:
+        ip = parse_ip(host)
+        if ip is not None:
+            return address_kind(ip) is not None
+        if host not in self._resolved:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+            except OSError:
+                self._resolved[host] = False  # the browser will not reach it either
+            else:
+                self._resolved[host] = any(_not_public(str(info[4][0])) for info in infos)
+        return self._resolved[host]
+
+
+def _not_public(address: str) -> bool:
+    ip = parse_ip(address.split("%", 1)[0])  # fe80::1%eth0
+    return ip is None or address_kind(ip) is not None
+
+
+_PAGES: weakref.WeakKeyDictionary[Any, PagePolicy] = weakref.WeakKeyDictionary()
+
+
+async def init_page(page: Any, request: Any) -> None:
+    """playwright_page_init_callback: bind the request's policy to its page before it navigates.
+    A script that moves the page out of scope (location.href) has that navigation aborted; Chromium then
+    shows its error page, and ScopeGuard drops the render as "rendered-offsite" (a visitor would have
+    left the site too), naming the address the script went for."""
+    aborted = request.meta.setdefault(META_ABORTED, [])
+    _PAGES[page] = PagePolicy(request.meta.get(META_POLICY) or {}, aborted)
+
+
+_FALLBACK = PagePolicy({"scoped": False, "allow_private": False, "skip_types": []}, [])
+
+
+async def abort_request(pw_request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: True to abort what a rendered page asks for."""
+    try:
+        page = pw_request.frame.page
+    except Exception:  # a service worker's request has no frame: nothing of ours needs it
+        return True
+    policy = _PAGES.get(page)
+    if policy is None:  # a page rendered without ScopeGuard: at least no private addresses, no other schemes
+        policy = _FALLBACK
+    return await policy.should_abort(pw_request.resource_type, pw_request.url)
+
+
+def final_url_ok(crawler: Any, site_id: str, url: str) -> bool:
+    """Is the page a render ended on (response.url) still inside the site's scope?"""
+    from govaudit.crawl.scope import scope_book
+
+    return not url.startswith(BROWSER_ERROR_PAGE) and check_url(scope_book(crawler).scope(site_id), url).ok
+
+
+def attempted_navigation(meta: dict[str, Any]) -> str:
+    """The out-of-scope address a rendered page's script tried to open, from meta["render_aborted"]."""
+    for entry in meta.get(META_ABORTED) or ():
+        _why, kind, url = [*entry.split(" ", 2), "", ""][:3]
+        if kind == "document":
+            return url
+    return ""
+
+
+# --- browser memory --------------------------------------------------------------------------------------
+_LIMITS = {"memory_mb": 1024, "js_heap_mb": 512}
+
+
+def configure_browser_limits(settings: Any) -> None:
+    _LIMITS["memory_mb"] = settings.getint("GOVAUDIT_RENDER_MEMORY_MB", _LIMITS["memory_mb"])
+    _LIMITS["js_heap_mb"] = settings.getint("GOVAUDIT_RENDER_JS_HEAP_MB", _LIMITS["js_heap_mb"])
+
+
+def limited_launch_options(options: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """Launch options that start Chromium through a wrapper with RLIMIT_DATA and a V8 heap limit."""
+    opts = dict(options)
+    args = list(opts.get("args") or [])
+    if _LIMITS["js_heap_mb"] and not any(a.startswith("--js-flags") for a in args):
+        args.append(f"--js-flags=--max-old-space-size={_LIMITS['js_heap_mb']}")
+    opts["args"] = args
+    exe = opts.get("executable_path") or shutil.which("chromium") or "/usr/bin/chromium"
+    if _LIMITS["memory_mb"]:
+        wrapper = workdir / "chromium-limited"
+        wrapper.write_text(f"#!/bin/sh\nulimit -d {_LIMITS['memory_mb'] * 1024} || exit 111\n"
+                           f"exec '{exe}' \"$@\"\n", encoding="utf-8")
+        wrapper.chmod(0o700)
+        opts["executable_path"] = str(wrapper)
+    return opts
+
+
+def _provider_base() -> type:
+    from scrapy_playwright.provider import PlaywrightBrowserProvider
+
+    return PlaywrightBrowserProvider
+
+
+class LimitedChromiumProvider(_provider_base()):  # type: ignore[misc]
+    """scrapy-playwright's provider, launching Chromium with the memory limits above."""
+
+    async def launch_browser(self) -> Any:
+        if self.config.cdp_url or self.config.connect_url or self.config.browser_type_name != "chromium":
+            return await super().launch_browser()
+        self._workdir = Path(tempfile.mkdtemp(prefix="govaudit-chromium-"))  # 0700
+        options = limited_launch_options(self.config.launch_options, self._workdir)
+        logger.info("Launching Chromium (each process's data segment <= %d MB, JS heap <= %d MB)",
+                    _LIMITS["memory_mb"], _LIMITS["js_heap_mb"])
+        return await self.browser_type.launch(**options)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            workdir = getattr(self, "_workdir", None)
+            if workdir is not None and Path(workdir).is_dir():
+                shutil.rmtree(workdir, ignore_errors=True)

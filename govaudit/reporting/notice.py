@@ -1,0 +1,151 @@
+"""The notice's own sections beyond the score: its dates, 栏目设置过细, the 找错 figures, the 约谈 list and the
+rectification deadline. Dates come from the run (its as-of date, `params`, the registry totals), never from
+the clock: a rerun of the same as-of date prints the same notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit.observations.city_checks import CityCheck, city_checks, in_scope
+from govaudit.observations.fine_columns import FineColumns, measure
+from govaudit.observations.zhaocuo import INDICATOR, ZhaocuoQuarter, quarter_stats, reply_limit
+from govaudit.reporting.views import FindingView, ProblemGroup, ProblemSite, RunInfo, SiteView
+from govaudit.scoring.model import Rubric
+from govaudit.store.models import Column
+
+
+@dataclass
+class FineSite:
+    site: SiteView
+    measure: FineColumns
+
+
+@dataclass
+class Summon:
+    organizer: str  # the supervising organizer (主办单位) to summon
+    sites: list[SiteView]
+
+
+def _loopback(finding: FindingView) -> bool:
+    """A finding about an IP-literal loopback host (the demo province on 127.0.0.x): its domain findings are
+    artefacts of the demo, kept in the site pages and attachments but not in the notice's text."""
+    hosts = [urlsplit(finding.subject_url).hostname if finding.subject_url else None]
+    if isinstance(finding.evidence, dict):
+        hosts.append(str(finding.evidence.get("host") or "") or None)
+    for host in hosts:
+        if not host:
+            continue
+        try:
+            if ipaddress.ip_address(host.split(":")[0]).is_loopback:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def notice_problems(groups: list[ProblemGroup]) -> list[ProblemGroup]:
+    """The problem groups the notice names: without loopback-host domain artefacts."""
+    out: list[ProblemGroup] = []
+    for g in groups:
+        sites = [ProblemSite(ps.site, kept) for ps in g.sites
+                 if (kept := [f for f in ps.findings if not _loopback(f)])]
+        if sites:
+            out.append(ProblemGroup(g.indicator, g.title, g.category, g.category_label, sites))
+    return out
+
+
+@dataclass
+class NoticeData:
+    checked_from: dt.date  # 检查时间: see _check_period
+    checked_to: dt.date
+    registry_date: dt.date  # 截至: the registry snapshot's date (totals `as_of`), else the as-of date
+    due: dt.date | None  # the rectification deadline (-a due=)
+    issued: dt.date | None  # the notice's date (params `issued`); None = left for the office to fill in
+    fine_columns: list[FineSite] = field(default_factory=list)
+    zhaocuo: ZhaocuoQuarter | None = None
+    summon: list[Summon] = field(default_factory=list)
+    problems: list[ProblemGroup] = field(default_factory=list)
+    # 接受监督: the city/county portals checked, and those whose home page has no current spot-check result
+    city_published: list[tuple[SiteView, CityCheck]] = field(default_factory=list)
+    city_missing: list[SiteView] = field(default_factory=list)
+
+
+def _param_date(params: dict[str, Any], key: str) -> dt.date | None:
+    value = params.get(key)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _check_period(run: RunInfo) -> tuple[dt.date, dt.date]:
+    """检查时间: the run's params `checked_from` to its as-of date; else, for a crawl that ran up to its as-of
+    date (a live check), the days it ran, clipped to the as-of date; else (a run at a past as-of date, e.g. a
+    reproducible rerun) the as-of date alone — never the day the report is rendered."""
+    asof = run.asof
+    start = _param_date(run.params, "checked_from")
+    if start is not None and start <= asof:
+        return start, asof
+    if run.started is not None and run.started.date() <= asof:
+        end = run.finished.date() if run.finished is not None else asof
+        return run.started.date(), min(end, asof)
+    return asof, asof
+
+
+def _fine_sites(session: Session, evidence_run: str, sites: list[SiteView], asof: dt.date) -> list[FineSite]:
+    ids = {s.site_id for s in sites}
+    cols: dict[str, list[Column]] = defaultdict(list)
+    for col in session.scalars(select(Column).where(Column.run_id == evidence_run)):
+        if col.site_id in ids:
+            cols[col.site_id].append(col)
+    out = []
+    for site in sites:
+        found = measure(site.site_id, site.kind, site.level, cols.get(site.site_id, []), asof)
+        if found is not None:
+            out.append(FineSite(site, found))
+    return out
+
+
+def _summon(sites: list[SiteView]) -> list[Summon]:
+    by_org: dict[str, list[SiteView]] = defaultdict(list)
+    for site in sites:
+        if site.verdict == "unqualified":
+            by_org[site.organizer or site.name].append(site)
+    return [Summon(org, by_org[org]) for org in sorted(by_org)]
+
+
+def build_notice(session: Session, run: RunInfo, sites: list[SiteView], problems: list[ProblemGroup],
+                 rubric: Rubric | None, *, all_sites: bool) -> NoticeData:
+    """`all_sites`: the report covers the whole registry (the 找错 figures then count every message, also
+    those of sites outside the sample); a region bundle counts its own sites' messages only."""
+    params = run.params
+    asof = run.asof
+    ind = next((i for i in rubric.indicators if i.id == INDICATOR), None) if rubric is not None else None
+    names = {s.site_id: s.name for s in sites}
+    checked_from, checked_to = _check_period(run)
+    portals = [s for s in sites if in_scope(s.kind, s.level) and s.crawl_state == "ok"]
+    found = city_checks(session, run.evidence_run_id or run.id, [s.site_id for s in portals], asof)
+    return NoticeData(
+        city_published=[(s, found[s.site_id]) for s in portals if found[s.site_id].published],
+        city_missing=[s for s in portals if not found[s.site_id].published],
+        checked_from=checked_from,
+        checked_to=checked_to,
+        registry_date=_param_date(run.totals, "as_of") or asof,
+        due=_param_date(params, "due"),
+        issued=_param_date(params, "issued"),
+        fine_columns=_fine_sites(session, run.evidence_run_id or run.id, sites, asof),
+        zhaocuo=quarter_stats(session, asof, reply_limit(ind.params if ind else None),
+                              None if all_sites else set(names), names),
+        summon=_summon(sites),
+        problems=notice_problems(problems),
+    )
