@@ -2,26 +2,30 @@
 信息公开 platform ``xxgk.…``, a provincial 集约化 platform, a bare IP) is part of the site when its page carries
 the site's 网站标识码 or names the site's 主办单位. Everything else stays out of the audit.
 
-The reasons match govaudit.crawl.scope's (SITE_CODE, ORGANIZER) so a SiteScope can record them."""
+There is one notion of scope: the site's `SiteScope` in the crawler's `ScopeBook` (govaudit.crawl.scope).
+The spider decides "is this link the site's" with it, and an admission adds the host to it (with its reason
+and the page that showed it), so the ScopeGuard middleware admits the host's requests the same way. Requests
+to an admitted host carry the admission in `meta["scope_admit"]`, so another worker or a resumed crawl
+knows it too. The one page fetched to decide (the probe) is a `meta["scope"] = "probe"` request: the guard
+lets it reach another public host (never a private address the registry does not name)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
 
-from govaudit.crawl.urls import host_of, same_site
+from govaudit.crawl.accounting import SiteAccounting
+from govaudit.crawl.scope import ORGANIZER, SITE_CODE, SiteScope, check_url, scope_book, url_netloc
 from govaudit.extract.features import page_features
 from govaudit.items import SiteItem
 
 if TYPE_CHECKING:
     from govaudit.spiders.audit import SiteCrawl
 
-SITE_CODE = "site-code"  # its pages carry the site's 网站标识码
-ORGANIZER = "organizer"  # its pages name the site's 主办单位
+CRAWL_REASONS = (SITE_CODE, ORGANIZER)  # admitted by the crawl (the others come from the registry)
 _ORGANIZER_RE = r"(?:主办单位|主办|网站主办|主管单位)\s*[:：]?\s*{name}"
 
 
@@ -36,52 +40,58 @@ def identity_reason(html: str, url: str, site_code: str, organizer: str) -> str 
     return None
 
 
-@dataclass
-class AdmittedHosts:
-    """Per site: the hosts admitted by identity (host -> reason) and the hosts already tried."""
-
-    hosts: dict[str, dict[str, str]] = field(default_factory=dict)
-    tried: dict[str, set[str]] = field(default_factory=dict)
-
-    def in_scope(self, site_id: str, url: str) -> bool:
-        return any(same_site(url, h) for h in self.hosts.get(site_id, {}))
-
-    def first_try(self, site_id: str, url: str) -> bool:
-        """True once per (site, host): the first column link to an unknown host is fetched to decide."""
-        host = host_of(url)
-        tried = self.tried.setdefault(site_id, set())
-        if not host or host in tried:
-            return False
-        tried.add(host)
-        return True
-
-    def admit(self, site_id: str, url: str, reason: str) -> dict[str, Any]:
-        self.hosts.setdefault(site_id, {})[host_of(url)] = reason
-        return self.hosts[site_id]
+def crawl_admissions(scope: SiteScope | None) -> dict[str, str]:
+    """host -> reason of the hosts the crawl admitted (by identity) into the scope."""
+    if scope is None:
+        return {}
+    return {a.host: a.reason for a in scope.admitted.values() if a.reason in CRAWL_REASONS}
 
 
 class IdentityScope:
-    """Mixin of the audit spider: a site's scope is its hosts plus the hosts admitted by identity."""
+    """Mixin of the audit spider: "is this URL the site's" (the site's SiteScope), and admission by identity."""
 
     crawler: Any
-    admitted: AdmittedHosts
+    accounting: SiteAccounting
     site_rows: dict[str, dict[str, Any]]
 
     _site_item: Callable[..., SiteItem]
 
+    def _scope(self, site_id: str) -> SiteScope | None:
+        return scope_book(self.crawler).scope(site_id)
+
     def _in_scope(self, url: str, sc: SiteCrawl) -> bool:
-        return same_site(url, sc.host) or self.admitted.in_scope(sc.site.site_id, url)
+        """An http(s) URL on a host of the site's scope (registry URL, registry hosts, admitted by identity)."""
+        scope = self._scope(sc.site.site_id)
+        return scope is not None and check_url(scope, url).ok
+
+    def _first_try(self, site_id: str, url: str) -> bool:
+        """True once per (site, host): the first navigation link to a host outside the scope is fetched to see
+        whose it is (a claim of the ledger, so a resumed or distributed crawl tries it once too)."""
+        host = url_netloc(url)[1]
+        return bool(host) and self.accounting.claim(site_id, f"identity-probe:{host}")
+
+    def _scope_meta(self, site_id: str, url: str) -> dict[str, Any]:
+        """The admission a request to an admitted host carries (for the guard of another worker or a resume)."""
+        scope = self._scope(site_id)
+        adm = scope.why(url) if scope is not None and "://" in url else None
+        if adm is None or adm.reason not in CRAWL_REASONS:
+            return {}
+        return {"scope_admit": [[adm.host, adm.reason, adm.evidence]]}
 
     def _admit(self, response: Response, sc: SiteCrawl, text: str) -> SiteItem | bool | None:
         """A page of another host reached from the navigation: part of the site when it carries the site's
-        网站标识码 or 主办单位 (the host is admitted; the site record, re-emitted, says why); else False."""
+        网站标识码 or 主办单位 (its host is admitted into the site's scope; the site record, re-emitted, says
+        why); else False."""
         reason = identity_reason(text, response.url, sc.site.site_id, sc.site.organizer)
         if response.status >= 400 or reason is None:
             self.crawler.stats.inc_value("govaudit/offsite_columns_left_out")
             return False
-        hosts = self.admitted.admit(sc.site.site_id, response.url, reason)
-        row = self.site_rows.get(sc.site.site_id)
+        site_id = sc.site.site_id
+        scope_book(self.crawler).admit(site_id, url_netloc(response.url)[1], reason, response.url)
+        self.crawler.stats.inc_value("govaudit/scope/admitted")
+        row = self.site_rows.get(site_id)
         if row is None:
             return None
-        row["reach"] = {**row["reach"], "hosts": dict(hosts)}
+        row["reach"] = {**row["reach"], "hosts": crawl_admissions(self._scope(site_id)),
+                        "scope": self._scope(site_id).describe()}  # type: ignore[union-attr]
         return self._site_item(sc, **row)

@@ -271,9 +271,11 @@ def guide_info(html: str, url: str) -> GuideInfo:
     found = guide_elements(root)
     elements = [key for key in ELEMENTS_2019 if key in found]
     attachments: list[str] = []
+    seen: set[str] = set()
     for a in root.iter("a"):
         link = absolute_url(a.get("href"), base)
-        if link and is_attachment_url(link) and link not in attachments:
+        if link and is_attachment_url(link) and link not in seen:
+            seen.add(link)
             attachments.append(link)
     title = _title(root)
     page_title = root.find(".//title")
@@ -358,9 +360,10 @@ def find_guide_links(html: str, url: str) -> list[str]:
         return []
     base = base_url(root, url)
     out: list[str] = []
+    seen: set[str] = set()
     for a in root.iter("a"):
         link = absolute_url(a.get("href"), base)
-        if not link or link.rstrip("/") == url.rstrip("/") or link in out:
+        if not link or link.rstrip("/") == url.rstrip("/") or link in seen:
             continue
         if is_attachment_url(link) or is_image_url(link):
             continue
@@ -381,6 +384,7 @@ def find_guide_links(html: str, url: str) -> list[str]:
             looks_like_article_url(link) and bool(_ITEM_NAME.search(text)) and len(text) >= 4
         )
         if is_guide:
+            seen.add(link)
             out.append(link)
     return out
 

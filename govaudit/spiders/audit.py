@@ -31,19 +31,21 @@ from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
 from govaudit.crawl.frames import frame_sources
 from govaudit.crawl.hops import home_hop, http_hops
-from govaudit.crawl.identity import AdmittedHosts, IdentityScope
+from govaudit.crawl.identity import IdentityScope
 from govaudit.crawl.links import LinkChecks
 from govaudit.crawl.paging import LETTER_CATEGORIES, ColumnPaging
 from govaudit.crawl.plan import CrawlPlan, load_plan
+from govaudit.crawl.refusals import rate_limited_page, refused_page
 from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.tls import tls_problem
-from govaudit.crawl.urls import clean, host_of, same_site
+from govaudit.crawl.urls import clean, host_of
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import looks_blocked, page_features, page_links
 from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.listpage import extract_list
 from govaudit.extract.navigation import discover_columns, offsite_nav_links
+from govaudit.extract.scripts import runs_scripts
 from govaudit.items import ColumnItem, Entry, GuideItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
@@ -97,7 +99,6 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         spider.parsers = parsers
         spider.budget = CrawlBudget.from_settings(crawler.settings)
         spider.plan = load_plan()
-        spider.admitted = AdmittedHosts()
         spider.site_rows = {}
         spider.render_mode = run.params.get("render", "auto")
         spider.accounting = get_accounting(crawler)
@@ -109,7 +110,6 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     accounting: SiteAccounting
     budget: CrawlBudget
     plan: CrawlPlan
-    admitted: AdmittedHosts  # hosts admitted into a site's scope by identity (网站标识码 / 主办单位)
     site_rows: dict[str, dict[str, Any]]  # the site record's fields as emitted (re-emitted when a host is admitted)
     parsers: dict[str, Any]
     render_mode: str
@@ -146,7 +146,8 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
                  method: str = "GET", priority: int = 0, render: bool = False,
                  formdata: tuple[tuple[str, str], ...] | None = None) -> scrapy.Request:
         self.accounting.request_made(sc.site.site_id)
-        meta = {**(meta or {}), "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
+        meta = {"scope": "site", **self._scope_meta(sc.site.site_id, url), **(meta or {}),
+                "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
         if render:
             from scrapy_playwright.page import PageMethod
 
@@ -167,7 +168,11 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     def _on_response(self, response: Response) -> Any:
         response = capped(response, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
-        return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc))
+        outputs = self._handle_response(response, sc)
+        limited = rate_limited_page(self.run.run_id, sc.site.site_id, response)
+        if limited is not None:  # the site limited our rate: evidence on the site, not only a log line
+            outputs = _chain([limited], outputs)
+        return self.accounting.settle(response, sc.site.site_id, outputs)
 
     def _handle_response(self, response: Response, sc: SiteCrawl) -> Any:
         try:
@@ -181,7 +186,11 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     def _on_error(self, failure: Failure) -> Any:
         request = failure.request  # type: ignore[attr-defined]
         sc = self._site_crawl(request.meta)
-        return self.accounting.settle(failure, sc.site.site_id, self._handle_error(failure, request, sc))
+        outputs = self._handle_error(failure, request, sc)
+        refused = refused_page(self.run.run_id, sc.site.site_id, request)
+        if refused is not None:  # refused by the scope guard: evidence on the site, not only a log line
+            outputs = _chain([refused], outputs)
+        return self.accounting.settle(failure, sc.site.site_id, outputs)
 
     def _handle_error(self, failure: Failure, request: scrapy.Request, sc: SiteCrawl) -> Any:
         handler = getattr(self, request.meta["fn"] + "_error", None)
@@ -212,7 +221,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         hops = list(meta.get("hops", [])) + http_hops(response)
         hop = home_hop(text, response.url)
         if (hop is not None and len(hops) < MAX_HOME_HOPS and not meta.get("playwright")
-                and (same_site(hop.url, sc.host) or same_site(hop.url, host_of(sc.site.url)))
+                and self._in_scope(hop.url, sc)
                 and self.accounting.claim(sc.site.site_id, clean(hop.url))):
             # the home page moves (meta refresh, script redirect): the visitor lands on the target
             hops.append({"from": response.url, "to": hop.url, "how": hop.how})
@@ -228,8 +237,9 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
                      site_url=sc.site.url)
                  if clean(response.urljoin(c.url)) not in articles]
         if (not declared_cols and not meta.get("playwright") and not meta.get("raw_only")
-                and self.render_mode != "never" and self.plan.nav_too_thin(sc.site.kind, len(found))):
-            # too few columns for a site of its kind: the menu is written by script; read it from the DOM
+                and self.render_mode != "never" and self.plan.nav_too_thin(sc.site.kind, len(found))
+                and runs_scripts(text)):
+            # too few columns for a site of its kind, and scripts that could write them: read the DOM
             yield self._request(sc, response.url, "parse_home", meta={"hops": hops, "tls": tls}, priority=10,
                                 render=True)
             return
@@ -288,7 +298,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         probe = False
         if not self._in_scope(url, sc):
             # another host (信息公开 platform, 集约化 platform, an IP): fetched once to see whose it is
-            if source != "nav" or not self.admitted.first_try(site_id, url):
+            if source != "nav" or not self._first_try(site_id, url):
                 return None
             probe = True
         if not self.accounting.claim(site_id, url):
@@ -308,6 +318,8 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
                         "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
                         "blank": False, "blank_note": False, "status": None, "errors": [], "branch": branch,
                         "frame": "", "letters_oldest": None}, "probe": probe}
+        if probe:  # the guard lets this one page of another public host through
+            meta["scope"] = "probe"
         return self._request(sc, url, "parse_column", meta=meta, render=render, priority=1 if branch else 0)
 
     def _column_item(self, sc: SiteCrawl, meta: dict[str, Any], status: int | None, error: str = "") -> ColumnItem:
@@ -326,7 +338,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         first = col["pages"] == 0
         cs = charset(response)
         text, _ = decode_html(response.body, cs)
-        if meta.get("probe") and first and not self.admitted.in_scope(sc.site.site_id, response.url):
+        if meta.get("probe") and first and not self._in_scope(response.url, sc):
             admitted = self._admit(response, sc, text)
             if admitted is False:
                 return
@@ -397,7 +409,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
-        if request.meta.get("probe") and not self.admitted.in_scope(sc.site.site_id, request.url):
+        if request.meta.get("probe") and not self._in_scope(request.url, sc):
             return  # another host that could not show whose it is: not the site's
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
@@ -412,6 +424,9 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         if category in {"guide", "service"}:
             for url in find_guide_links(text, response.url):
                 url = clean(response.urljoin(url))
+                if not self._in_scope(url, sc):  # a guide on another host is read only once its host is admitted
+                    self.crawler.stats.inc_value("govaudit/guides_out_of_scope")
+                    continue
                 if not self.accounting.claim(site_id, url):
                     continue
                 if not self.accounting.take_budget(site_id, "guides", self.budget.max_guides):
@@ -430,13 +445,13 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         info = guide_info(text, response.url)
         if not info.is_guide:
             return
-        attachments = [clean(response.urljoin(u)) for u in info.attachments]
+        attachments = list(dict.fromkeys(clean(response.urljoin(u)) for u in info.attachments))
         yield GuideItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
                         elements=list(info.elements),
                         attachments=[{"url": u} for u in attachments]
                         + ([{"mentions_forms": True}] if info.mentions_forms else []))
         for url in attachments:
-            req = self._link_request(sc, response.url, url, on_home=False, force=True)
+            req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
 
@@ -452,6 +467,11 @@ def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
         if path.startswith(folder) and path != urlsplit(url).path and clean(link.url) not in entries:
             found.append((link.name, link.url))
     return found
+
+
+def _chain(first: list[Any], rest: Any) -> Any:
+    yield from first
+    yield from rest
 
 
 def _entry(e: Any) -> Entry:
