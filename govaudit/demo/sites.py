@@ -225,7 +225,7 @@ def province_specs() -> list[SiteSpec]:
             note="4 stale key columns (one below the veto threshold): qualified with deductions",
         ),
         SiteSpec(
-            "2304000020", "东湖市水务局", "东湖市水务局", "东湖市", "市级", "department", "swj.donghu.gov.cn",
+            "2304000021", "东湖市水务局", "东湖市水务局", "东湖市", "市级", "department", "swj.donghu.gov.cn",
             family="trs", unanswered_letters=1, phone="0464-82910020",
             traits=("home_hop", "frame_lists", "letters_paged"), columns=_dept_columns(news="水务动态"),
             note="reached only as a visitor reaches it: home page moves twice (meta refresh, script), lists in "

@@ -290,7 +290,7 @@ def test_notice_observations(audit: dict[str, Any], tmp_path: Path) -> None:
 def test_reach_traits_site(audit: dict[str, Any]) -> None:
     """The site a crawler must work to reach (home page moving twice, lists in iframes, letters paged): reached
     and read like the others, and rendering stays the exception on the province."""
-    site_id = "2304000020"
+    site_id = "2304000021"
     exp = audit["expected"][site_id]
     engine = create_engine(audit["db_url"])
     with engine.connect() as c:
