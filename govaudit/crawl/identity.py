@@ -25,6 +25,7 @@ from govaudit.items import SiteItem
 if TYPE_CHECKING:
     from govaudit.spiders.audit import SiteCrawl
 
+MAX_WAITING = 200  # navigation links to one probed host held until its probe decides
 CRAWL_REASONS = (SITE_CODE, ORGANIZER)  # admitted by the crawl (the others come from the registry)
 _ORGANIZER_RE = r"(?:主办单位|主办|网站主办|主管单位)\s*[:：]?\s*{name}"
 
@@ -66,9 +67,36 @@ class IdentityScope:
 
     def _first_try(self, site_id: str, url: str) -> bool:
         """True once per (site, host): the first navigation link to a host outside the scope is fetched to see
-        whose it is (a claim of the ledger, so a resumed or distributed crawl tries it once too)."""
+        whose it is (a claim of the ledger, so a resumed or distributed crawl tries it once too). The other
+        navigation links to that host wait for the probe's answer (`_wait_for_probe`)."""
         host = url_netloc(url)[1]
-        return bool(host) and self.accounting.claim(site_id, f"identity-probe:{host}")
+        if not host or not self.accounting.claim(site_id, f"identity-probe:{host}"):
+            return False
+        self._waiting().setdefault((site_id, host), [])
+        return True
+
+    def _waiting(self) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        waiting = self.__dict__.get("_identity_waiting")
+        if waiting is None:
+            waiting = self.__dict__["_identity_waiting"] = {}
+        return waiting
+
+    def _wait_for_probe(self, site_id: str, url: str, column: dict[str, Any]) -> bool:
+        """Hold a navigation column of a host whose probe is in flight (True), else False (no probe pending:
+        the host was refused, or is not the site's)."""
+        queue = self._waiting().get((site_id, url_netloc(url)[1]))
+        if queue is None:
+            return False
+        if len(queue) < MAX_WAITING:
+            queue.append(column)
+        return True
+
+    def _probe_settled(self, site_id: str, probe_url: str, admitted: bool) -> list[dict[str, Any]]:
+        """The columns that waited for this probe: to request when its host was admitted, else dropped."""
+        queue = self._waiting().pop((site_id, url_netloc(probe_url)[1]), [])
+        if not admitted and queue:
+            self.crawler.stats.inc_value("govaudit/offsite_columns_left_out", len(queue))
+        return queue if admitted else []
 
     def _scope_meta(self, site_id: str, url: str) -> dict[str, Any]:
         """The admission a request to an admitted host carries (for the guard of another worker or a resume)."""
@@ -87,7 +115,11 @@ class IdentityScope:
             self.crawler.stats.inc_value("govaudit/offsite_columns_left_out")
             return False
         site_id = sc.site.site_id
-        scope_book(self.crawler).admit(site_id, url_netloc(response.url)[1], reason, response.url)
+        book = scope_book(self.crawler)
+        book.admit(site_id, url_netloc(response.url)[1], reason, response.url)
+        request = response.request
+        if request is not None and url_netloc(request.url)[1] != url_netloc(response.url)[1]:
+            book.admit(site_id, url_netloc(request.url)[1], reason, response.url)  # it redirected there
         self.crawler.stats.inc_value("govaudit/scope/admitted")
         row = self.site_rows.get(site_id)
         if row is None:

@@ -298,7 +298,11 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         probe = False
         if not self._in_scope(url, sc):
             # another host (信息公开 platform, 集约化 platform, an IP): fetched once to see whose it is
-            if source != "nav" or not self._first_try(site_id, url):
+            if source != "nav":
+                return None
+            if not self._first_try(site_id, url):  # its host is being probed: the column waits for the answer
+                self._wait_for_probe(site_id, url, {"name": name, "url": url, "depth": depth, "parent": parent,
+                                                    "source": source, "render": render, "branch": branch})
                 return None
             probe = True
         if not self.accounting.claim(site_id, url):
@@ -340,6 +344,10 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         text, _ = decode_html(response.body, cs)
         if meta.get("probe") and first and not self._in_scope(response.url, sc):
             admitted = self._admit(response, sc, text)
+            for column in self._probe_settled(sc.site.site_id, col["url"], admitted is not False):
+                req = self._column_request(sc, **column)
+                if req is not None:
+                    yield req
             if admitted is False:
                 return
             if admitted is not None:
@@ -410,6 +418,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
         if request.meta.get("probe") and not self._in_scope(request.url, sc):
+            self._probe_settled(sc.site.site_id, col["url"], False)
             return  # another host that could not show whose it is: not the site's
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")

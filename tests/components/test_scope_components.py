@@ -37,6 +37,7 @@ HOME = _page(
     "<li><a href='/xwdt/'>新闻动态</a></li><li><a href='/tzgg/'>通知公告</a></li>"
     "<li><a href='/bszn/'>办事指南</a></li>"
     "<li><a href='http://xxgk.a.gov.cn/list/'>政府信息公开</a></li>"
+    "<li><a href='http://xxgk.a.gov.cn/gkml/'>信息公开目录</a></li>"
     "<li><a href='http://www.stranger.gov.cn/zw/'>政务公开</a></li>"
     "</ul></div><ul class='list'><li><a href='/xwdt/1.html'>甲市召开会议</a><span>2026-11-18</span></li></ul>"
     "<a href='http://www.gov.cn/'>中国政府网</a>",
@@ -85,6 +86,7 @@ def test_identity_admission_joins_the_site_scope_the_guard_uses(site: Harness) -
     probe = by_url["http://xxgk.a.gov.cn/list/"]
     stranger = by_url["http://www.stranger.gov.cn/zw/"]
     assert probe.meta["scope"] == stranger.meta["scope"] == "probe"
+    assert "http://xxgk.a.gov.cn/gkml/" not in by_url  # one probe per host; its other columns wait for it
     assert _passes(guard, probe) and _passes(guard, stranger)
     # a sub-domain is not the site's by itself: a content request there is refused until admitted
     book = scope_book(h.crawler)
@@ -100,15 +102,16 @@ def test_identity_admission_joins_the_site_scope_the_guard_uses(site: Harness) -
                                   f"网站标识码：{CODE}"))
     adm = book.scope(CODE).why("http://xxgk.a.gov.cn/list/")
     assert adm is not None and (adm.reason, adm.evidence) == (SITE_CODE, "http://xxgk.a.gov.cn/list/")
-    follow = [r for r in more if r.meta["fn"] == "parse_column"]
-    assert follow and follow[0].meta["scope"] == "site"
-    assert follow[0].meta["scope_admit"] == [["xxgk.a.gov.cn", SITE_CODE, "http://xxgk.a.gov.cn/list/"]]
-    assert _passes(guard, follow[0])
+    follow = {r.url: r for r in more if r.meta["fn"] == "parse_column"}
+    assert set(follow) == {"http://xxgk.a.gov.cn/gkml/", "http://xxgk.a.gov.cn/list/index_1.html"}
+    for req in follow.values():  # the waiting column and the next list page: the site's now
+        assert req.meta["scope"] == "site" and _passes(guard, req)
+        assert req.meta["scope_admit"] == [["xxgk.a.gov.cn", SITE_CODE, "http://xxgk.a.gov.cn/list/"]]
     # the stranger's page names someone else: not admitted, and its host stays out
     h.respond(stranger, _page("<ul class='list'><li><a href='/zw/1.html'>别的市通知</a></li></ul>",
                               "主办单位：乙市人民政府办公室 网站标识码：9999999999"))
     assert not book.scope(CODE).admits("http://www.stranger.gov.cn/")
-    content = follow[0].replace(url="http://www.stranger.gov.cn/zw/2.html", meta={**follow[0].meta})
+    content = probe.replace(url="http://www.stranger.gov.cn/zw/2.html", meta={**follow["http://xxgk.a.gov.cn/gkml/"].meta})
     content.meta.pop("scope_admit")
     assert not _passes(guard, content)
     get_writer(h.crawler).flush()
