@@ -101,7 +101,8 @@ class Site(Record):
     # the certificate problems of an https home page ("self-signed; expired"); "" = none seen or plain http
     tls_problem: str = ""
     # how the crawl reached the site: {"hops": [{from, to, how}], "rendered_nav": bool,
-    # "columns_left_out": [{name, url}], "hosts": {host: reason}}
+    # "columns_left_out": [{name, url}], "hosts": {host: reason} (admitted by identity), "scope": [{host, reason,
+    # why, evidence}] (every host of the site's scope and why), "hop_out_of_scope": {from, to, how}}
     reach: dict[str, Any] = field(default_factory=dict)
 
 

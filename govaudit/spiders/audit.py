@@ -259,6 +259,8 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         reach: dict[str, Any] = {}
         if hops:
             reach["hops"] = hops
+        if hop is not None and not self._in_scope(hop.url, sc):  # a move out of the site's scope: not followed
+            reach["hop_out_of_scope"] = {"from": response.url, "to": hop.url, "how": hop.how}
         if meta.get("playwright"):
             reach["rendered_nav"] = True
         if left_out:

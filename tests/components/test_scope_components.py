@@ -153,3 +153,15 @@ def test_refused_and_rate_limited_requests_are_site_evidence_and_info_findings(s
     assert sorted(f.evidence["kind"] for f in findings) == ["rate-limited", "refused"]
     assert all(f.category == "info" and f.points == 0 for f in findings)
     assert any("intranet.example" in f.message for f in findings)
+
+
+def test_a_home_page_moving_out_of_scope_is_not_followed_and_says_where(site: Harness) -> None:
+    h = site
+    (home,) = asyncio.run(_start(h))
+    stub = b"<html><head><script>window.location.href='http://portal.elsewhere.cn/a/';</script></head><body></body></html>"
+    requests = h.respond(home, stub)
+    assert not any(r.meta["fn"] == "parse_home" for r in requests)
+    get_writer(h.crawler).flush()
+    with _session(h) as s:
+        row = s.get(m.RunSite, ("r-scope", CODE))
+    assert row.reach["hop_out_of_scope"] == {"from": SITE, "to": "http://portal.elsewhere.cn/a/", "how": "script"}
