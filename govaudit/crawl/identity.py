@@ -98,6 +98,12 @@ class IdentityScope:
             self.crawler.stats.inc_value("govaudit/offsite_columns_left_out", len(queue))
         return queue if admitted else []
 
+    @staticmethod
+    def _moved_off_scope(request: Any) -> str:
+        """Where a request's redirect went when the guard refused to follow it out of scope, else ""."""
+        blocked = request.meta.get("scope_blocked") or {}
+        return str(blocked.get("url") or "") if blocked.get("code") == "redirect-offsite" else ""
+
     def _scope_meta(self, site_id: str, url: str) -> dict[str, Any]:
         """The admission a request to an admitted host carries (for the guard of another worker or a resume)."""
         scope = self._scope(site_id)

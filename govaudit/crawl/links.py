@@ -79,5 +79,7 @@ class LinkChecks:
             yield from self.parse_article(response, sc)
 
     def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
+        if request.meta.get("scope_blocked"):
+            return  # never requested (the guard refused it; recorded as such): not a broken link
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)

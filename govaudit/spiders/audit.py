@@ -423,6 +423,13 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         if request.meta.get("probe") and not self._in_scope(request.url, sc):
             self._probe_settled(sc.site.site_id, col["url"], False)
             return  # another host that could not show whose it is: not the site's
+        moved = self._moved_off_scope(request)
+        if moved and col["pages"] == 0:  # the column redirects to another host: see whose it is, as a nav link
+            req = self._column_request(sc, col["name"], moved, depth=col["depth"], parent=col["parent"],
+                                       source="nav", branch=col["branch"])
+            if req is not None:
+                yield req
+                return
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
         else:

@@ -165,3 +165,31 @@ def test_a_home_page_moving_out_of_scope_is_not_followed_and_says_where(site: Ha
     with _session(h) as s:
         row = s.get(m.RunSite, ("r-scope", CODE))
     assert row.reach["hop_out_of_scope"] == {"from": SITE, "to": "http://portal.elsewhere.cn/a/", "how": "script"}
+
+
+def test_a_column_redirecting_to_another_host_is_probed_and_a_refused_link_is_no_broken_link(site: Harness) -> None:
+    h, guard = site, _guard(site)
+    pending = _home(h)
+    column = next(r for r in pending if r.url == "http://www.a.gov.cn/xwdt/")
+    # the column answers 302 to a 政务公开 platform: the guard does not follow it ...
+    moved = HtmlResponse(column.url, status=302, headers={"Location": "http://zwgk.a.gov.cn/xwdt/"}, body=b"",
+                         request=column)
+    with pytest.raises(OutOfScope) as refused:
+        guard.process_response(column, moved)
+    failure = Failure(refused.value)
+    failure.request = column  # type: ignore[attr-defined]
+    # ... and the spider asks whose the target is, as it would for a navigation link there
+    (probe,) = [r for r in h.feed(column.errback(failure)) if r.meta["fn"] == "parse_column"]
+    assert probe.url == "http://zwgk.a.gov.cn/xwdt/" and probe.meta["scope"] == "probe" and _passes(guard, probe)
+    assert probe.meta["col"]["name"] == "新闻动态"
+    # a link check the guard refused (a private address) is evidence of a refusal, not a broken link
+    link = next(r for r in pending if r.meta["fn"] == "check_link" and r.meta["scope"] == "link")
+    link.meta["scope_blocked"] = {"code": "private-address", "url": link.url, "message": "指向内网地址，不请求"}
+    failure = Failure(OutOfScope("private-address", link.url, "指向内网地址，不请求"))
+    failure.request = link  # type: ignore[attr-defined]
+    h.feed(link.errback(failure))
+    get_writer(h.crawler).flush()
+    with _session(h) as s:
+        assert list(s.scalars(select(m.Link).where(m.Link.link_url == link.url))) == []
+        kinds = {p.url: p.kind for p in s.scalars(select(m.Page).where(m.Page.run_id == "r-scope"))}
+    assert kinds[link.url] == "refused" and kinds[column.url] == "refused"
