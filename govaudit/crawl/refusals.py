@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from govaudit.items import PageItem
 
 REFUSED = "refused"  # pages.kind of a request the guard refused
@@ -43,3 +45,16 @@ def rate_limited_page(run_id: str, site_id: str, response: Any) -> PageItem | No
     return PageItem(run_id=run_id, site_id=site_id, url=response.url, kind=RATE_LIMITED, status=response.status,
                     features={"rate_limited": {**info, "for": _what(response.meta)}},
                     error=f"网站限制访问频率（HTTP {response.status}），已等待后放弃")
+
+
+def refusal_of_run(conn: Any, run_id: str, site_id: str, url: str) -> dict[str, str] | None:
+    """How run `run_id`'s crawl refused this request (the `scope_blocked` meta the guard set), or None: a
+    replay of that crawl refuses it the same way instead of calling it a failed fetch."""
+    from govaudit.store import models as m
+
+    row = conn.execute(select(m.Page.error, m.Page.features).where(
+        m.Page.run_id == run_id, m.Page.site_id == site_id, m.Page.url == url, m.Page.kind == REFUSED)).first()
+    if row is None:
+        return None
+    info = (row.features or {}).get("refused") or {}
+    return {"code": str(info.get("code", "")), "url": str(info.get("target") or url), "message": row.error}
