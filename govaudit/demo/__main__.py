@@ -1,6 +1,6 @@
 """Command line of the demo province.
 
-    python -m govaudit.demo serve [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
+    python -m govaudit.demo serve [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv] [--day N]
     python -m govaudit.demo audit [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
                                   [-- extra `scrapy crawl audit` arguments]
 
@@ -9,6 +9,10 @@ registry file: audit it with ``scrapy crawl audit -a registry=OUT.csv -a asof=D`
 go: serves the province, writes the registry (default ``var/demo/registry.csv``), runs ``scrapy crawl audit``
 on it in a subprocess, stops serving and exits with the crawl's exit status. An ``-a asof=D`` among the
 crawl's arguments is the province's as-of date too.
+
+``serve --day N`` serves day N of the simulated fortnight that starts on the as-of date (govaudit.demo.timeline):
+the sites as they are N days later, having published, deleted and backdated entries (day 0: the audit's
+day); run ``scrapy crawl monitor -a asof=<as-of + N>`` against it.
 
 Every site listens on its own 127.0.x.y address at one port, fixed by default (``GOVAUDIT_DEMO_PORT``,
 18080) so that a crawl resumed later (``-s JOBDIR=...``) finds the same URLs; ``--port 0`` picks a free one.
@@ -61,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="port on every 127.0.x.y address (default %(default)s; 0 = any free one)")
         p.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY if name == "audit" else None,
                        help="write the registry CSV here" + (" (default %(default)s)" if name == "audit" else ""))
+        if name == "serve":
+            p.add_argument("--day", type=int, default=None,
+                           help="serve day N of the simulated fortnight starting on the as-of date")
     return parser
 
 
@@ -99,10 +106,19 @@ def _summary(province: Province, server: DemoServer, args: argparse.Namespace) -
 
 
 def serve(args: argparse.Namespace) -> int:
-    province = build_province(args.asof or _today(), args.seed, args.sites)
+    down: set[str] = set()
+    if args.day is not None:
+        from govaudit.demo.timeline import Fortnight
+
+        fortnight = Fortnight(args.asof or _today(), args.seed, args.sites, days=max(14, args.day))
+        province, down = fortnight.province(args.day), fortnight.down(args.day)
+    else:
+        province = build_province(args.asof or _today(), args.seed, args.sites)
     server = _start(province, args.port)
     if server is None:
         return 1
+    if down:
+        server.serve_day(province, down)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -111,6 +127,7 @@ def serve(args: argparse.Namespace) -> int:
         if len(province.sites) <= LIST_SITES_UP_TO:
             for site in province.sites:
                 state = "served" if site.served else ("refuses" if site.status == "running" else site.status)
+                state = "down (resets)" if site.site_id in down else state
                 print(f"{site.site_id}  {server.base_urls[site.site_id]:<28} {state:<18} {site.name}", flush=True)
         if args.registry:
             print(f"registry written to {server.write_registry(args.registry)}", flush=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -29,6 +28,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
+from govaudit.crawl.columns import child_columns as _child_columns
 from govaudit.crawl.frames import frame_sources
 from govaudit.crawl.hops import home_hop, http_hops
 from govaudit.crawl.identity import IdentityScope
@@ -473,19 +473,6 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
-
-    # --- articles and link availability -----------------------------------------------------------------
-def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
-    """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
-    "更多" links of its blocks) that live below this column's folder."""
-    found = [(sub.name, urljoin(url, sub.url)) for sub in listing.subcolumns]
-    folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
-    entries = {clean(e.url) for e in listing.entries}
-    for link in discover_columns(text, url):
-        path = urlsplit(link.url).path
-        if path.startswith(folder) and path != urlsplit(url).path and clean(link.url) not in entries:
-            found.append((link.name, link.url))
-    return found
 
 
 def _chain(first: list[Any], rest: Any) -> Any:

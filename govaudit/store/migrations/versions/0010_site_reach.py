@@ -2,7 +2,7 @@
 run_sites.reach (home-page hops, navigation read from a rendered page, columns left out by the budget).
 
 Revision ID: 0010_site_reach
-Revises: 0007_archive
+Revises: 0008_monitoring
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_site_reach"
-down_revision: str | None = "0007_archive"
+down_revision: str | None = "0008_monitoring"
 branch_labels: str | None = None
 depends_on: str | None = None
 
