@@ -98,6 +98,12 @@ class Site(Record):
     home_status: int | None = None
     final_url: str = ""
     error: str = ""
+    # the certificate problems of an https home page ("self-signed; expired"); "" = none seen or plain http
+    tls_problem: str = ""
+    # how the crawl reached the site: {"hops": [{from, to, how}], "rendered_nav": bool,
+    # "columns_left_out": [{name, url}], "hosts": {host: reason} (admitted by identity), "scope": [{host, reason,
+    # why, evidence}] (every host of the site's scope and why), "hop_out_of_scope": {from, to, how}}
+    reach: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -56,8 +56,11 @@ GOVAUDIT_TIMEZONE = _env("GOVAUDIT_TIMEZONE", "Asia/Shanghai")
 GOVAUDIT_DEMO_PORT = _env("GOVAUDIT_DEMO_PORT", 18080)
 # Highest column depth followed from the home page (1 = navigation columns, 2 = their sub-columns...).
 GOVAUDIT_MAX_COLUMN_DEPTH = _env("GOVAUDIT_MAX_COLUMN_DEPTH", 2)
-# Most columns audited per site (guards against link farms and calendar traps).
+# Most columns audited per site outside the rubric's branches (guards against link farms and calendar traps);
+# columns the rubric scores (data/crawl_plan.yaml priority_categories and their sub-columns) are not counted.
 GOVAUDIT_MAX_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_COLUMNS_PER_SITE", 60)
+# Safety cap on the rubric-branch columns of one site (a provincial portal has 100-300 columns).
+GOVAUDIT_MAX_KEY_COLUMNS_PER_SITE = _env("GOVAUDIT_MAX_KEY_COLUMNS_PER_SITE", 300)
 # Most sites crawled at once (0 = no cap); below it a new site starts only while the downloader has room,
 # so sites finish (and are scored) progressively.
 GOVAUDIT_MAX_SITES_IN_FLIGHT = _env("GOVAUDIT_MAX_SITES_IN_FLIGHT", 200)
@@ -77,6 +80,8 @@ GOVAUDIT_MAX_COLUMNS_PER_PAGE = _env("GOVAUDIT_MAX_COLUMNS_PER_PAGE", 200)
 GOVAUDIT_MAX_LETTERS_PER_PAGE = _env("GOVAUDIT_MAX_LETTERS_PER_PAGE", 500)
 # Most list pages followed per column (pagination stops earlier once the rubric windows are covered).
 GOVAUDIT_MAX_LIST_PAGES = _env("GOVAUDIT_MAX_LIST_PAGES", 5)
+# Most list pages followed per letters (留言) column, looking for unanswered letters older than 3 months.
+GOVAUDIT_MAX_LETTER_PAGES = _env("GOVAUDIT_MAX_LETTER_PAGES", 20)
 # Days of history a column's pages must cover before pagination stops (longest rubric window).
 GOVAUDIT_HISTORY_DAYS = _env("GOVAUDIT_HISTORY_DAYS", 366)
 # Links checked per non-home page for link availability (home page links are all checked).

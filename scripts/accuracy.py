@@ -12,6 +12,13 @@
    blank, note, content page, relative/invalid/pinned counts, guide elements, letters) and pages whose
    *dates* are right (newest and oldest entry date, letters' submission and reply dates).
 
+3. A per-trait REACH table over ``tests/pages/reach`` (truth.json): small saved "sites" (URL -> saved page) for
+   what a visitor reaches but a naive crawler does not (home pages that move, lists in frames, pagers that post a
+   form, letters on later pages), walked with the crawl plan's own decisions (govaudit.crawl.walk): *reached*
+   (the right final page, the right number of list pages), *read* (columns / entries / letters) and *date*
+   (newest / oldest entry, the unanswered letters' submission dates). ``tests/pages/reach_holdout`` is the
+   held-out third: saved sites written after development and never tuned on, reported on their own line.
+
 Summary lines: share of real list pages where all four match, the median extraction time per list page
 (ms/page) and the per-source totals of the trait table.
 Exit status 1 when a real list page misses its entry count or newest date, or any real page has a wrong
@@ -39,11 +46,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from govaudit.crawl.walk import walk
 from govaudit.extract.dates import parse_date
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.guides import find_guide_links, guide_info
 from govaudit.extract.letters import extract_letters
 from govaudit.extract.listpage import ListPage, extract_list
+from govaudit.extract.navigation import discover_columns
 
 SPEED_TARGET_MS = 5.0
 LIST_KINDS = ("list", "list_payload")
@@ -345,6 +354,65 @@ def run_traits(realpages: Path | None, traits_dir: Path, holdout_dir: Path | Non
     return {"totals": totals, "failing": failing, "results": results}
 
 
+def _reach_case(folder: Path, case: dict[str, Any]) -> tuple[bool, bool, bool | None, list[str]]:
+    """(reached, read, date right or None when the truth names no date, diffs) of one saved site."""
+    asof = datetime.date.fromisoformat(case["asof"])
+    pages = case["pages"]
+
+    def fetch(key: str) -> bytes | None:
+        name = pages.get(key)
+        return (folder / name).read_bytes() if name else None
+
+    w = walk(case["start"], fetch, asof)
+    diffs: list[str] = []
+    reached = _check(diffs, "final", case["final"], w.final) & _check(diffs, "pages", case["pages_read"], w.pages_read)
+    read = True
+    if "columns" in case:
+        found = len(discover_columns(w.home_html, w.final))
+        read = found >= case["columns"]
+        if not read:
+            diffs.append(f"columns {case['columns']}->{found}")
+    if "entries" in case:
+        read &= _check(diffs, "entries", case["entries"], len(w.entries))
+    if "letters" in case:
+        read &= _check(diffs, "letters", case["letters"], len(w.letters))
+    date_ok: bool | None = None
+    dates = [e.date for e in w.entries if e.date is not None]
+    if "newest" in case:
+        date_ok = _check(diffs, "newest", case["newest"], _iso(max(dates)) if dates else None)
+    if "oldest" in case:
+        date_ok = bool(date_ok is not False) & _check(diffs, "oldest", case["oldest"], _iso(min(dates)) if dates else None)
+    if "unanswered" in case:
+        found_u = sorted(_iso(lt.submitted) or "" for lt in w.letters if lt.replied is None)
+        date_ok = _check(diffs, "unanswered", sorted(case["unanswered"]), found_u)
+    return reached, read, date_ok, diffs
+
+
+def run_reach(folder: Path, out: Any = sys.stdout, label: str = "REACH") -> dict[str, Any]:
+    """The REACH table: per trait, saved sites reached / read / dated right."""
+    cases = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    rows: dict[str, list[tuple[bool, bool, bool | None]]] = {}
+    failing = []
+    for case in cases:
+        reached, read, date_ok, diffs = _reach_case(folder, case)
+        rows.setdefault(case["trait"], []).append((reached, read, date_ok))
+        if not (reached and read and date_ok is not False):
+            failing.append(case["file"])
+            print(f"DIFF reach   {case['trait']:16} {case['file']:44} {'  '.join(diffs)}", file=out)
+    print(f"{label} (saved sites reached / read right / dates right)", file=out)
+    print(f"{'trait':18}  {'reached':>9} {'read':>9} {'date':>9}", file=out)
+    totals = [0, 0, 0, 0, 0]
+    for trait, rs in rows.items():
+        dated = [d for _, _, d in rs if d is not None]
+        cells = (f"{sum(r for r, _, _ in rs)}/{len(rs)}", f"{sum(r for _, r, _ in rs)}/{len(rs)}",
+                 f"{sum(dated)}/{len(dated)}" if dated else "-")
+        print(f"{trait:18}  {cells[0]:>9} {cells[1]:>9} {cells[2]:>9}", file=out)
+        totals = [totals[0] + sum(r for r, _, _ in rs), totals[1] + sum(r for _, r, _ in rs),
+                  totals[2] + sum(dated), totals[3] + len(dated), totals[4] + len(rs)]
+    print(f"{label} reached {totals[0]}/{totals[4]} read {totals[1]}/{totals[4]} dates {totals[2]}/{totals[3]}", file=out)
+    return {"failing": failing, "totals": totals}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--warc" in argv:  # how extraction changed on a run's archive (govaudit/archive/compare.py)
@@ -356,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traits", type=Path, default=ROOT / "tests" / "pages" / "traits")
     parser.add_argument("--holdout", type=Path, default=ROOT / "tests" / "pages" / "holdout")
     parser.add_argument("--late", type=Path, default=ROOT / "tests" / "pages" / "holdout_late")
+    parser.add_argument("--reach", type=Path, default=ROOT / "tests" / "pages" / "reach")
+    parser.add_argument("--reach-holdout", type=Path, default=ROOT / "tests" / "pages" / "reach_holdout")
     parser.add_argument("--no-holdout", action="store_true", help="leave the held-out pages out")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per page (median is reported)")
     parser.add_argument("--strict-speed", action="store_true", help="also fail when the median is >= 5 ms")
@@ -366,6 +436,10 @@ def main(argv: list[str] | None = None) -> int:
     figures = run(args.realpages, repeat=max(1, args.repeat))
     run_traits(args.realpages, args.traits, None if args.no_holdout else args.holdout,
                late_dir=None if args.no_holdout else args.late)
+    if (args.reach / "truth.json").is_file():
+        run_reach(args.reach)
+    if not args.no_holdout and (args.reach_holdout / "truth.json").is_file():
+        run_reach(args.reach_holdout, label="REACH held-out")
     if figures["failures"]:
         return 1
     if args.strict_speed and figures["median_ms"] >= SPEED_TARGET_MS:

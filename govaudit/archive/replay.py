@@ -24,6 +24,8 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from govaudit.archive.index import ArchiveMissing, find_record, read_record
+from govaudit.crawl.guard import OutOfScope
+from govaudit.crawl.refusals import refusal_of_run
 from govaudit.store.db import get_engine
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,10 @@ class ArchiveReplay:
         try:
             row = find_record(self.db, self.source_run, request.url, rendered=rendered, method=request.method)
             if row is None:
+                refused = refusal_of_run(self.db, self.source_run, str(request.meta.get("site_id", "")), request.url)
+                if refused is not None:  # the crawl's scope guard refused it: refused again, the same way
+                    request.meta["scope_blocked"] = refused
+                    raise OutOfScope(refused["code"], refused["url"], refused["message"])
                 self.stats.inc_value("govaudit/replay/missing")
                 raise NotArchived(f"存档中没有此请求的响应（{request.method} {request.url}）")
             try:

@@ -4,7 +4,8 @@ It sees every request (and every redirect hop: RedirectMiddleware's and MetaRefr
 requests come through process_request again) and every response:
 * only http(s) (Scrapy's file/ftp/s3/data handlers are also disabled in settings);
 * a content request (the default) must go to a host in the site's scope (govaudit.crawl.scope); a
-  status-only link check (`meta["scope"] = "link"`) may go to any public host;
+  status-only link check (`meta["scope"] = "link"`) and an identity probe (`"probe"`) may go to any public
+  host;
 * no loopback, private, link-local, metadata or reserved destination (IP literal or resolved name) unless
   the registry names that very host and port, or GOVAUDIT_ALLOW_PRIVATE_HOSTS is on (tests on loopback);
 * a 3xx whose Location leaves the scope is not followed, and a rendered page that navigated away
@@ -12,7 +13,7 @@ requests come through process_request again) and every response:
 A refused request raises `OutOfScope` (an IgnoreRequest) into the request's errback, with a Chinese message
 for the finding, `meta["scope_blocked"]` = {code, url, message}, and stats `govaudit/scope/blocked/<code>`.
 
-Request meta it reads: `site_id`; `scope` ("site" | "link"); `scope_admit` ([[host, reason, evidence], ...]:
+Request meta it reads: `site_id`; `scope` ("site" | "link" | "probe"); `scope_admit` ([[host, reason, evidence], ...]:
 admissions travelling with the request, so that another worker or a resumed crawl knows them).
 """
 
@@ -39,6 +40,14 @@ META_SCOPE = "scope"
 META_ADMIT = "scope_admit"
 META_BLOCKED = "scope_blocked"
 LINK = "link"
+PROBE = "probe"  # one page of another public host reached from the navigation, read to see whose it is
+
+
+def offsite_allowed(meta: dict[str, Any]) -> bool:
+    """May this request (and its redirects) reach a public host outside the site's scope? A status-only link
+    check, or an identity probe (govaudit.crawl.identity: its host joins the scope only when the page
+    carries the site's 网站标识码 / 主办单位). The address rule still applies to both."""
+    return is_link_check(meta) or meta.get(META_SCOPE) == PROBE
 
 
 def is_link_check(meta: dict[str, Any]) -> bool:
@@ -104,7 +113,7 @@ class ScopeGuard:
             self._legacy_warned = True
             logger.warning("no run and no registry sites are attached to this crawler: only the http(s) rule "
                            "is enforced, not the site scope nor the address rule")
-        offsite_ok = is_link_check(request.meta)
+        offsite_ok = offsite_allowed(request.meta)
         verdict = check_url(scope, request.url, offsite_ok=offsite_ok or legacy)
         if not verdict.ok:
             self._block(request, verdict.code, f"{verdict.message}：{request.url}")
@@ -148,7 +157,7 @@ class ScopeGuard:
         scope = book.scope(site_id) if site_id is not None else None
         if scope is None and book.empty:
             return response
-        offsite_ok = is_link_check(request.meta)
+        offsite_ok = offsite_allowed(request.meta)
         if response.status in REDIRECT_CODES and self._follows_redirect(request, response):
             location = response.headers.get(b"Location")
             if location:

@@ -137,6 +137,10 @@ class SiteSpec:
     monitoring: str = ""  # "" (no probe log) | down (a week of probes, every one failing: see demo.monitoring)
     phone: str = "0451-82620000"
     note: str = ""  # what this site is for (shown by `expected`)
+    # how the site makes a crawler work to reach its pages: "home_hop" (/index.html refreshes to /index.shtml,
+    # which script-redirects to /portal/), "frame_lists" (list columns show their list in an iframe),
+    # "letters_paged" (letters listed a few per page, older ones on later pages)
+    traits: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -242,6 +246,11 @@ class DemoSite:
     def served(self) -> bool:
         """Whether the demo server listens for this site (running and not the refusing one)."""
         return self.spec.status == "running" and self.spec.behaviour != "refuse"
+
+    @property
+    def home_path(self) -> str:
+        """Where the home page a visitor lands on lives (after the "home_hop" trait's redirects)."""
+        return "/portal/index.html" if "home_hop" in self.spec.traits else "/index.html"
 
     def all_columns(self) -> Iterator[Column]:
         for c in self.columns:

@@ -64,6 +64,7 @@ PROFILES: dict[str, tuple[int, tuple[int, int], tuple[int, int]]] = {
 DEFAULT_PROFILE = (20, (2, 30), (5, 20))
 FAMILY_CLASS = {"trs": "trs-site", "hanweb": "hanweb-site", "table": "old-site", "jsapp": "app-site"}
 ATTACHED_POLICY_ENTRIES = 10  # newest policy documents carry a PDF attachment
+LETTERS_PER_PAGE = 6  # letters_paged: letters per list page
 
 
 @dataclass
@@ -247,8 +248,13 @@ class _Builder:
         if cspec.kind == "page":
             self.html(first, lambda: pages.static_page(ctx, col))
             return
-        if cspec.kind == "letters":
+        if cspec.kind == "letters" and "letters_paged" in self.spec.traits:
+            for n in range(max(1, -(-len(col.entries) // LETTERS_PER_PAGE))):
+                path = first if n == 0 else f"{folder}index_{n}.html"
+                self.html(path, partial(pages.letters_list, ctx, col, n, LETTERS_PER_PAGE))
+        elif cspec.kind == "letters":
             self.html(first, lambda: pages.letters_list(ctx, col))
+        if cspec.kind == "letters":
             self.html(folder + "write.html", lambda: pages.letter_form(ctx, col))
             for e in col.entries:
                 self.html(e.path, partial(pages.letter, ctx, col, e))
@@ -283,13 +289,22 @@ class _Builder:
                 self.add(path, partial(_text, "text/xml; charset=utf-8", xml))
             return
         bodies = lists.table_pages(col) if family == "table" else lists.trs_pages(col)
+        framed = "frame_lists" in self.spec.traits and not col.spec.blank
         for i, (name, inner) in enumerate(bodies.items()):
             path = folder + name
+            if framed and i == 0:  # the column page shows its first list page in an iframe
+                self.html(path, lambda: pages.frame_wrapper(ctx, col, "list.html"))
+                path = folder + "list.html"
             page_charset = charset if i == 0 else "site"  # only the first page goes undeclared
             self.html(path, partial(pages.list_page, ctx, col, inner, path, page_charset), page_charset)
 
     def register_site_pages(self, ctx: SiteContext, friends: list[tuple[str, str]]) -> None:
-        self.html("/index.html", lambda: pages.home(ctx, friends))
+        if "home_hop" in self.spec.traits:  # index.html -> index.shtml (meta refresh) -> /portal/ (script)
+            self.html("/index.html", lambda: pages.redirect_stub("/index.shtml", "meta-refresh"))
+            self.html("/index.shtml", lambda: pages.redirect_stub("/portal/", "script"))
+            self.html("/portal/index.html", lambda: pages.home(ctx, friends))
+        else:
+            self.html("/index.html", lambda: pages.home(ctx, friends))
         newest = sorted((e for c in ctx.columns for x in c.walk() for e in x.entries),
                         key=lambda e: (e.date, e.docid), reverse=True)[:10]
         self.html("/search/index.html", lambda: pages.search(ctx, newest))

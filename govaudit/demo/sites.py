@@ -224,6 +224,13 @@ def province_specs() -> list[SiteSpec]:
                                     stale={"部门动态": 26, "基层动态": 33, "通知公告": 214, "政策法规": 238}),
             note="4 stale key columns (one below the veto threshold): qualified with deductions",
         ),
+        SiteSpec(
+            "2304000021", "东湖市水务局", "东湖市水务局", "东湖市", "市级", "department", "swj.donghu.gov.cn",
+            family="trs", unanswered_letters=1, phone="0464-82910020",
+            traits=("home_hop", "frame_lists", "letters_paged"), columns=_dept_columns(news="水务动态"),
+            note="reached only as a visitor reaches it: home page moves twice (meta refresh, script), lists in "
+                 "iframes, letters paged 6 a page with the unanswered one on a later page: veto C19-V5",
+        ),
         SiteSpec("2302000016", "北山市粮食局", "北山市粮食局", "北山市", "市级", "department", "lsj.beishan.gov.cn",
                  status="offline-permanent", note="closed in the 2018 reorganisation"),
         SiteSpec("2303000017", "云岭市旅游发展委员会", "云岭市旅游发展委员会", "云岭市", "市级", "department",

@@ -380,8 +380,8 @@ def find_guide_links(html: str, url: str, *, doc: Document | None = None) -> lis
             looks_like_article_url(link) and bool(_ITEM_NAME.search(text)) and len(text) >= 4
         )
         if is_guide:
-            out.append(link)
             seen.add(link)
+            out.append(link)
     return out
 
 

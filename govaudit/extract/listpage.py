@@ -52,6 +52,7 @@ from govaudit.extract.encoding import decode_html
 from govaudit.extract.pagestate import one_document, placeholder_and_note
 from govaudit.extract.pagination import PageInfo, link_pagination
 from govaudit.extract.phrases import list_phrases
+from govaudit.extract.scripts import builds_by_script, executable_text
 from govaudit.extract.tree import (
     CHROME_RE,
     NO_HOME_RE,
@@ -880,8 +881,9 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         page.blank = True
         # a server that states zero records (Hanweb <totalrecord>0</totalrecord>) has answered: no browser needed
         if page.placeholder is None and page.note_text is None and page.total_records != 0:
-            dynamic = getattr(family, "dynamic", generic.dynamic)
-            page.needs_render = bool(dynamic(text) or generic.dynamic(text))
+            # what a browser runs and shows decides, not a comment that mentions fetch( (extract/scripts.py)
+            dynamic = getattr(family, "dynamic", None) if family is not generic else None
+            page.needs_render = builds_by_script(text) or bool(dynamic is not None and dynamic(executable_text(text)))
 
 
 def to_json(page: ListPage) -> dict[str, Any]:

@@ -453,3 +453,38 @@ def discover_columns(
         if len(out) >= max_columns:
             break
     return out
+
+
+MAX_OFFSITE_HOSTS = 5  # other hosts a home page's navigation may lead to that are worth one look
+
+
+def offsite_nav_links(html: str, url: str, *, doc: Document | None = None) -> list[ColumnLink]:
+    """Navigation-bar links to other hosts (a 信息公开 platform ``xxgk.…``, a provincial 集约化 platform, an IP),
+    one per host, at most MAX_OFFSITE_HOSTS: candidates the crawl admits only when their page carries the
+    site's identity (govaudit.crawl.identity)."""
+    from govaudit.extract.document import document_of
+
+    page = document_of(doc, html, url)
+    root = page.root
+    if root is None:
+        return []
+    own = _bare(host_of(url))
+    out: list[ColumnLink] = []
+    hosts: set[str] = set()
+    for a in root.iter("a"):
+        link = page.absolute(a.get("href"))
+        if not link or _region(a) != "nav":
+            continue
+        host = host_of(link)
+        if not host or _bare(host) == own or host.endswith("." + own) or host in hosts:
+            continue
+        if is_attachment_url(link) or is_image_url(link) or looks_like_article_url(link):
+            continue
+        name = clean_text(anchor_name(a))
+        if not name or _UTILITY.match(name) or _MORE_TEXT.match(name) or len(name) > _NAME_MAX:
+            continue
+        hosts.add(host)
+        out.append(ColumnLink(name=name, url=link, region="nav"))
+        if len(out) >= MAX_OFFSITE_HOSTS:
+            break
+    return out

@@ -202,3 +202,64 @@ def with_page(url: str, key: str, number: int) -> str:
     if key not in {k for k, _ in query}:
         query.append((key, str(number)))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# --- pagers that are not links: a request description -------------------------------------------------------
+
+_POSTBACK_RE = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """The next list page as a request: ``method`` GET or POST, the URL, and the form data of a POST."""
+
+    url: str
+    method: str = "GET"
+    formdata: tuple[tuple[str, str], ...] = ()
+
+
+def _form_of(el: Any) -> Any:
+    while el is not None and el.tag != "form":
+        el = el.getparent()
+    return el
+
+
+def postback_next(root: Any, url: str) -> PageRequest | None:
+    """ASP.NET WebForms pagers: a 下一页 link (or button) that calls ``__doPostBack(target, argument)``; the next
+    page is the page's form POSTed back with its hidden fields (__VIEWSTATE, __EVENTVALIDATION...) and
+    __EVENTTARGET / __EVENTARGUMENT set as the script would."""
+    for a in root.iter("a", "input", "span", "button"):
+        text = _clean_text(a) or (a.get("value") or "").strip().lower()
+        if text not in _NEXT_TEXTS:
+            continue
+        call = _POSTBACK_RE.search(f"{a.get('href') or ''} {a.get('onclick') or ''}")
+        if not call:
+            continue
+        form = _form_of(a)
+        if form is None:
+            forms = [f for f in root.iter("form") if any(i.get("name") == "__VIEWSTATE" for i in f.iter("input"))]
+            form = forms[0] if forms else None
+        if form is None:
+            return None
+        fields = [(i.get("name"), i.get("value") or "") for i in form.iter("input")
+                  if i.get("name") and (i.get("type") or "text").lower() == "hidden"]
+        fields = [(k, v) for k, v in fields if k not in ("__EVENTTARGET", "__EVENTARGUMENT")]
+        fields += [("__EVENTTARGET", call.group(1)), ("__EVENTARGUMENT", call.group(2))]
+        action = urljoin(url, (form.get("action") or "").strip() or url)
+        return PageRequest(action, "POST", tuple(fields))
+    return None
+
+
+def form_next_page(html: str, url: str, *, doc: Any = None) -> PageRequest | None:
+    """The next page of a list whose pager is a form post (None when the page has no such pager). `doc`: the
+    page's shared Document (govaudit.extract.document), whose tree is used instead of parsing again."""
+    if "__doPostBack" not in html:
+        return None
+    if doc is not None and doc.url == url:
+        return postback_next(doc.root, url) if doc.root is not None else None
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        root = lxml.etree.fromstring(html, parser=lxml.etree.HTMLParser())
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    return postback_next(root, url) if root is not None else None

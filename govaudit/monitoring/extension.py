@@ -11,7 +11,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy import Integer, func, select
 
-from govaudit.extensions.summary import EXIT_ATTR, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, LINES_ATTR
+from govaudit.extensions.summary import EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, LastLines
 from govaudit.monitoring.check import CheckResult, run_check
 from govaudit.runs import AuditRun, current_run
 from govaudit.store import models as m
@@ -20,7 +20,9 @@ from govaudit.store.db import session_factory
 logger = logging.getLogger(__name__)
 
 
-class MonitorClose:
+class MonitorClose(LastLines):
+    label = "monitor run"
+
     def __init__(self, run: AuditRun, crawler: Any) -> None:
         self.run = run
         self.crawler = crawler
@@ -79,11 +81,3 @@ class MonitorClose:
             out.append(f"govaudit: resume the pass with the same JOBDIR or -a run={self.run.run_id}")
             code = code or EXIT_INTERRUPTED
         return out, code
-
-    def engine_stopped(self) -> None:
-        try:
-            out, code = self.lines()
-        except Exception as exc:  # the summary must never hide the run's own outcome
-            out, code = [f"govaudit: monitor run {self.run.run_id}: no summary ({type(exc).__name__}: {exc})"], 1
-        setattr(self.crawler, EXIT_ATTR, code)
-        setattr(self.crawler, LINES_ATTR, out)

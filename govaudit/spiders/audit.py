@@ -24,24 +24,31 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from govaudit.asof import window
 from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
+from govaudit.crawl.hops import http_hops
+from govaudit.crawl.identity import IdentityScope
+from govaudit.crawl.links import LinkChecks
+from govaudit.crawl.paging import LETTER_CATEGORIES, ColumnPaging
 from govaudit.crawl.parsepool import ParsePool, pool_for
 from govaudit.crawl.parsing import ARTICLE, COLUMN, GUIDE, HOME, PageCaps, Parsed, ParseJob
+from govaudit.crawl.plan import CrawlPlan, load_plan
+from govaudit.crawl.refusals import rate_limited_page, refused_page
 from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
-from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
+from govaudit.crawl.tls import tls_problem
+from govaudit.crawl.urls import clean, host_of
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
-from govaudit.extract.navigation import looks_like_article_url
-from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
+from govaudit.items import ColumnItem, Entry, GuideItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
 from govaudit.runs import AuditRun, attach_run, current_run
 from govaudit.runs.build import SETUP_ERRORS, crawl_run
 
 logger = logging.getLogger(__name__)
+
+MAX_HOME_HOPS = 3  # meta-refresh / script hops followed from a registry URL
 
 
 @dataclass
@@ -53,7 +60,7 @@ class SiteCrawl:
     host: str
 
 
-class AuditSpider(scrapy.Spider):
+class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     name = "audit"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -86,6 +93,8 @@ class AuditSpider(scrapy.Spider):
         spider.run = run
         spider.parsers = parsers
         spider.budget = CrawlBudget.from_settings(crawler.settings)
+        spider.plan = load_plan()
+        spider.site_rows = {}
         spider.render_mode = run.params.get("render", "auto")
         spider.accounting = get_accounting(crawler)
         spider.parsing = pool_for(crawler)
@@ -97,6 +106,8 @@ class AuditSpider(scrapy.Spider):
     run: AuditRun
     accounting: SiteAccounting
     budget: CrawlBudget
+    plan: CrawlPlan
+    site_rows: dict[str, dict[str, Any]]  # the site record's fields as emitted (re-emitted when a host is admitted)
     parsers: dict[str, Any]
     render_mode: str
     parsing: ParsePool
@@ -131,14 +142,20 @@ class AuditSpider(scrapy.Spider):
 
     # --- request bookkeeping ---------------------------------------------------------------------------
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,
-                 method: str = "GET", priority: int = 0, render: bool = False) -> scrapy.Request:
+                 method: str = "GET", priority: int = 0, render: bool = False,
+                 formdata: tuple[tuple[str, str], ...] | None = None) -> scrapy.Request:
         self.accounting.request_made(sc.site.site_id)
-        meta = {**(meta or {}), "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
+        meta = {"scope": "site", **self._scope_meta(sc.site.site_id, url), **(meta or {}),
+                "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
         if render:
             from scrapy_playwright.page import PageMethod
 
             meta["playwright"] = True
             meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+            self.crawler.stats.inc_value("govaudit/pages_rendered")
+        if formdata is not None:  # a pager that posts its form back
+            return scrapy.FormRequest(url, formdata=list(formdata), callback=self._on_response,
+                                      errback=self._on_error, meta=meta, priority=priority, dont_filter=True)
         return scrapy.Request(url, callback=self._on_response, errback=self._on_error, meta=meta,
                               method=method, priority=priority, dont_filter=True)
 
@@ -153,13 +170,21 @@ class AuditSpider(scrapy.Spider):
         job = self._parse_job(response, sc)
         if job is None or self.parsing.inline:
             parsed = self.parsing.parse_inline(job) if job is not None else None
-            return self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc, parsed))
+            return self.accounting.settle(response, sc.site.site_id, self._outputs(response, sc, parsed))
         return self._parsed_then_handled(response, sc, job)
+
+    def _outputs(self, response: Response, sc: SiteCrawl, parsed: Parsed | None) -> Any:
+        """The callback's items and requests, with the site's rate limiting recorded first."""
+        outputs = self._handle_response(response, sc, parsed)
+        limited = rate_limited_page(self.run.run_id, sc.site.site_id, response)
+        if limited is not None:  # the site limited our rate: evidence on the site, not only a log line
+            outputs = _chain([limited], outputs)
+        return outputs
 
     async def _parsed_then_handled(self, response: Response, sc: SiteCrawl, job: ParseJob) -> Any:
         """The page parsed in a worker process (the reactor serves other sites meanwhile), then handled."""
         parsed = await self.parsing.parse(job)
-        outputs = self.accounting.settle(response, sc.site.site_id, self._handle_response(response, sc, parsed))
+        outputs = self.accounting.settle(response, sc.site.site_id, self._outputs(response, sc, parsed))
         if hasattr(outputs, "__aiter__"):
             async for out in outputs:
                 yield out
@@ -174,15 +199,18 @@ class AuditSpider(scrapy.Spider):
                   "status": response.status, "asof": self.run.asof, "site_name": sc.site.name, "caps": self.caps}
         if fn == "parse_home":
             return ParseJob(HOME, **common, fetched=fetched_at(response, self.run.timezone), site_url=sc.site.url,
-                            max_columns=self.budget.max_columns * 2)
+                            max_columns=self.budget.max_columns + self.budget.max_key_columns)
         if response.status >= 400:
             return None
         if fn == "parse_column":
             col = meta["col"]
+            category = classify_column(col["name"])
+            probe = bool(meta.get("probe")) and col["pages"] == 0 and not self._in_scope(response.url, sc)
             return ParseJob(COLUMN, **common, fetched=fetched_at(response, self.run.timezone),
                             selectors=sc.site.overrides.get("selectors"), parser=sc.site.overrides.get("parser"),
-                            follow=col["pages"] == 0, category=classify_column(col["name"]),
-                            sub_columns=col["depth"] < self.budget.max_depth)
+                            follow=col["pages"] == 0, category=category, letters=category in LETTER_CATEGORIES,
+                            sub_columns=col["depth"] < self.budget.max_depth, probe=probe,
+                            site_code=sc.site.site_id if probe else "", organizer=sc.site.organizer if probe else "")
         if fn == "parse_guide":
             return ParseJob(GUIDE, **common)
         if fn == "check_link" and meta.get("article") and response.request is not None \
@@ -205,7 +233,11 @@ class AuditSpider(scrapy.Spider):
     def _on_error(self, failure: Failure) -> Any:
         request = failure.request  # type: ignore[attr-defined]
         sc = self._site_crawl(request.meta)
-        return self.accounting.settle(failure, sc.site.site_id, self._handle_error(failure, request, sc))
+        outputs = self._handle_error(failure, request, sc)
+        refused = refused_page(self.run.run_id, sc.site.site_id, request)
+        if refused is not None:  # refused by the scope guard: evidence on the site, not only a log line
+            outputs = _chain([refused], outputs)
+        return self.accounting.settle(failure, sc.site.site_id, outputs)
 
     def _handle_error(self, failure: Failure, request: scrapy.Request, sc: SiteCrawl) -> Any:
         handler = getattr(self, request.meta["fn"] + "_error", None)
@@ -227,12 +259,18 @@ class AuditSpider(scrapy.Spider):
         logger.warning("page not parsed: %s (%s)", response.url, reason)
         fn = response.meta["fn"]
         if fn == "parse_home":
-            yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
+            tls = response.meta.get("tls") or tls_problem(response)
+            yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url,
+                                  tls_problem=tls)
             yield ColumnItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, name="首页",
                              source="home", on_home=True, depth=0, http_status=response.status, pages_fetched=1,
                              entries=[], error=reason)
         elif fn == "parse_column":
             col = response.meta["col"]
+            if response.meta.get("probe") and col["pages"] == 0 and not self._in_scope(response.url, sc):
+                # another host whose page could not be read cannot show whose it is: not the site's
+                self._probe_settled(sc.site.site_id, col["url"], False)
+                return
             if col["pages"] == 0:
                 yield self._column_item(sc, response.meta, response.status, reason)
             else:
@@ -242,39 +280,72 @@ class AuditSpider(scrapy.Spider):
             yield from self.check_link(response, sc, None)
 
     def parse_home(self, response: Response, sc: SiteCrawl, parsed: Parsed):
+        meta = response.meta
+        tls = meta.get("tls") or tls_problem(response)  # a rendered page carries the raw fetch's finding
         challenge = parsed.challenge
         if response.status >= 400 or challenge:
             blocked = challenge or response.status in (403, 429)
             state = "blocked" if blocked else "error"
             why = ("站点拒绝访问或要求人机验证（HTTP %d），无法检查" if blocked else "首页返回 HTTP %d") % response.status
             yield self._site_item(sc, crawl_state=state, home_status=response.status, final_url=response.url,
-                                  error=why)
+                                  error=why, tls_problem=tls)
+            return
+        hops = list(meta.get("hops", [])) + http_hops(response)
+        hop = parsed.hop
+        if (hop is not None and len(hops) < MAX_HOME_HOPS and not meta.get("playwright")
+                and self._in_scope(hop.url, sc)
+                and self.accounting.claim(sc.site.site_id, clean(hop.url))):
+            # the home page moves (meta refresh, script redirect): the visitor lands on the target
+            hops.append({"from": response.url, "to": hop.url, "how": hop.how})
+            yield self._request(sc, hop.url, "parse_home", meta={"hops": hops, "tls": tls}, priority=10)
             return
         sc.host = host_of(response.url) or sc.host  # follow the redirect's host (www. added etc.)
-        run_id, site_id = self.run.run_id, sc.site.site_id
-        yield self._site_item(sc, crawl_state="ok", home_status=response.status, final_url=response.url)
-        yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
-                       status=response.status, features=parsed.features or {})
+        declared_cols = [c for c in sc.site.overrides.get("columns", []) if isinstance(c, dict) and c.get("url")]
         listing = parsed.listing
         assert listing is not None
+        articles = {clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
+        found = [(name, url) for name, url in parsed.columns if clean(response.urljoin(url)) not in articles]
+        if (not declared_cols and not meta.get("playwright") and not meta.get("raw_only")
+                and self.render_mode != "never" and self.plan.nav_too_thin(sc.site.kind, len(found))
+                and parsed.runs_scripts):
+            # too few columns for a site of its kind, and scripts that could write them: read the DOM
+            yield self._request(sc, response.url, "parse_home", meta={"hops": hops, "tls": tls}, priority=10,
+                                render=True)
+            return
+        # navigation links to other hosts: admitted when their page carries the site's identity
+        found += parsed.offsite_columns
+        run_id, site_id = self.run.run_id, sc.site.site_id
+        requests: list[scrapy.Request] = []
+        left_out: list[dict[str, str]] = []
+        declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
+        render_cols = {clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
+        for i, (name, url) in enumerate(declared + self.plan.order(found)):
+            source = "registry" if i < len(declared) else "nav"
+            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source,
+                                       render=clean(response.urljoin(url)) in render_cols, left_out=left_out)
+            if req is not None:
+                requests.append(req)
+        reach: dict[str, Any] = {}
+        if hops:
+            reach["hops"] = hops
+        if hop is not None and not self._in_scope(hop.url, sc):  # a move out of the site's scope: not followed
+            reach["hop_out_of_scope"] = {"from": response.url, "to": hop.url, "how": hop.how}
+        if meta.get("playwright"):
+            reach["rendered_nav"] = True
+        if left_out:
+            reach["columns_left_out"] = left_out
+        self.site_rows[site_id] = {"crawl_state": "ok", "home_status": response.status, "final_url": response.url,
+                                   "tls_problem": tls, "reach": reach}
+        yield self._site_item(sc, **self.site_rows[site_id])
+        yield PageItem(run_id=run_id, site_id=site_id, url=response.url, kind="home",
+                       status=response.status, features=parsed.features or {})
         yield ColumnItem(
             run_id=run_id, site_id=site_id, url=response.url, name="首页", source="home",
             on_home=True, depth=0, http_status=response.status, pages_fetched=1,
             entries=[_entry(e) for e in listing.entries],  # future-dated and undated ones too: all evidence
             error="; ".join(listing.errors + parsed.notes),
         )
-        # columns: the registry's declared ones first, then the navigation's
-        declared_cols = [c for c in sc.site.overrides.get("columns", []) if isinstance(c, dict) and c.get("url")]
-        declared = [(c.get("name", ""), c["url"]) for c in declared_cols]
-        render_cols = {clean(response.urljoin(c["url"])) for c in declared_cols if c.get("render_js")}
-        articles = {clean(e.url) for e in listing.entries}  # a dated entry of a home block is not a column
-        found = [(name, url) for name, url in parsed.columns if clean(response.urljoin(url)) not in articles]
-        for i, (name, url) in enumerate(declared + found):
-            source = "registry" if i < len(declared) else "nav"
-            req = self._column_request(sc, name, response.urljoin(url), depth=1, parent="", source=source,
-                                       render=clean(response.urljoin(url)) in render_cols)
-            if req is not None:
-                yield req
+        yield from requests
         # link availability: every link, image and attachment on the home page
         for _kind, url in parsed.links:
             req = self._link_request(sc, response.url, url, on_home=True)
@@ -282,23 +353,49 @@ class AuditSpider(scrapy.Spider):
                 yield req
 
     def parse_home_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
+        if request.meta.get("playwright"):  # the browser failed where the raw fetch worked: read the raw page
+            yield self._request(sc, request.url, "parse_home", priority=10,
+                                meta={"hops": request.meta.get("hops", []), "tls": request.meta.get("tls", ""),
+                                      "raw_only": True})
+            return
         yield self._site_item(sc, crawl_state="unreachable", error=f"首页无法访问：{reason}", final_url=request.url)
 
     # --- columns -------------------------------------------------------------------------------------------
     def _column_request(self, sc: SiteCrawl, name: str, url: str, *, depth: int, parent: str,
-                        source: str, render: bool = False) -> scrapy.Request | None:
+                        source: str, render: bool = False, branch: bool = False,
+                        left_out: list[dict[str, str]] | None = None) -> scrapy.Request | None:
         url = clean(url)
         site_id = sc.site.site_id
-        if not same_site(url, sc.host) or not self.accounting.claim(site_id, url):
+        probe = False
+        if not self._in_scope(url, sc):
+            # another host (信息公开 platform, 集约化 platform, an IP): fetched once to see whose it is
+            if source != "nav":
+                return None
+            if not self._first_try(site_id, url):  # its host is being probed: the column waits for the answer
+                self._wait_for_probe(site_id, url, {"name": name, "url": url, "depth": depth, "parent": parent,
+                                                    "source": source, "render": render, "branch": branch})
+                return None
+            probe = True
+        if not self.accounting.claim(site_id, url):
             return None
-        if not self.accounting.take_budget(site_id, "columns", self.budget.max_columns):
+        # the rubric's branches (key columns, 政务公开, 办事服务, 互动交流 and below) are never cut by the cap
+        # of the other columns; what a cap leaves out is recorded
+        branch = branch or source == "registry" or self.plan.is_priority(name)
+        budget, cap = ("key_columns", self.budget.max_key_columns) if branch else ("columns", self.budget.max_columns)
+        if not self.accounting.take_budget(site_id, budget, cap):
             self.accounting.release(site_id, url)
+            self.crawler.stats.inc_value("govaudit/columns_left_out")
+            if left_out is not None:
+                left_out.append({"name": name.strip()[:120], "url": url})
             return None
         render = render or self.render_mode == "always" or bool(sc.site.overrides.get("render_js"))
         meta = {"col": {"name": name.strip()[:120] or url, "url": url, "depth": depth, "parent": parent,
                         "source": source, "entries": [], "oldest": [], "pages": 0, "rendered": render,
-                        "blank": False, "blank_note": False, "status": None, "errors": []}}
-        return self._request(sc, url, "parse_column", meta=meta, render=render)
+                        "blank": False, "blank_note": False, "status": None, "errors": [], "branch": branch,
+                        "frame": "", "letters_oldest": None}, "probe": probe}
+        if probe:  # the guard lets this one page of another public host through
+            meta["scope"] = "probe"
+        return self._request(sc, url, "parse_column", meta=meta, render=render, priority=1 if branch else 0)
 
     def _column_item(self, sc: SiteCrawl, meta: dict[str, Any], status: int | None, error: str = "") -> ColumnItem:
         col = meta["col"]
@@ -314,6 +411,16 @@ class AuditSpider(scrapy.Spider):
         meta = response.meta
         col = meta["col"]
         first = col["pages"] == 0
+        if meta.get("probe") and first and not self._in_scope(response.url, sc):
+            admitted = self._admit(response, sc, parsed.identity if parsed is not None else None)
+            for column in self._probe_settled(sc.site.site_id, col["url"], admitted is not False):
+                req = self._column_request(sc, **column)
+                if req is not None:
+                    yield req
+            if admitted is False:
+                return
+            if admitted is not None:
+                yield admitted
         if response.status >= 400:
             if first:
                 yield self._column_item(sc, meta, response.status, f"栏目页面返回 HTTP {response.status}")
@@ -324,14 +431,21 @@ class AuditSpider(scrapy.Spider):
         assert parsed is not None and parsed.listing is not None
         listing = parsed.listing
         rendered_now = bool(meta.get("playwright"))
+        if first and not listing.entries and not col["frame"] and not rendered_now:
+            frame = next((u for u in parsed.frames if self._in_scope(u, sc)), None)
+            if frame is not None and self.accounting.claim(sc.site.site_id, clean(frame)):
+                # the column's list is the document of its frame: read that as the column's page
+                col["frame"] = frame
+                yield self._request(sc, frame, "parse_column", meta={"col": col})
+                return
         if (first and not rendered_now and not listing.entries and self.render_mode != "never"
                 and ((listing.needs_render and listing.blank) or sc.site.overrides.get("render_js"))):
             # the list is built by scripts: pay for a browser on this page only
-            self.crawler.stats.inc_value("govaudit/pages_rendered")
             col["rendered"] = True
             yield self._request(sc, response.url, "parse_column", meta={"col": col}, render=True)
             return
         col["pages"] += 1
+        category = classify_column(col["name"])
         if first:
             col["status"] = response.status
             col["blank"] = listing.blank and not listing.blank_note and not listing.subcolumns
@@ -342,11 +456,13 @@ class AuditSpider(scrapy.Spider):
             if col["depth"] < self.budget.max_depth:
                 for name, url in parsed.sub_columns:
                     req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
-                                               source="subcolumn")
+                                               source="subcolumn", branch=col.get("branch", False))
                     if req is not None:
                         yield req
         elif listing.entries:
             col["blank"] = False
+        if category in LETTER_CATEGORIES:  # letters on every page read, not only the first
+            yield from self._letters(response, sc, col, parsed.letters)
         if listing.errors or parsed.notes:
             col["errors"].extend(listing.errors + parsed.notes)
         if response.meta.get("truncated"):
@@ -355,21 +471,24 @@ class AuditSpider(scrapy.Spider):
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
             col["blank"] = False
-        # pagination: far enough to cover the longest rubric window
-        dates = [e.date for e in listing.entries if e.date is not None and not getattr(e, "pinned", False)]
-        dates += col["oldest"]
-        col["oldest"] = [min(dates)] if dates else []
-        covered = bool(dates) and min(dates) <= window(self.run.asof, self.budget.history.days).start
-        for nxt in listing.next_pages[:1]:
-            nxt = clean(response.urljoin(nxt))
-            if (col["pages"] < self.budget.max_pages and not covered and same_site(nxt, sc.host)
-                    and self.accounting.claim(sc.site.site_id, nxt)):
-                yield self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered_now)
-                return
+        nxt = self._next_page(response, sc, col, listing, parsed.next_form, category)
+        if nxt is not None:
+            yield nxt
+            return
         yield self._column_item(sc, meta, col["status"])
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
+        if request.meta.get("probe") and not self._in_scope(request.url, sc):
+            self._probe_settled(sc.site.site_id, col["url"], False)
+            return  # another host that could not show whose it is: not the site's
+        moved = self._moved_off_scope(request)
+        if moved and col["pages"] == 0:  # the column redirects to another host: see whose it is, as a nav link
+            req = self._column_request(sc, col["name"], moved, depth=col["depth"], parent=col["parent"],
+                                       source="nav", branch=col["branch"])
+            if req is not None:
+                yield req
+                return
         if col["pages"] == 0:
             yield self._column_item(sc, request.meta, None, f"栏目页面无法访问：{reason}")
         else:
@@ -377,22 +496,21 @@ class AuditSpider(scrapy.Spider):
             yield self._column_item(sc, request.meta, col["status"])
 
     def _follow_ups(self, response: Response, sc: SiteCrawl, col: dict[str, Any], parsed: Parsed):
-        """Per column kind: guides, letters, an article sample, a link sample."""
+        """Per column kind: guides (the worker read a guide column's guide links), an article sample, a link
+        sample."""
         site_id = sc.site.site_id
         if parsed.guide_links:
             for url in parsed.guide_links:
                 url = clean(response.urljoin(url))
+                if not self._in_scope(url, sc):  # a guide on another host is read only once its host is admitted
+                    self.crawler.stats.inc_value("govaudit/guides_out_of_scope")
+                    continue
                 if not self.accounting.claim(site_id, url):
                     continue
                 if not self.accounting.take_budget(site_id, "guides", self.budget.max_guides):
                     self.accounting.release(site_id, url)
                     continue
                 yield self._request(sc, url, "parse_guide")
-        if parsed.letters:
-            for letter in parsed.letters:
-                yield LetterItem(run_id=self.run.run_id, site_id=site_id, url=letter.url or response.url,
-                                 column_url=col["url"], title=letter.title,
-                                 submitted=letter.submitted, replied=letter.replied)
         for _kind, url in parsed.links[: self.budget.link_sample]:
             req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
@@ -402,60 +520,23 @@ class AuditSpider(scrapy.Spider):
         info = parsed.guide if parsed is not None else None
         if response.status >= 400 or info is None or not info.is_guide:
             return
-        attachments = [clean(response.urljoin(u)) for u in info.attachments]
+        attachments = list(dict.fromkeys(clean(response.urljoin(u)) for u in info.attachments))
         yield GuideItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, title=info.title,
                         elements=list(info.elements),
                         attachments=[{"url": u} for u in attachments]
                         + ([{"mentions_forms": True}] if info.mentions_forms else []))
         for url in attachments:
-            req = self._link_request(sc, response.url, url, on_home=False, force=True)
+            req = self._link_request(sc, response.url, url, on_home=False)
             if req is not None:
                 yield req
 
-    # --- articles and link availability -----------------------------------------------------------------
-    def parse_article(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
-        if parsed is None or parsed.features is None:
-            return
-        yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="article",
-                       status=response.status, features=parsed.features or {})
 
-    def _link_request(self, sc: SiteCrawl, page_url: str, url: str, *, on_home: bool,
-                      force: bool = False) -> scrapy.Request | None:
-        url = clean(url)
-        key = f"link:{url}"
-        site_id = sc.site.site_id
-        if not url.startswith(("http://", "https://")) or not self.accounting.claim(site_id, key):
-            return None
-        if not self.accounting.take_budget(site_id, "links", None if force else self.budget.max_links):
-            self.accounting.release(site_id, key)
-            return None
-        meta = {"page_url": page_url, "on_home": on_home}
-        if (same_site(url, sc.host) and looks_like_article_url(url) and not is_attachment(url)
-                and self.accounting.take_budget(site_id, "articles", self.budget.max_articles)):
-            # fetch an article in full: it is both a link check and a meta-tag sample
-            return self._request(sc, url, "check_link", meta={**meta, "article": True})
-        return self._request(sc, url, "check_link", method="HEAD", meta={**meta, "handle_httpstatus_all": True})
-
-    def check_link(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
-        meta = response.meta
-        request = response.request
-        assert request is not None
-        if request.method == "HEAD" and response.status in (400, 403, 405, 501):
-            # many servers refuse HEAD; a GET decides
-            yield self._request(sc, response.url, "check_link",
-                                meta={"page_url": meta["page_url"], "on_home": meta["on_home"]})
-            return
-        yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=meta["page_url"],
-                       link_url=request.url, on_home=meta["on_home"], status=response.status,
-                       ok=response.status < 400)
-        if meta.get("article") and response.status < 400:
-            yield from self.parse_article(response, sc, parsed)
-
-    def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
-        yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
-                       link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
+def _chain(first: list[Any], rest: Any) -> Any:
+    yield from first
+    yield from rest
 
 
 def _entry(e: Any) -> Entry:
     """The evidence record of an extracted list entry (its date a real date, or None with the printed text)."""
     return Entry(url=e.url, title=e.title, date=e.date, date_text=getattr(e, "date_text", "") or "")
+

@@ -128,6 +128,8 @@ class RunSite(Base):
     home_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     final_url: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    tls_problem: Mapped[str] = mapped_column(Text, default="")  # certificate problems of the https home page
+    reach: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # home hops, columns left out, hosts
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     # evidence rows of this site the writer could not store ("table url: error"), at most a few dozen
     write_errors: Mapped[list[Any]] = mapped_column(JSON, default=list)

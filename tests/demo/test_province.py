@@ -35,6 +35,13 @@ def digest(p: Province) -> str:
 def first_page(site: DemoSite, col: Column) -> bytes:
     r = site.response(col.path)
     assert r is not None and r.status == 200, (site.site_id, col.name)
+    frame = re.search(rb'<iframe name="listFrame" src="([^"]+)"', r.body)  # the "frame_lists" trait
+    return first_page_at(site, urljoin(col.path, frame.group(1).decode())) if frame else r.body
+
+
+def first_page_at(site: DemoSite, path: str) -> bytes:
+    r = site.response(path)
+    assert r is not None and r.status == 200, (site.site_id, path)
     return r.body
 
 
@@ -144,7 +151,7 @@ def test_blank_and_note_columns_have_no_dated_rows(province: Province, expected:
 
 
 def _home_dates(site: DemoSite) -> list[dt.date]:
-    text = site.pages["/index.html"].body.decode(site.encoding)
+    text = site.pages[site.home_path].body.decode(site.encoding)
     out = []
     for y, m, d in HOME_DATE.findall(text):
         year = int(y) if y else ASOF.year
@@ -166,7 +173,7 @@ def test_home_pages(province: Province, expected: dict) -> None:
             assert dates and not recent and max(dates) < ASOF - dt.timedelta(days=21)
         elif exp["verdict_2019"] == "qualified":
             assert len(recent) >= 10, site.site_id
-        home = site.pages["/index.html"].body.decode(site.encoding)
+        home = site.pages[site.home_path].body.decode(site.encoding)
         assert ("我为政府网站找错" in home and "_jiucuo_" in home) != exp["missing_zhaocuo"], site.site_id
         assert ('<h3>国务院信息</h3>' in home) == exp["state_council_on_home"]
         for needle in ("主办单位", "联系电话", f"网站标识码：{site.site_id}", "ICP备", "公网安备", "党政机关",
@@ -234,7 +241,7 @@ def test_internal_links_resolve_except_the_planted_404(province: Province, expec
     for site in served_sites(province):
         broken404 = {site.column(n).path for n in expected[site.site_id]["http404_columns"]}
         forms404 = set(expected[site.site_id]["broken_form_links"])  # planted: form links answering 404
-        pages = ["/index.html"] + [c.path for c in site.all_columns() if c.spec.status == 200]
+        pages = ["/index.html", site.home_path] + [c.path for c in site.all_columns() if c.spec.status == 200]
         pages += [c.entries[0].path for c in site.all_columns() if c.entries][:8]
         broken: set[str] = set()
         for page in pages:
@@ -251,7 +258,7 @@ def test_internal_links_resolve_except_the_planted_404(province: Province, expec
 
 def test_external_links_use_the_loopback_marker(province: Province) -> None:
     for site in served_sites(province):
-        home = site.pages["/index.html"].body
+        home = site.pages[site.home_path].body
         for raw in LINK.findall(home):
             host = urlsplit(raw.decode(site.encoding)).netloc
             assert host in ("", "demo-ext.invalid"), (site.site_id, raw)
@@ -296,7 +303,7 @@ def test_n_sites_cycle_the_templates_with_their_planted_answers(province: Provin
                     "http404_columns", "js_columns"):
             assert got[key] == want[key], (site.site_id, template.site_id, key)
         if i >= len(templates):  # a copy: its own identity on its pages
-            home = site.pages["/index.html"].body.decode(site.encoding) if site.behaviour == "ok" else ""
+            home = site.pages[site.home_path].body.decode(site.encoding) if site.behaviour == "ok" else ""
             assert site.name != template.name
             assert not home or (f"网站标识码：{site.site_id}" in home and site.name in home)
 
@@ -305,7 +312,7 @@ def test_a_few_sites_link_only_to_sites_that_exist() -> None:
     small = build_province(ASOF, sites=3)
     ids = {s.site_id for s in small.sites}
     for site in small.sites:
-        home = site.pages["/index.html"].body.decode(site.encoding)
+        home = site.pages[site.home_path].body.decode(site.encoding)
         targets = set(re.findall(r"http://demo-ext\.invalid/(\d{10})/", home))
         assert targets <= ids, (site.site_id, targets - ids)
     with pytest.raises(ValueError):

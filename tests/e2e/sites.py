@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 
 class LoopbackSite:
-    """Serve a dict of path -> (status, content type, bytes) on 127.0.0.x:port (port 0 = any free)."""
+    """Serve a dict of path -> (status, content type, bytes) on 127.0.0.x:port (port 0 = any free).
 
-    def __init__(self, pages: dict[str, tuple[int, str, bytes]], host: str = "127.0.0.1") -> None:
+    A form POST is answered from the key ``"POST <path> <__EVENTARGUMENT>"`` (an ASP.NET pager posting back);
+    ``tls=(certfile, keyfile)`` serves https with that certificate."""
+
+    def __init__(self, pages: dict[str, tuple[int, str, bytes]], host: str = "127.0.0.1",
+                 tls: tuple[str, str] | None = None) -> None:
         pages_ = pages
 
         class Handler(BaseHTTPRequestHandler):
-            def _send(self, body: bool) -> None:
-                status, ctype, data = pages_.get(self.path.split("#")[0], (404, "text/html", b"not found"))
+            def _send(self, body: bool, key: str | None = None) -> None:
+                key = key or self.path.split("#")[0]
+                status, ctype, data = pages_.get(key, (404, "text/html", b"not found"))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
@@ -29,12 +36,21 @@ class LoopbackSite:
             def do_HEAD(self) -> None:
                 self._send(False)
 
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode("utf-8"))
+                self._send(True, f"POST {self.path} {form.get('__EVENTARGUMENT', [''])[0]}")
+
             def log_message(self, *args: Any) -> None:
                 pass
 
         self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://{host}:{self.server.server_address[1]}/"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> LoopbackSite:

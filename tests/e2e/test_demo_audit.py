@@ -25,7 +25,8 @@ def audit(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dict[st
     db_url = f"sqlite:///{tmp / 'govaudit.sqlite'}"
     # the week's monitoring log the probe spider would have recorded (planted for the sites that have one)
     write_planted_probes(db_url, [s.spec for s in demo.province.sites], demo.server.base_urls, ASOF)
-    proc = run_scrapy(["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}"], db_url, tmp / "reports")
+    proc = run_scrapy(["crawl", "audit", "-a", demo.arg, "-a", f"asof={ASOF}", "-s", "STATS_DUMP=True"],
+                      db_url, tmp / "reports")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     found = re.search(r"report bundle: (\S+index\.html)", out)
@@ -284,3 +285,31 @@ def test_notice_observations(audit: dict[str, Any], tmp_path: Path) -> None:
     rate = f"{100 * want['handled'] / want['received']:.1f}"
     assert (f"留言{want['received']}条，已办结{want['handled']}条，办结率{rate}%" in text(bundle)
             and f"超过答复时限的留言{want['overdue']}条" in text(bundle))
+
+
+def test_reach_traits_site(audit: dict[str, Any]) -> None:
+    """The site a crawler must work to reach (home page moving twice, lists in iframes, letters paged): reached
+    and read like the others, and rendering stays the exception on the province."""
+    site_id = "2304000021"
+    exp = audit["expected"][site_id]
+    engine = create_engine(audit["db_url"])
+    with engine.connect() as c:
+        row = c.execute(select(m.RunSite).where(m.RunSite.site_id == site_id)).one()
+        cols = {r.name: r for r in c.execute(select(m.Column).where(m.Column.site_id == site_id)).all()}
+        letters = c.execute(select(m.Letter).where(m.Letter.site_id == site_id)).all()
+    assert [h["how"] for h in row.reach["hops"]] == ["meta-refresh", "script"]
+    assert row.final_url.endswith("/portal/")
+    for col in exp["columns"]:
+        if col["kind"] == "list" and not col["blank"] and col["http_status"] == 200:
+            got = cols[col["name"]]
+            assert got.entries_count > 0 and got.latest is not None, col["name"]
+            assert got.latest.isoformat() == col["latest"], col["name"]
+    submitted = {lt.submitted.isoformat() for lt in letters if lt.submitted}
+    assert {u["submitted"] for u in exp["unanswered_letters"]} <= submitted
+    assert _site(audit, site_id)["verdict"] == exp["verdict_2019"] == "unqualified"
+    stats = audit["log"]
+    fetched = int(re.search(r"'downloader/response_count': (\d+)", stats).group(1))
+    rendered_m = re.search(r"'govaudit/pages_rendered': (\d+)", stats)
+    rendered = int(rendered_m.group(1)) if rendered_m else 0
+    print(f"demo province: {rendered} page(s) rendered of {fetched} fetched = {1000 * rendered / fetched:.1f} per 1,000")
+    assert rendered * 20 < fetched  # rendering stays the exception

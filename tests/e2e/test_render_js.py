@@ -64,4 +64,51 @@ def test_js_built_column_is_rendered(tmp_path: Path) -> None:
     assert cols["通知公告"].rendered and cols["通知公告"].entries_count == 5, out[-3000:]
     assert cols["通知公告"].latest == ASOF - dt.timedelta(days=1)
     assert not cols["工作动态"].rendered and cols["工作动态"].entries_count == 5
-    assert "pages_rendered': 1" in out or "govaudit/pages_rendered': 1" in out
+    # only the script-built column is rendered: the home page has two navigation columns (too few for a
+    # department) but runs no script at all, so no script can have written its menu
+    assert "govaudit/pages_rendered': 1" in out
+    with engine.connect() as c:
+        site = c.execute(select(m.RunSite)).one()
+    assert not site.reach.get("rendered_nav")
+
+
+def _menu_pages() -> dict[str, tuple[int, str, bytes]]:
+    """A home page whose whole navigation is written by /js/menu.js from a JSON list (document.write)."""
+    html = "text/html; charset=utf-8"
+    menu = [("工作动态", "/gzdt/"), ("通知公告", "/tzgg/"), ("政策文件", "/zcwj/"), ("政策解读", "/zcjd/"),
+            ("人事信息", "/rsxx/"), ("领导信箱", "/ldxx/"), ("办事指南", "/bszn/")]
+    script = ("var MENU=" + json.dumps([{"n": n, "u": u} for n, u in menu], ensure_ascii=False) + ";"
+              "document.write('<div class=\"nav\"><ul>');"
+              "for(var i=0;i<MENU.length;i++){document.write('<li><a href=\"'+MENU[i].u+'\">'+MENU[i].n+'</a></li>');}"
+              "document.write('</ul></div>');")
+    home = ("<html><head><title>示范市测试局</title></head><body><div class='head'>示范市测试局</div>"
+            "<script src='/js/menu.js'></script><div class='footer'>主办单位：示范市测试局</div></body></html>")
+    pages = {"/": (200, html, home.encode()), "/js/menu.js": (200, "application/javascript", script.encode())}
+    day = ASOF - dt.timedelta(days=2)
+    for name, url in menu:
+        body = f"<html><body><h2>{name}</h2><ul class='list'>" + "".join(
+            f"<li><a href='{url}{i}.html'>{name}第{i}号信息公告</a><span>{day}</span></li>" for i in range(3)
+        ) + "</ul></body></html>"
+        pages[url] = (200, html, body.encode())
+    return pages
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_script_written_menu_is_read_from_the_rendered_home(tmp_path: Path) -> None:
+    with LoopbackSite(_menu_pages(), host="127.0.0.73") as site:
+        registry = tmp_path / "registry.csv"
+        registry.write_text(f"site_id,name,url,region,status\nJS00000002,示范市测试局,{site.url},示范市,running\n",
+                            encoding="utf-8")
+        db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+        proc = run_scrapy(["crawl", "audit", "-s", "STATS_DUMP=True", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
+                           "-s", "GOVAUDIT_REPORT_ON_CLOSE=False"], db_url, tmp_path / "reports", timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    engine = create_engine(db_url)
+    with engine.connect() as c:
+        cols = {r.name: r for r in c.execute(select(m.Column)).all() if r.source == "nav"}
+        site_row = c.execute(select(m.RunSite)).one()
+    assert site_row.reach.get("rendered_nav") is True
+    assert {"工作动态", "通知公告", "政策文件", "领导信箱", "办事指南"} <= set(cols), sorted(cols)
+    assert cols["通知公告"].entries_count == 3 and not cols["通知公告"].rendered  # columns themselves fetched raw
+    assert "govaudit/pages_rendered': 1" in out

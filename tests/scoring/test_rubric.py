@@ -14,14 +14,14 @@ from .conftest import RUBRICS_DIR
 
 IDS_2015 = ["P15-V1", "P15-V2", "P15-V3a", "P15-V3b", "P15-V3c", "P15-V4", "P15-V5", "P15-D1", "P15-D2a",
             "P15-D2b", "P15-D3", "P15-D4a", "P15-D4b", "P15-D4c", "P15-D4d", "P15-D5a", "P15-D5b", "P15-D6",
-            "P15-D7", "P15-D8a", "P15-D8b", "P15-D9", "P15-D10", "P15-R1", "P15-R2"]
+            "P15-D7", "P15-D8a", "P15-D8b", "P15-D9", "P15-D10", "P15-R1", "P15-R2", "P15-R3", "P15-R4"]
 
 
 def test_2015_rubric_has_every_indicator(r15):
     assert [i.id for i in r15.indicators] == IDS_2015
     assert not any(i.category == "bonus" for i in r15.indicators)
     assert r15.pass_rule.pass_mark == 60 and r15.pass_rule.inclusive is True
-    assert {i.id for i in r15.indicators if i.category == "requirement"} == {"P15-R1", "P15-R2"}
+    assert {i.id for i in r15.indicators if i.category == "requirement"} == {"P15-R1", "P15-R2", "P15-R3", "P15-R4"}
     assert r15.indicator("P15-V4").check == "manual"
 
 

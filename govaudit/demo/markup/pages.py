@@ -148,7 +148,8 @@ def article(ctx: SiteContext, col: Column, e: Entry, rng: random.Random) -> str:
 # ------------------------------------------------------------------------------------------------------ letters
 
 
-def letters_list(ctx: SiteContext, col: Column) -> str:
+def letters_list(ctx: SiteContext, col: Column, page: int = 0, per_page: int = 0) -> str:
+    """The letters list (all letters, or page ``page`` of ``per_page`` with a 下一页 link to the next)."""
     year_ago = ctx.asof - dt.timedelta(days=365)
     in_year = [e for e in col.entries if e.date >= year_ago]
     done = [e for e in in_year if e.extra.get("replied")]
@@ -157,18 +158,22 @@ def letters_list(ctx: SiteContext, col: Column) -> str:
         f'<tr><td class="title"><a href="{e.path}" target="_blank">{escape(e.title)}</a></td>'
         f'<td>{e.date.isoformat()}</td><td>{e.extra["replied"].isoformat() if e.extra.get("replied") else ""}</td>'
         f'<td>{"已答复" if e.extra.get("replied") else "办理中"}</td></tr>\n'
-        for e in col.entries
+        for e in (col.entries[page * per_page:(page + 1) * per_page] if per_page else col.entries)
     )
     folder = posixpath.dirname(col.path) + "/"
+    pager = ""
+    if per_page and (page + 1) * per_page < len(col.entries):
+        pager = f'<div class="page"><span>第{page + 1}页</span> <a href="index_{page + 1}.html">下一页</a></div>\n'
+    path = col.path if page == 0 else f"{folder}index_{page}.html"
     inner = (
         f'<div class="main w1200"><div class="list-box">\n<div class="list-title"><h2>{escape(col.name)}</h2>'
         f'<a class="write" href="{folder}write.html">我要写信</a></div>\n'
         f'<div class="letter-stat">留言受理反馈情况统计：近一年共收到留言{len(in_year)}件，已答复{len(done)}件，'
         f"答复率{pct}%。</div>\n"
         '<table class="letter-list" width="100%">\n<thead><tr><th>标题</th><th>留言时间</th><th>答复时间</th>'
-        f"<th>状态</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</div></div>\n"
+        f"<th>状态</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n{pager}</div></div>\n"
     )
-    return list_page(ctx, col, inner, col.path)
+    return list_page(ctx, col, inner, path)
 
 
 def letter_form(ctx: SiteContext, col: Column) -> str:
@@ -269,3 +274,21 @@ JIUCUO_JS = (
     "a.innerHTML='<img src=\"'+s.src.replace('jiucuo.js','jiucuo.png')+'\" alt=\"我为政府网站找错\">';"
     "s.parentNode.insertBefore(a,s);})();\n"
 )
+
+
+def redirect_stub(target: str, how: str) -> str:
+    """A home page that only sends the visitor on: a meta refresh or a script redirect."""
+    if how == "meta-refresh":
+        head = f'<meta http-equiv="refresh" content="0;url={target}">'
+    else:
+        head = f'<script type="text/javascript">window.location.href = "{target}";</script>'
+    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8">{head}<title>正在跳转</title></head>'
+            "<body><p>页面跳转中，请稍候……</p></body></html>\n")
+
+
+def frame_wrapper(ctx: SiteContext, col: Column, src: str) -> str:
+    """A column page whose list is the document of an iframe."""
+    inner = (f'<div class="main w1200"><div class="list-box"><div class="list-title"><h2>{escape(col.name)}</h2>'
+             f'</div><iframe name="listFrame" src="{src}" width="100%" height="900" frameborder="0" '
+             'scrolling="no"></iframe></div></div>\n')
+    return list_page(ctx, col, inner, col.path)

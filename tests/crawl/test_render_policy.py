@@ -1,0 +1,51 @@
+"""Rendering stays the exception (issue 10.9, 12.2): a blank list is rendered only when the page's own scripts
+build it, read from what a browser runs: a `fetch(` in an HTML comment or a JS comment is no reason, a real
+`fetch(...)` writing the list is. A home page with too few columns is rendered only when it runs scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from govaudit.extract.listpage import extract_list
+from govaudit.extract.scripts import builds_by_script, runs_scripts
+
+PAGES = Path(__file__).resolve().parents[1] / "pages" / "reach"
+ASOF = dt.date(2026, 11, 20)
+
+
+def _listing(name: str):
+    return extract_list((PAGES / name).read_bytes(), "http://www.example.gov.cn/tzgg/", "utf-8", ASOF)
+
+
+def test_fetch_in_comments_is_no_reason_to_render() -> None:
+    page = _listing("list_blank_fetch_in_comment.html")
+    assert page.blank and not page.entries
+    assert not page.needs_render
+
+
+def test_a_list_built_by_fetch_is_rendered() -> None:
+    page = _listing("list_blank_built_by_fetch.html")
+    assert page.blank and not page.entries
+    assert page.needs_render
+
+
+@pytest.mark.parametrize(("html", "builds"), [
+    ("<p>接口说明：调用 fetch() 或 $.ajax() 获取数据</p>", False),  # page text, not code
+    ("<script type='application/json'>{\"fetch(\": 1}</script>", False),  # data, not run
+    ("<script>var u = 'http://x.gov.cn/'; // fetch('/a')\n</script>", False),  # a URL in a string is no comment
+    ("<script>var u = 'http://x.gov.cn/'; document.write('<li>' + u + '</li>');</script>", True),
+    ("<script>$.ajax({url: '/list'})</script>", True),
+    ("<ul><li v-for='x in rows'>{{ x.title }}</li></ul>", True),
+    ("<!-- <li v-for='x in rows'>{{ x.title }}</li> -->", False),
+])
+def test_builds_by_script(html: str, builds: bool) -> None:
+    assert builds_by_script(html) is builds
+
+
+def test_a_page_without_scripts_cannot_write_its_menu() -> None:
+    assert not runs_scripts("<html><body><!-- <script src='/menu.js'></script> --><a href='/a/'>a</a></body></html>")
+    assert runs_scripts("<html><body><script src='/js/menu.js'></script></body></html>")
+    assert runs_scripts("<script>document.write('<a href=\"/a/\">a</a>')</script>")
