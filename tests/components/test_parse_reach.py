@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from govaudit.crawl.parsepool import ParsePool
-from govaudit.crawl.parsing import COLUMN, HOME, ParseJob, Parsed, analyse
+from govaudit.crawl.parsing import COLUMN, HOME, Parsed, ParseJob, analyse
 from govaudit.crawl.scope import ORGANIZER, SITE_CODE
 
 REACH = Path(__file__).resolve().parents[1] / "pages" / "reach"
