@@ -5,11 +5,9 @@ the clock: a rerun of the same as-of date prints the same notice."""
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 from govaudit.observations.city_checks import CityCheck, city_checks, in_scope
 from govaudit.observations.fine_columns import FineColumns, measure
 from govaudit.observations.zhaocuo import INDICATOR, ZhaocuoQuarter, quarter_stats, reply_limit
+from govaudit.reporting.notice_artefacts import loopback_artefact
 from govaudit.reporting.views import FindingView, ProblemGroup, ProblemSite, RunInfo, SiteView
 from govaudit.scoring.model import Rubric
 from govaudit.store.models import Column
@@ -35,20 +34,7 @@ class Summon:
 
 
 def _loopback(finding: FindingView) -> bool:
-    """A finding about an IP-literal loopback host (the demo province on 127.0.0.x): its domain findings are
-    artefacts of the demo, kept in the site pages and attachments but not in the notice's text."""
-    hosts = [urlsplit(finding.subject_url).hostname if finding.subject_url else None]
-    if isinstance(finding.evidence, dict):
-        hosts.append(str(finding.evidence.get("host") or "") or None)
-    for host in hosts:
-        if not host:
-            continue
-        try:
-            if ipaddress.ip_address(host.split(":")[0]).is_loopback:
-                return True
-        except ValueError:
-            continue
-    return False
+    return loopback_artefact(finding.evidence)
 
 
 def notice_problems(groups: list[ProblemGroup]) -> list[ProblemGroup]:

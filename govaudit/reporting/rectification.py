@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from govaudit.reporting.notice_artefacts import loopback_artefact
 from govaudit.reporting.views import FindingView, RunInfo
 from govaudit.store.models import Run, Score
 
