@@ -2,13 +2,21 @@
 
     python -m govaudit.demo serve [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
     python -m govaudit.demo audit [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
-                                  [-- extra `scrapy crawl audit` arguments]
+                                  [--rectified] [-- extra `scrapy crawl audit` arguments]
 
 ``serve`` serves the province on loopback until Ctrl-C or SIGTERM and writes its registry CSV (an ordinary
 registry file: audit it with ``scrapy crawl audit -a registry=OUT.csv -a asof=D``). ``audit`` does both in one
 go: serves the province, writes the registry (default ``var/demo/registry.csv``), runs ``scrapy crawl audit``
 on it in a subprocess, stops serving and exits with the crawl's exit status. An ``-a asof=D`` among the
-crawl's arguments is the province's as-of date too.
+crawl's arguments is the province's as-of date too. Before the crawl it imports the province's
+「我为政府网站找错」 export (``zhaocuo.csv`` beside the registry) with ``scrapy zhaocuo import``.
+
+``--rectified`` serves the province as it is after the rectification deadline (``rectify.py``: some problem
+sites fixed, some not) and writes the written rectification reports received (``reported.csv`` beside the
+registry); with ``-- -a recheck=RUN`` the crawl is the recheck of RUN and reads that file (``-a reported=``):
+
+    python -m govaudit.demo audit --asof 2026-11-20 -- -a due=2026-11-25
+    python -m govaudit.demo audit --asof 2026-11-28 --rectified -- -a recheck=<the first run's id>
 
 Every site listens on its own 127.0.x.y address at one port, fixed by default (``GOVAUDIT_DEMO_PORT``,
 18080) so that a crawl resumed later (``-s JOBDIR=...``) finds the same URLs; ``--port 0`` picks a free one.
@@ -29,7 +37,9 @@ from zoneinfo import ZoneInfo
 from govaudit import settings as project_settings
 from govaudit.demo.monitoring import write_planted_probes
 from govaudit.demo.province import Province, build_province
+from govaudit.demo.rectify import write_reports
 from govaudit.demo.server import DemoServer, PortTaken
+from govaudit.demo.zhaocuo import write_export
 
 PROG = "python -m govaudit.demo"
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--sites", type=int, help="N sites: the running sites cycled (default: the demo province)")
         p.add_argument("--port", type=int, default=int(project_settings.GOVAUDIT_DEMO_PORT),
                        help="port on every 127.0.x.y address (default %(default)s; 0 = any free one)")
+        p.add_argument("--rectified", action="store_true",
+                       help="the province after the rectification deadline (some problem sites fixed)")
         p.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY if name == "audit" else None,
                        help="write the registry CSV here" + (" (default %(default)s)" if name == "audit" else ""))
     return parser
@@ -99,7 +111,7 @@ def _summary(province: Province, server: DemoServer, args: argparse.Namespace) -
 
 
 def serve(args: argparse.Namespace) -> int:
-    province = build_province(args.asof or _today(), args.seed, args.sites)
+    province = build_province(args.asof or _today(), args.seed, args.sites, rectified=args.rectified)
     server = _start(province, args.port)
     if server is None:
         return 1
@@ -126,10 +138,12 @@ def audit(args: argparse.Namespace, crawl_args: list[str]) -> int:
     if args.asof and crawl_asof and args.asof != crawl_asof:
         raise argparse.ArgumentTypeError(f"--asof {args.asof} and -a asof={crawl_asof} disagree")
     asof = args.asof or crawl_asof or _today()
-    province = build_province(asof, args.seed, args.sites)
+    province = build_province(asof, args.seed, args.sites, rectified=args.rectified)
     server = _start(province, args.port)
     if server is None:
         return 1
+    env = {"SCRAPY_SETTINGS_MODULE": "govaudit.settings", **os.environ}
+    cwd = ROOT if (ROOT / "scrapy.cfg").is_file() else None
     try:
         registry = server.write_registry(args.registry)
         print(_summary(province, server, args), file=sys.stderr, flush=True)
@@ -138,12 +152,20 @@ def audit(args: argparse.Namespace, crawl_args: list[str]) -> int:
                                        server.base_urls, asof, project_settings.GOVAUDIT_TIMEZONE)
         if planted:
             print(f"monitoring log: {planted} planted probes of the week before {asof}", file=sys.stderr, flush=True)
+        if args.sites is None and not args.rectified:
+            export = write_export(province, registry.with_name("zhaocuo.csv"))
+            imported = subprocess.run([sys.executable, "-m", "scrapy", "zhaocuo", "import", str(export)], env=env,
+                                      cwd=cwd, capture_output=True, text=True)
+            print(f"找错 export {export}: {(imported.stdout or imported.stderr).strip()}", file=sys.stderr, flush=True)
+        if args.rectified:
+            reports = write_reports(province, registry.with_name("reported.csv"))
+            print(f"rectification reports received written to {reports}", file=sys.stderr, flush=True)
+            if any(a.startswith(("recheck=", "-arecheck=")) for a in crawl_args):
+                crawl_args = [*crawl_args, "-a", f"reported={reports}"]
         cmd = [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"registry={registry}",
                "-a", f"asof={asof.isoformat()}", *crawl_args]
-        env = {"SCRAPY_SETTINGS_MODULE": "govaudit.settings", **os.environ}
         # its own session: Ctrl-C reaches the crawl once (forwarded below), so Scrapy stops gracefully
-        crawl = subprocess.Popen(cmd, env=env, cwd=ROOT if (ROOT / "scrapy.cfg").is_file() else None,
-                                 start_new_session=True)
+        crawl = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=True)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda signum, _frame: crawl.send_signal(signum))
         rc = crawl.wait()

@@ -92,7 +92,7 @@ class RecheckSummary:
     reported: dict[str, dt.date] = field(default_factory=dict)  # site id -> date its written report came in
     reported_not_fixed: list[str] = field(default_factory=list)  # reported a rectification, still open
     not_reported: list[str] = field(default_factory=list)  # no written report by the due date
-    unchecked: list[str] = field(default_factory=list)  # problem sites of the run the recheck has no result for
+    unchecked: list[str] = field(default_factory=list)  # problem sites the recheck could not check (again)
 
     @property
     def rechecked(self) -> int:
@@ -117,6 +117,9 @@ def summarize(session: Session, run_params: dict, asof: dt.date, rectified: list
     out.reported = {sid: d for sid, text in (run_params.get("reported") or {}).items()
                     if (d := _date_param(text)) is not None}
     for rect in rectified:
+        if rect.verdict_after == "unaudited" and not rect.count("open"):
+            out.unchecked.append(rect.site_id)  # could not be checked again: nothing is known to be fixed
+            continue
         if rect.count("open"):
             out.not_fixed.append(rect.site_id)
             if due is not None and asof > due:
@@ -132,5 +135,5 @@ def summarize(session: Session, run_params: dict, asof: dt.date, rectified: list
             out.not_reported.append(rect.site_id)
     seen = {r.site_id for r in rectified}
     if prev is not None:
-        out.unchecked = [sid for sid in problem_site_ids(session, prev.id) if sid not in seen]
+        out.unchecked += [sid for sid in problem_site_ids(session, prev.id) if sid not in seen]
     return out

@@ -51,10 +51,11 @@ def compare_findings(before: list[FindingView], after: list[FindingView]) -> lis
 
     A pair with the same indicator and key is still open. Leftovers of one indicator pair up when
     either side has no key (an indicator-level finding such as "5 blank columns"). Unmatched earlier
-    findings were fixed; unmatched current findings are new."""
+    findings were fixed; unmatched current findings are new. Artefacts of the demo's loopback addressing are no
+    rectification items (left out)."""
     changes: list[FindingChange] = []
-    left = list(before)
-    right = list(after)
+    left = [f for f in before if not loopback_artefact(f.evidence)]
+    right = [f for f in after if not loopback_artefact(f.evidence)]
 
     def take(pred) -> None:
         for b in list(left):
