@@ -1,7 +1,8 @@
 """The 「我为政府网站找错」 platform's export: import (CSV / XLSX) and the per-quarter figures of the notice.
 
 Each message is linked to a registry site by 网站标识码 when the export has one, else by the site's exact name,
-else by the host of its URL. Re-importing a message (same id) updates it. A message is handled (办结) when it
+else by the host of its URL; a 网站标识码 of no known site is kept as it is (the registry's own key: the site
+may be imported or audited after the messages). Re-importing a message (same id) updates it. A message is handled (办结) when it
 has a finished date or a finished status; it is overdue when its reply came later than the rubric's limit
 (C19-D24 `reply_workdays` working days after it was received), or it has no reply and the limit passed before
 the as-of date. Overdue messages become C19-D24 findings of their site (the rubric indicator is then scored
@@ -111,7 +112,10 @@ class SiteLinker:
         if name.strip() in self.names:
             return self.names[name.strip()]
         host = urlsplit(url if "//" in url else f"http://{url}").hostname if url else None
-        return self.hosts.get(host.lower(), "") if host else ""
+        if host and host.lower() in self.hosts:
+            return self.hosts[host.lower()]
+        # the platform's 网站标识码 is the registry's own key: kept for a site audited after the import
+        return site_id
 
 
 def parse_messages(path: Path, linker: SiteLinker) -> list[Message]:
