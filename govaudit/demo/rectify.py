@@ -1,10 +1,11 @@
 """The demo province after its rectification deadline (整改): what each problem site did about the problems of
 the first audit, for a recheck (`python -m govaudit.demo audit --rectified -- -a recheck=RUN`).
 
-``build_province(asof, rectified=True)`` builds the province with ``rectified_specs``: the sites listed in
-RECTIFICATIONS changed as described (every other site as before, so its problems are still there), plus the
-file of written rectification reports (整改情况书面报告) the office received (``write_reports``; a recheck reads
-it with ``-a reported=FILE``). The answer key (tests) reads RECTIFICATIONS: which sites fixed every problem,
+``after_deadline(audited, recheck)`` is the province of the audit as of ``audited``, served on the later date
+``recheck``: the same pages at the same URLs (their entries a few days older), except the sites listed in
+RECTIFICATIONS, changed as described (``rectified_specs``) — every other site kept its problems. Plus the file
+of written rectification reports (整改情况书面报告) the office received by ``recheck`` (``write_reports``; a
+recheck reads it with ``-a reported=FILE``). The answer key (tests) reads RECTIFICATIONS: which sites fixed every problem,
 which found a new one, which reported and when."""
 
 from __future__ import annotations
@@ -104,6 +105,18 @@ def rectified_specs(specs: list[SiteSpec]) -> list[SiteSpec]:
             spec.note = f"rectified: {fix.note}"
         out.append(spec)
     return out
+
+
+def after_deadline(audited: dt.date, recheck: dt.date, seed: int = 2017) -> Province:
+    """The province of the audit as of ``audited`` as it is served on ``recheck`` (its as-of date and the
+    servers' Date header), with the rectifications made."""
+    from govaudit.demo.province import build_province
+
+    if recheck <= audited:
+        raise ValueError(f"the recheck ({recheck}) must come after the audit ({audited})")
+    province = build_province(audited, seed, rectified=True)
+    province.asof = recheck
+    return province
 
 
 def report_rows(province: Province) -> list[list[str]]:

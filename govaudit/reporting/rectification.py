@@ -76,7 +76,12 @@ def compare_findings(before: list[FindingView], after: list[FindingView]) -> lis
 
 
 def previous_runs(session: Session, run: RunInfo, site_ids: list[str]) -> dict[str, str]:
-    """site_id -> id of the latest earlier run that covered and scored the site."""
+    """site_id -> id of the latest earlier run that covered and scored the site; for a recheck
+    (params `recheck`), the rechecked run for every site it scored."""
+    rechecked = (run.params or {}).get("recheck")
+    if rechecked:
+        scored = set(session.scalars(select(Score.site_id).where(Score.run_id == rechecked)))
+        return {site_id: str(rechecked) for site_id in site_ids if site_id in scored}
     found: dict[str, tuple[dt.date, dt.datetime, str]] = {}
     started = run.started or dt.datetime.max
     earlier = or_(Run.asof < run.asof, and_(Run.asof == run.asof, Run.started < started))
