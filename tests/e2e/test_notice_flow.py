@@ -103,6 +103,20 @@ def test_notice_states_the_observations_the_demo_plants(flow: dict[str, Any]) ->
     silent = next(s for s in portals if s not in published)
     assert f"{silent.name}网站未在首页公开" in notice
     assert f"{published[0].name}网站未在首页公开" not in notice
+    # the bundle records the link and its date on each portal's page
+    results = json.loads((flow["audit"] / "results.json").read_text(encoding="utf-8"))
+    pages = {s["site_id"]: flow["audit"] / s["page"] for s in results["sites"]}
+    for portal in portals:
+        page = lxml.html.parse(str(pages[portal.site_id])).getroot()
+        found = page.cssselect("#city-check p.published a")
+        assert bool(found) is (portal in published), portal.site_id
+        if found:
+            result = next(e for e in portal.column(CHECK_RESULTS[portal.site_id][0]).entries
+                           if _planted_result(portal, e.title))
+            assert found[0].text_content() == result.title and found[0].get("href").endswith(result.path)
+            assert _cn(result.date) in page.cssselect("#city-check p.published")[0].text_content()
+    fine_page = lxml.html.parse(str(pages[FINE_SITE])).getroot()
+    assert len(fine_page.cssselect("#fine-columns ul.merge-groups li")) >= 2
     # 约谈: the organizers of the unqualified sites; the deadline
     organizers = sorted({e["organizer"] for e in expected.values() if e["verdict_2019"] == "unqualified"})
     if len(organizers) > 3:
