@@ -26,7 +26,7 @@ from govaudit.demo.province import build_province
 from govaudit.demo.rectify import RECTIFICATIONS, after_deadline, write_reports
 from govaudit.demo.server import DemoServer
 from govaudit.demo.sites_notice import CHECK_RESULTS, FINE_SITE, PUBLISHING_PORTAL
-from govaudit.demo.zhaocuo import planted, write_export
+from govaudit.demo.zhaocuo import LATE_SITE, planted, write_export
 from govaudit.observations.city_checks import first_day, in_scope
 from govaudit.reporting.recheck import problem_site_ids
 from tests.demo.expected import home_entries, site_answer
@@ -93,6 +93,12 @@ def test_notice_states_the_observations_the_demo_plants(flow: dict[str, Any]) ->
     want = planted(province)
     assert f"留言{want['received']}条，已办结{want['handled']}条，办结率{100 * want['handled'] / want['received']:.1f}%" in notice
     assert f"超过答复时限的留言{want['overdue']}条" in notice
+    # ... and C19-D24 (找错办理) of this run is scored from the same messages: one deduction per late reply
+    results = json.loads((flow["audit"] / "results.json").read_text(encoding="utf-8"))
+    d24 = {s["site_id"]: [f for f in s["findings"] if f["indicator"] == "C19-D24" and f["points"]]
+           for s in results["sites"]}
+    assert len(d24[LATE_SITE]) == want["overdue"]
+    assert sum(len(v) for sid, v in d24.items() if sid != LATE_SITE) == 0
     # 接受监督: the city/county portals, and which of them link a current result from their home page
     portals = [s for s in province.sites if s.served and in_scope(s.kind, s.level)]
     start = first_day(AUDITED)
@@ -104,7 +110,6 @@ def test_notice_states_the_observations_the_demo_plants(flow: dict[str, Any]) ->
     assert f"{silent.name}网站未在首页公开" in notice
     assert f"{published[0].name}网站未在首页公开" not in notice
     # the bundle records the link and its date on each portal's page
-    results = json.loads((flow["audit"] / "results.json").read_text(encoding="utf-8"))
     pages = {s["site_id"]: flow["audit"] / s["page"] for s in results["sites"]}
     for portal in portals:
         page = lxml.html.parse(str(pages[portal.site_id])).getroot()
