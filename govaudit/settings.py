@@ -91,6 +91,36 @@ GOVAUDIT_JOIN_WAIT = _env("GOVAUDIT_JOIN_WAIT", 120.0)
 # Distributed: seconds a worker with nothing pending waits for every site to be scored before closing.
 GOVAUDIT_SETTLE_GRACE = _env("GOVAUDIT_SETTLE_GRACE", 60.0)
 
+# --- evidence archive: WARC of every response, screenshots, retention (govaudit/archive; docs/OPERATIONS.md) -
+# Folder of the evidence: <dir>/<run id>/*.warc.gz and <dir>/<run id>/screenshots/.
+GOVAUDIT_EVIDENCE_DIR = _env("GOVAUDIT_EVIDENCE_DIR", str(_ROOT / "var" / "evidence"))
+# Archive every response the audit downloads as WARC (request + response records, indexed in SQL).
+GOVAUDIT_ARCHIVE_ENABLED = _env("GOVAUDIT_ARCHIVE_ENABLED", True)
+# A WARC file is closed and the next one started once it passes this many MB.
+GOVAUDIT_ARCHIVE_ROTATE_MB = _env("GOVAUDIT_ARCHIVE_ROTATE_MB", 100)
+# Bodies larger than this many bytes are not archived (headers only, WARC-Truncated: length).
+GOVAUDIT_ARCHIVE_MAX_BODY = _env("GOVAUDIT_ARCHIVE_MAX_BODY", 4 * 1024 * 1024)
+# gzip level of the WARC records (1 fastest .. 9 smallest).
+GOVAUDIT_ARCHIVE_GZIP_LEVEL = _env("GOVAUDIT_ARCHIVE_GZIP_LEVEL", 6)
+# Responses waiting for the archive thread before the crawl waits for it.
+GOVAUDIT_ARCHIVE_QUEUE = _env("GOVAUDIT_ARCHIVE_QUEUE", 256)
+# Take screenshots (home page, pages behind veto/deduction findings) when the crawl closes.
+GOVAUDIT_SCREENSHOTS_ENABLED = _env("GOVAUDIT_SCREENSHOTS_ENABLED", True)
+# Most screenshots per run (home pages first, then veto pages, then deduction pages).
+GOVAUDIT_SCREENSHOTS_MAX = _env("GOVAUDIT_SCREENSHOTS_MAX", 200)
+# Most MB of screenshots per run; once reached, no more are taken.
+GOVAUDIT_SCREENSHOTS_MAX_MB = _env("GOVAUDIT_SCREENSHOTS_MAX_MB", 200)
+# Tallest full-page screenshot in CSS pixels (a longer page is cut there).
+GOVAUDIT_SCREENSHOT_MAX_HEIGHT = _env("GOVAUDIT_SCREENSHOT_MAX_HEIGHT", 6000)
+# Screenshot image format: "jpeg" (about half the size and four times faster to encode) or "png" (lossless).
+GOVAUDIT_SCREENSHOT_FORMAT = _env("GOVAUDIT_SCREENSHOT_FORMAT", "jpeg")
+# JPEG quality of the screenshots (1-100).
+GOVAUDIT_SCREENSHOT_QUALITY = _env("GOVAUDIT_SCREENSHOT_QUALITY", 80)
+# A page that is not in the archive is opened on the live site for its screenshot (False: skipped).
+GOVAUDIT_SCREENSHOT_LIVE_FALLBACK = _env("GOVAUDIT_SCREENSHOT_LIVE_FALLBACK", False)
+# Days archives and screenshots are kept after their run started (`scrapy prune`); results are kept.
+GOVAUDIT_EVIDENCE_RETENTION_DAYS = _env("GOVAUDIT_EVIDENCE_RETENTION_DAYS", 400)
+
 # --- operator input (registries, findings files): refused past these limits -----------------------------
 # Largest registry / findings file accepted, on disk and (XLSX) unpacked.
 GOVAUDIT_INPUT_MAX_BYTES = _env("GOVAUDIT_INPUT_MAX_BYTES", 50 * 1024 * 1024)
@@ -166,8 +196,10 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "govaudit.crawl.jobdir.PrivateJobDir": 50,  # JOBDIR 0700, refused when others could write to it
     "govaudit.extensions.run_lifecycle.RunLifecycle": 100,  # opens the run; at close: scores what is left, status
+    "govaudit.archive.capture.ArchiveCapture": 120,  # WARC of every response; index flushed at close
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
+    "govaudit.archive.screenshots.ScreenshotsOnClose": 850,  # after scoring, before the report links them
     "govaudit.extensions.report.ReportOnClose": 900,
     "govaudit.extensions.summary.RunSummary": 950,  # the command's last lines and exit status
 }

@@ -19,6 +19,10 @@ newest date (with ``--strict-speed`` also when the median time is not under 5 ms
 
     python scripts/accuracy.py [--realpages DIR] [--traits DIR] [--holdout DIR] [--late DIR] [--no-holdout]
                                [--repeat N] [--strict-speed]
+
+3. ``--warc FILE [--run RUN] [--database URL]``: the pages of one WARC file of a run's evidence archive read
+   again by the current extractor and compared with the evidence stored for them (per column page: entries,
+   newest date, blank; per page: features). Figures only, exit 0.
 """
 
 from __future__ import annotations
@@ -342,6 +346,11 @@ def run_traits(realpages: Path | None, traits_dir: Path, holdout_dir: Path | Non
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--warc" in argv:  # how extraction changed on a run's archive (govaudit/archive/compare.py)
+        from govaudit.archive.compare import main as warc_main
+
+        return warc_main(argv)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--realpages", type=Path, default=default_realpages())
     parser.add_argument("--traits", type=Path, default=ROOT / "tests" / "pages" / "traits")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,6 +15,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REALPAGES = ROOT.parent / "shared" / "realpages"
+
+# Test crawls archive their evidence in a temporary folder, never under the checkout's var/ (subprocesses
+# inherit it); screenshots (a browser at every crawl's close) are taken only where a test asks for them.
+_EVIDENCE_TMP = tempfile.mkdtemp(prefix="govaudit-test-evidence-")
+atexit.register(shutil.rmtree, _EVIDENCE_TMP, True)
+os.environ.setdefault("GOVAUDIT_EVIDENCE_DIR", _EVIDENCE_TMP)
+os.environ.setdefault("GOVAUDIT_SCREENSHOTS_ENABLED", "false")
 
 
 def _pg_url() -> str | None:

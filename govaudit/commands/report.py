@@ -66,7 +66,8 @@ class Command(ScrapyCommand):
                 run_id = found
             try:
                 bundle = render_bundle(session, run_id, out, templates,
-                                       rubrics_dir=self.settings.get("GOVAUDIT_RUBRICS_DIR"), region=getattr(opts, "region", None))
+                                       rubrics_dir=self.settings.get("GOVAUDIT_RUBRICS_DIR"), region=getattr(opts, "region", None),
+                                       evidence_dir=self.settings.get("GOVAUDIT_EVIDENCE_DIR"))
             except RunNotFound as exc:
                 print(f"Error: {exc} in {engine.url.render_as_string(hide_password=True)}")
                 self.exitcode = 1

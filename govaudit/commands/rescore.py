@@ -5,7 +5,11 @@ Nothing is copied: a new run (role "rescore", kind "rescore") points at the craw
 findings computed by the same check functions. Its report reads the sites, columns and links of that crawl.
 
 The as-of date may not be later than the day the evidence was fetched (in the crawl's time zone): a window
-ending after the crawl would count days nobody looked at, and every site would look stale."""
+ending after the crawl would count days nobody looked at, and every site would look stale.
+
+With --reextract the evidence itself is rebuilt first: the crawl's pages are read again from its WARC
+archive by the current extractor (no network) into a new run with evidence of its own, which is then scored
+(govaudit.archive.reextract)."""
 
 from __future__ import annotations
 
@@ -160,7 +164,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "RUN|latest [--rubric NAME|PATH] [--asof YYYY-MM-DD]"
+        return "RUN|latest [--rubric NAME|PATH] [--asof YYYY-MM-DD] [--reextract]"
 
     def short_desc(self) -> str:
         return "Score a stored crawl again (other rubric or as-of date) into a new run, without recrawling"
@@ -177,6 +181,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--rubric", default=None, help="rubric name or YAML path (default: the run's rubric)")
         parser.add_argument("--asof", default=None, help="as-of date YYYY-MM-DD (default: the run's as-of)")
         parser.add_argument("--run-id", dest="run_id", default=None, help="id of the new run (default: generated)")
+        parser.add_argument("--reextract", action="store_true",
+                            help="rebuild the evidence from the run's WARC archive with the current extractor "
+                                 "(no network), then score it")
 
     def _fail(self, message: str) -> None:
         print(f"error: {message}")
@@ -193,6 +200,8 @@ class Command(ScrapyCommand):
                 asof = dt.date.fromisoformat(opts.asof)
             except ValueError as exc:
                 raise UsageError(f"--asof must be YYYY-MM-DD, got {opts.asof!r}") from exc
+        if opts.reextract:
+            return self._reextract(args[0], opts, asof)
         try:
             engine = get_engine(settings.get("GOVAUDIT_DATABASE_URL"))
         except SchemaOutdated as exc:
@@ -223,4 +232,24 @@ class Command(ScrapyCommand):
             used_asof = asof or parent.asof
         for line in summary_lines(new_id, run_id, rubric, used_asof, results):
             print(line)
+        return None
+
+    def _reextract(self, run_id: str, opts: argparse.Namespace, asof: dt.date | None) -> None:
+        from govaudit.archive.reextract import ReextractError, reextract
+        from govaudit.extensions.summary import EXIT_ATTR, LINES_ATTR
+
+        assert self.settings is not None
+        settings = self.settings.copy()
+        settings.set("LOG_ENABLED", True, priority="cmdline")  # a crawl: its log, as `scrapy crawl` gives it
+        try:
+            if run_id == "latest":
+                with Session(get_engine(settings.get("GOVAUDIT_DATABASE_URL"))) as session:
+                    run_id = latest_run_id(session) or run_id
+            run, crawler = reextract(settings, run_id, rubric_ref=opts.rubric, asof=asof, new_run_id=opts.run_id)
+        except (ReextractError, RubricError, LookupError, SchemaOutdated) as exc:
+            return self._fail(str(exc))
+        self.exitcode = int(getattr(crawler, EXIT_ATTR, 0) or 0)
+        print(f"run {run.run_id}: re-extraction of {run_id} from its archive "
+              f"(evidence of {run.params['reextract_of']}, no network)")
+        print("\n".join(getattr(crawler, LINES_ATTR, None) or []), flush=True)
         return None

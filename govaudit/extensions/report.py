@@ -44,7 +44,8 @@ class ReportOnClose:
         stats = self.crawler.stats
         try:
             path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir,
-                                 rubrics_dir=self.rubrics_dir)
+                                 rubrics_dir=self.rubrics_dir,
+                                 evidence_dir=self.crawler.settings.get("GOVAUDIT_EVIDENCE_DIR"))
         except BundleIncomplete as exc:  # every other output is in the bundle; name the ones that are not
             logger.error("%s (render again: scrapy report %s)", exc, run_id)
             stats.set_value("govaudit/report", str(exc.path))

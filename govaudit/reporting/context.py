@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from govaudit.asof import latest as latest_date
+from govaudit.reporting.archived import attach_archived_copies
 from govaudit.reporting.evidence import cited
 from govaudit.reporting.labels import (
     CRAWL_STATE_LABELS,
@@ -367,6 +368,7 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
             )
         )
 
+    attach_archived_copies(session, run, sites)  # screenshots and archived copies the site pages link
     qualified = sum(1 for s in sites if s.verdict == "qualified")
     unqualified = sum(1 for s in sites if s.verdict == "unqualified")
     totals = run.totals if region is None else {}

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from govaudit.archive.bundle import write_archived_copies
 from govaudit.reporting.chart import trend_chart
 from govaudit.reporting.context import build_report
 from govaudit.reporting.exports import EXPORT_FILES, export_writers
@@ -151,7 +152,8 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> dict[str, str]:
+def write_bundle(report: Report, bundle: Path, templates_dir: Path,
+                 evidence_dir: Path | str | None = None) -> dict[str, str]:
     """Render every output of the bundle into `bundle` (an empty folder), each on its own. Returns the
     outputs that failed, {name: error}; each failure is logged with its traceback."""
     tpl_dir, static_dir = resolve_assets(templates_dir)
@@ -193,6 +195,8 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path) -> dict[str,
     def site_page(site: SiteView) -> None:
         _write(bundle / site.file, env.get_template("site.html").render(root="../", page=site.file, site=site, **common))
 
+    # the bundle's own copies of the screenshots and archived pages, before the site pages that link them
+    attempt("evidence", write_archived_copies, report.sites, bundle, _evidence_dir(evidence_dir), env)
     for name in pages:
         attempt(name, page, name)
     for site in report.sites:
@@ -218,6 +222,14 @@ def _copy_static(static_dir: Path, dest: Path) -> None:
                 shutil.copy2(item, dest / item.name)
 
 
+def _evidence_dir(evidence_dir: Path | str | None) -> Path:
+    if evidence_dir is None:
+        from govaudit import settings
+
+        evidence_dir = settings.GOVAUDIT_EVIDENCE_DIR
+    return Path(evidence_dir)
+
+
 def _run_rubric(session: Session, run_id: str, rubrics_dir: Path | str | None) -> Rubric | None:
     """The rubric the run was scored with (its stored snapshot), or None: the report then shows the verdict
     reasons stored with the scores."""
@@ -237,7 +249,8 @@ def _report(session: Session, run_id: str, rubrics_dir: Path | str | None, regio
 
 
 def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Path, templates_dir: Path, *,
-                  rubrics_dir: Path | str | None = None, region: str | None = None) -> Path:
+                  rubrics_dir: Path | str | None = None, region: str | None = None,
+                  evidence_dir: Path | str | None = None) -> Path:
     """Render run `run_id` from SQL into out_dir/<run_id>/ and return that folder; with `region`, the region's
     own bundle (its sites only) into out_dir/<run_id>/regions/<region>/.
 
@@ -259,7 +272,7 @@ def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Pat
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be published
     try:
-        failed = write_bundle(report, tmp, templates_dir)
+        failed = write_bundle(report, tmp, templates_dir, evidence_dir)
         if final.exists():
             old = out_dir / f".{final.name}.old"
             if old.exists():

@@ -29,6 +29,35 @@ class RunInfo:
 
 
 @dataclass
+class ArchivedCopy:
+    """What the audit kept of one page: its screenshot and its archived copy (a WARC record). The bundle
+    gets its own copies (`screenshot_file`, `archive_file`: paths inside the bundle, set when written)."""
+
+    url: str
+    key: str  # file stem inside the bundle's evidence/<site>/ folder
+    warc_file: str = ""  # relative to GOVAUDIT_EVIDENCE_DIR; "" when the page is not archived
+    offset: int = 0
+    length: int = 0
+    record_id: str = ""
+    digest: str = ""
+    kind: str = ""  # response | revisit | rendered | truncated
+    status: int | None = None
+    content_type: str = ""
+    fetched_at: str = ""  # local time of the fetch
+    body_file: str = ""  # the record holding the body (a revisit's original)
+    body_offset: int = 0
+    screenshot: str = ""  # relative to GOVAUDIT_EVIDENCE_DIR; "" without a screenshot
+    captured_at: str = ""  # local time the screenshot was taken
+    timezone: str = ""
+    screenshot_file: str | None = None
+    archive_file: str | None = None
+
+    @property
+    def warc_ref(self) -> str:
+        return f"{self.warc_file}#offset={self.offset}" if self.warc_file else ""
+
+
+@dataclass
 class FindingView:
     id: int
     site_id: str
@@ -46,6 +75,7 @@ class FindingView:
     manual: bool = False
     check: str = ""  # the rubric check kind that made the finding ("" for findings stored without it)
     not_scored: bool = False  # a deduction/bonus of a vetoed site: a veto ends scoring
+    copies: list[ArchivedCopy] = field(default_factory=list)  # the pages it cites, as archived and screenshotted
 
 
 @dataclass
@@ -123,6 +153,7 @@ class SiteView:
     guides: list[GuideView] = field(default_factory=list)
     home_latest: dt.date | None = None
     rectification: Any = None  # SiteRectification | None
+    home_copy: ArchivedCopy | None = None  # the home page as archived and screenshotted
 
     @property
     def stem(self) -> str:

@@ -43,7 +43,7 @@ from govaudit.extract.navigation import discover_columns, looks_like_article_url
 from govaudit.items import ColumnItem, Entry, GuideItem, LetterItem, LinkItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
-from govaudit.runs import AuditRun, attach_run
+from govaudit.runs import AuditRun, attach_run, current_run
 from govaudit.runs.build import SETUP_ERRORS, crawl_run
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ class AuditSpider(scrapy.Spider):
             print(__doc__)
             raise SystemExit(0)
         try:
-            run = crawl_run(crawler.settings, spider._raw_args)
+            # a run built by a command (a replay crawl of `scrapy rescore --reextract`) is used as it is
+            run = current_run(crawler) or crawl_run(crawler.settings, spider._raw_args)
             parsers = {slug: load_override(slug) for slug in {s.overrides.get("parser") for s in run.targets} if slug}
         except SETUP_ERRORS as exc:  # a clear message, no traceback, and no request made
             logger.error("govaudit: %s", exc)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -350,6 +351,60 @@ class RegistryEvent(Base):
     old: Mapped[str] = mapped_column(Text, default="")
     new: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ArchiveRecord(Base):
+    """Where one archived fetch lives in the run's WARC files (govaudit/archive): the index that lets a page,
+    column or finding find its record by (run, url). `warc_file` is relative to GOVAUDIT_EVIDENCE_DIR;
+    `offset`/`length` delimit the record's gzip member. kind: response (the bytes as received), revisit (a
+    body identical to an earlier record's: payload `digest` names it), rendered (the DOM after scripts, a
+    WARC conversion record referring to the response), truncated (headers only: body over the size limit).
+    A re-extraction run indexes the records it replayed under its own run id (same files)."""
+
+    __tablename__ = "archive_records"
+    __table_args__ = (
+        Index("ix_archive_run_url", "run_id", "url"),
+        Index("ix_archive_digest", "digest"),
+        Index("ix_archive_file", "warc_file"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64))
+    site_id: Mapped[str] = mapped_column(String(64), default="")
+    url: Mapped[str] = mapped_column(String(2000))
+    method: Mapped[str] = mapped_column(String(10), default="GET")
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    kind: Mapped[str] = mapped_column(String(20))  # response | revisit | truncated | rendered | rendered-truncated
+    warc_file: Mapped[str] = mapped_column(String(500))
+    offset: Mapped[int] = mapped_column(BigInteger)
+    length: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[str] = mapped_column(String(64))  # WARC-Record-ID
+    digest: Mapped[str] = mapped_column(String(64), default="")  # payload sha1 (WARC-Payload-Digest)
+    size: Mapped[int] = mapped_column(Integer, default=0)  # payload bytes as received (also when not stored)
+    content_type: Mapped[str] = mapped_column(String(200), default="")
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class Screenshot(Base):
+    """A full-page screenshot of an audited page (the home page, a page behind a veto or deduction finding),
+    taken after the crawl from its archived copy; the capture time is printed on the image and kept here.
+    `path` is relative to GOVAUDIT_EVIDENCE_DIR."""
+
+    __tablename__ = "screenshots"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url", name="uq_screenshot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    path: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(20), default="home")  # home | veto | deduction
+    source: Mapped[str] = mapped_column(String(20), default="archive")  # archive | live
+    captured_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # of the archived copy
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ZhaocuoMessage(Base):

@@ -21,7 +21,8 @@ from govaudit.store.db import get_engine
 
 from .helpers import run_command
 
-LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots", "zhaocuo_messages"}
+LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots", "zhaocuo_messages",
+                "archive_records", "screenshots"}
 RUN = "20261120-010000-abcd"
 LONG_URL = "http://a1.gov.cn/xw/list.jsp?" + "&".join(f"p{i}=" + "x" * 40 for i in range(100))  # 4.4 KB
 

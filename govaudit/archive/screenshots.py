@@ -1,0 +1,326 @@
+"""Screenshots of what the audit found: the home page of every site and each page behind a veto or deduction
+finding, full page, in Debian's Chromium, taken when the crawl closes (after scoring, before the report).
+
+A page is opened from the archive, not from the site: every request the page makes is answered from the
+run's WARC records (the page itself: its rendered DOM when it was rendered, else the response) or aborted,
+and page scripts are off (a rendered DOM is already what the scripts built). The capture time, the time the
+archived copy was fetched and its URL are printed on the image (a banner above the page) and kept in SQL
+(`screenshots`) and in a JSON file beside the PNG. Caps: GOVAUDIT_SCREENSHOTS_MAX images and
+GOVAUDIT_SCREENSHOTS_MAX_MB per run, GOVAUDIT_SCREENSHOT_MAX_HEIGHT pixels per image."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit.archive.index import ArchiveMissing, find_record, read_record
+from govaudit.runs import AuditRun, current_run
+from govaudit.store import models as m
+from govaudit.store.db import get_engine, upsert
+
+logger = logging.getLogger(__name__)
+
+REASONS = ("home", "veto", "deduction")
+VIEWPORT: Any = {"width": 1280, "height": 900}
+# headers a fulfilled response must not repeat: the body handed over is already decoded and measured
+_DROP = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
+BANNER = "截图时间：{captured}（{tz}）　存档抓取时间：{fetched}　来源：{source}　网址：{url}"
+SOURCES = {"archive": "本次检查存档", "live": "在线页面（存档中无此页）"}
+_BANNER_JS = """(text) => {
+  const d = document.createElement('div');
+  d.setAttribute('data-govaudit-capture', '');
+  d.textContent = text;
+  d.style.cssText = 'all:initial;display:block;box-sizing:border-box;width:100%;padding:6px 10px;'
+    + 'background:#fff8d6;color:#000;border-bottom:2px solid #b00;white-space:normal;word-break:break-all;'
+    + 'font:14px/1.5 "WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif;';
+  (document.body || document.documentElement).prepend(d);
+  return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
+}"""
+
+
+@dataclass(frozen=True)
+class ShotTarget:
+    site_id: str
+    url: str
+    reason: str  # home | veto | deduction
+
+
+def pages_of(refs: Any, subject_url: str, evidence: Any, letter_columns: dict[str, str] | None = None) -> list[str]:
+    """The pages a finding is about, in the order it cites them: the page holding a broken link, the list
+    page an article or a letter was read from, the column, page or guide itself; else its subject URL."""
+    out: list[str] = []
+    for ref in refs or []:
+        if not isinstance(ref, dict):
+            continue
+        table = ref.get("table")
+        if table == "links":
+            out.append(str(ref.get("page_url") or ""))
+        elif table == "articles":
+            out.append(str(ref.get("column_url") or ref.get("url") or ""))
+        elif table == "letters":
+            url = str(ref.get("url") or "")
+            out.append((letter_columns or {}).get(url) or url)
+        else:
+            out.append(str(ref.get("url") or ""))
+    if not out:
+        evidence = evidence if isinstance(evidence, dict) else {}
+        out.append(str(subject_url or evidence.get("page_url") or evidence.get("url") or ""))
+    return [u for u in dict.fromkeys(out) if u.startswith(("http://", "https://"))]
+
+
+def letter_columns(session: Session, evidence_run_id: str) -> dict[tuple[str, str], str]:
+    """(site, letter URL) -> the column page the letter was read from."""
+    rows = session.execute(select(m.Letter.site_id, m.Letter.url, m.Letter.column_url)
+                           .where(m.Letter.run_id == evidence_run_id)).all()
+    return {(site, url): col for site, url, col in rows if col}
+
+
+def plan(session: Session, run_id: str, evidence_run_id: str, limit: int) -> list[ShotTarget]:
+    """Home pages first, then the pages of veto findings, then of deduction findings; each page once."""
+    homes = session.execute(select(m.Page.site_id, m.Page.url).where(m.Page.run_id == evidence_run_id,
+                                                                     m.Page.kind == "home")
+                            .order_by(m.Page.site_id)).all()
+    out: dict[tuple[str, str], ShotTarget] = {}
+    for site_id, url in homes:
+        out.setdefault((site_id, url), ShotTarget(site_id, url, "home"))
+    findings = session.scalars(select(m.Finding).where(m.Finding.run_id == run_id,
+                                                       m.Finding.category.in_(("veto", "deduction")))
+                               .order_by(m.Finding.site_id, m.Finding.id)).all()
+    letters = letter_columns(session, evidence_run_id)
+    for category in ("veto", "deduction"):
+        for f in findings:
+            if f.category != category:
+                continue
+            cols = {url: col for (site, url), col in letters.items() if site == f.site_id}
+            for url in pages_of(f.evidence_refs, f.subject_url or "", f.evidence, cols):
+                out.setdefault((f.site_id, url), ShotTarget(f.site_id, url, category))
+    ordered = sorted(out.values(), key=lambda t: REASONS.index(t.reason))
+    return ordered[:limit]
+
+
+def shot_path(run_id: str, site_id: str, url: str, image_type: str = "jpeg") -> str:
+    """Relative to the evidence folder."""
+    key = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+    return f"{run_id}/screenshots/{site_id}/{key}.{'png' if image_type == 'png' else 'jpg'}"
+
+
+class Screenshotter:
+    """Takes the planned screenshots of a run (playwright's sync API: call it off the reactor thread)."""
+
+    def __init__(self, *, database_url: str, evidence_dir: Path | str, run_id: str, archive_run_id: str,
+                 timezone: str = "Asia/Shanghai", max_bytes: int = 200 * 1024 * 1024, max_height: int = 6000,
+                 live_fallback: bool = False, chromium: str = "/usr/bin/chromium", timeout_ms: int = 15000,
+                 image_format: str = "jpeg", quality: int = 80) -> None:
+        self.database_url = database_url
+        self.evidence_dir = Path(evidence_dir)
+        self.run_id = run_id
+        self.archive_run_id = archive_run_id
+        self.tz = timezone
+        self.max_bytes = max_bytes
+        self.max_height = max_height
+        self.live_fallback = live_fallback
+        self.chromium = chromium
+        self.timeout_ms = timeout_ms
+        self.image_type = "png" if image_format.lower() == "png" else "jpeg"
+        self.quality = None if self.image_type == "png" else quality
+        self.skipped: list[tuple[ShotTarget, str]] = []
+
+    def take(self, targets: list[ShotTarget]) -> list[dict[str, Any]]:
+        from playwright.sync_api import sync_playwright
+
+        rows: list[dict[str, Any]] = []
+        total = 0
+        engine = get_engine(self.database_url)
+        with engine.connect() as db, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=self.chromium, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+            # one context for every archived page: scripts off, every request answered by the archive
+            archived = browser.new_context(viewport=VIEWPORT, java_script_enabled=False, service_workers="block",
+                                           accept_downloads=False)
+            current: dict[str, Any] = {}
+            archived.route("**/*", lambda route: self._answer(route, db, current))
+            try:
+                for target in targets:
+                    if total >= self.max_bytes:
+                        self.skipped.append((target, "screenshot size cap of the run reached"))
+                        continue
+                    try:
+                        row = self._one(browser, archived, current, db, target)
+                    except Exception as exc:  # one hostile page must not cost the others their screenshots
+                        logger.warning("screenshot of %s failed: %s", target.url, exc)
+                        self.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
+                        continue
+                    finally:
+                        db.rollback()
+                    if row is not None:
+                        rows.append(row)
+                        total += row["bytes"]
+            finally:
+                browser.close()
+        if rows:
+            with Session(engine) as s, s.begin():
+                upsert(s, m.Screenshot, rows, keys=["run_id", "site_id", "url"],
+                       update=["path", "reason", "source", "captured_at", "fetched_at", "width", "height", "bytes"])
+        return rows
+
+    def _copy_of(self, db: Any, url: str) -> Any:
+        record = find_record(db, self.archive_run_id, url, rendered=None)
+        if record is None or record.kind not in ("response", "revisit", "rendered"):
+            return None
+        try:
+            return read_record(db, self.evidence_dir, record)
+        except ArchiveMissing:
+            return None
+
+    def _one(self, browser: Any, archived: Any, current: dict[str, Any], db: Any,
+             target: ShotTarget) -> dict[str, Any] | None:
+        page_copy = self._copy_of(db, target.url)
+        if page_copy is None and not self.live_fallback:
+            self.skipped.append((target, "not in the archive"))
+            return None
+        live = None
+        if page_copy is not None:
+            current.clear()
+            current.update(url=target.url, copy=page_copy)
+            page = archived.new_page()
+        else:
+            live = browser.new_context(viewport=VIEWPORT, service_workers="block", accept_downloads=False)
+            page = live.new_page()
+        try:
+            page.set_default_timeout(self.timeout_ms)
+            page.goto(target.url, wait_until="load")
+            captured = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            fetched = page_copy.fetched_at if page_copy is not None else None
+            height = int(page.evaluate(_BANNER_JS, self._banner(target.url, captured, fetched,
+                                                                "archive" if page_copy else "live")))
+            height = max(1, min(height, self.max_height))
+            image = page.screenshot(full_page=True, type=self.image_type, quality=self.quality,
+                                    clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
+        finally:
+            page.close()
+            if live is not None:
+                live.close()
+        rel = shot_path(self.run_id, target.site_id, target.url, self.image_type)
+        path = self.evidence_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(image)
+        row = {"run_id": self.run_id, "site_id": target.site_id, "url": target.url, "path": rel,
+               "reason": target.reason, "source": "archive" if page_copy else "live", "captured_at": captured,
+               "fetched_at": fetched, "width": VIEWPORT["width"], "height": height, "bytes": len(image)}
+        side = {**row, "captured_at": captured.isoformat() + "Z", "timezone": self.tz,
+                "captured_local": self._local(captured), "fetched_at": fetched.isoformat() + "Z" if fetched else None,
+                "archive": ({"warc_file": page_copy.row.warc_file, "offset": page_copy.row.offset,
+                             "record_id": page_copy.row.record_id, "kind": page_copy.row.kind}
+                            if page_copy is not None else None)}
+        path.with_suffix(".json").write_text(json.dumps(side, ensure_ascii=False, indent=1), encoding="utf-8")
+        return row
+
+    def _local(self, when: dt.datetime) -> str:
+        return when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(self.tz)).strftime("%Y-%m-%d %H:%M:%S")
+
+    def _banner(self, url: str, captured: dt.datetime, fetched: dt.datetime | None, source: str) -> str:
+        return BANNER.format(captured=self._local(captured), tz=self.tz,
+                             fetched=self._local(fetched) if fetched else "—", source=SOURCES[source], url=url)
+
+    def _answer(self, route: Any, db: Any, current: dict[str, Any]) -> None:
+        """Every request of an archived page: the page itself from its copy, the rest from the archive when
+        it is there, else aborted (the site is never asked)."""
+        url = route.request.url
+        page_copy = current.get("copy")
+        try:
+            if page_copy is not None and url in (current.get("url"), page_copy.url):
+                fetched = page_copy
+            else:
+                row = find_record(db, self.archive_run_id, url, rendered=False, method="GET")
+                fetched = (read_record(db, self.evidence_dir, row)
+                           if row is not None and row.kind in ("response", "revisit") else None)
+        except ArchiveMissing:
+            fetched = None
+        finally:
+            db.rollback()
+        if fetched is None:
+            route.abort("blockedbyclient")
+            return
+        headers = {k: v for k, v in fetched.headers if k.lower() not in _DROP}
+        route.fulfill(status=fetched.status or 200, headers=headers, body=fetched.body)
+
+
+def _settings_shotter(settings: Any, run: AuditRun) -> Screenshotter:
+    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    return Screenshotter(
+        database_url=settings.get("GOVAUDIT_DATABASE_URL"), evidence_dir=settings.get("GOVAUDIT_EVIDENCE_DIR"),
+        run_id=run.run_id, archive_run_id=run.run_id, timezone=run.timezone,
+        max_bytes=settings.getint("GOVAUDIT_SCREENSHOTS_MAX_MB") * 1024 * 1024,
+        max_height=settings.getint("GOVAUDIT_SCREENSHOT_MAX_HEIGHT"),
+        live_fallback=settings.getbool("GOVAUDIT_SCREENSHOT_LIVE_FALLBACK"),
+        chromium=launch.get("executable_path") or "/usr/bin/chromium",
+        image_format=settings.get("GOVAUDIT_SCREENSHOT_FORMAT", "jpeg"),
+        quality=settings.getint("GOVAUDIT_SCREENSHOT_QUALITY", 80),
+    )
+
+
+def screenshot_run(settings: Any, run: AuditRun) -> list[dict[str, Any]]:
+    """Plan and take the run's screenshots (blocking; call it off the reactor's thread or at close)."""
+    with Session(get_engine(settings.get("GOVAUDIT_DATABASE_URL"))) as s:
+        targets = plan(s, run.run_id, run.evidence_run_id, settings.getint("GOVAUDIT_SCREENSHOTS_MAX"))
+    if not targets:
+        return []
+    shotter = _settings_shotter(settings, run)
+    rows = shotter.take(targets)
+    for target, why in shotter.skipped[:20]:
+        logger.info("no screenshot of %s (%s): %s", target.url, target.reason, why)
+    return rows
+
+
+class ScreenshotsOnClose:
+    """At close, after the scores and the archive index, before the report: the run's screenshots. The
+    browser runs on a thread of its own (playwright's sync API cannot run on the reactor's event loop);
+    the close waits for it, so the report finds every screenshot."""
+
+    def __init__(self, run: AuditRun, crawler: Any) -> None:
+        self.run = run
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ScreenshotsOnClose:
+        run = current_run(crawler)
+        if run is None or not run.owns_run:
+            raise NotConfigured("no run of this worker's own")
+        if not crawler.settings.getbool("GOVAUDIT_SCREENSHOTS_ENABLED"):
+            raise NotConfigured("GOVAUDIT_SCREENSHOTS_ENABLED is off")
+        ext = cls(run, crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if reason != "finished":
+            return  # an interrupted run is screenshotted when it finishes
+        result: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                result["rows"] = screenshot_run(self.crawler.settings, self.run)
+            except Exception as exc:  # the results are stored; screenshots are evidence, not the verdict
+                logger.exception("screenshots of run %s failed", self.run.run_id)
+                result["error"] = exc
+
+        thread = threading.Thread(target=work, name="govaudit-screenshots", daemon=True)
+        thread.start()
+        thread.join()
+        rows = result.get("rows") or []
+        self.crawler.stats.set_value("govaudit/screenshots", len(rows))
+        if rows:
+            logger.info("govaudit screenshots: %d (%.1f MB) under %s", len(rows), sum(r["bytes"] for r in rows) / 1e6,
+                        Path(self.crawler.settings.get("GOVAUDIT_EVIDENCE_DIR")) / self.run.run_id / "screenshots")

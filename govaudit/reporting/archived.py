@@ -1,0 +1,91 @@
+"""The archived copies and screenshots of the pages a report talks about: the home page of each site and
+the page behind each finding, found in the archive index (`archive_records`) and `screenshots` of the run
+(a rescore's are its evidence crawl's). Plain data only; the bundle writer copies the files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit.archive.index import find_record
+from govaudit.archive.screenshots import letter_columns, pages_of
+from govaudit.reporting.views import ArchivedCopy, RunInfo, SiteView
+from govaudit.store.models import ArchiveRecord, Page, Screenshot
+
+
+def _local(when: dt.datetime | None, tz: str) -> str:
+    if when is None:
+        return ""
+    try:
+        zone = ZoneInfo(tz or "Asia/Shanghai")
+    except ZoneInfoNotFoundError:
+        zone = ZoneInfo("Asia/Shanghai")
+    return when.replace(tzinfo=dt.UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class _Finder:
+    def __init__(self, session: Session, run: RunInfo) -> None:
+        self.session = session
+        self.run = run
+        self.runs = list(dict.fromkeys([run.id, run.evidence_run_id or run.id]))
+        self.tz = run.timezone or "Asia/Shanghai"
+        self.shots: dict[tuple[str, str], Screenshot] = {}
+        for run_id in reversed(self.runs):  # the run's own screenshots win over its evidence run's
+            for shot in session.scalars(select(Screenshot).where(Screenshot.run_id == run_id)):
+                self.shots[(shot.site_id, shot.url)] = shot
+        self._cache: dict[tuple[str, str], ArchivedCopy | None] = {}
+
+    def copy(self, site_id: str, url: str) -> ArchivedCopy | None:
+        if not url.startswith(("http://", "https://")):
+            return None
+        key = (site_id, url)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(site_id, url)
+        return self._cache[key]
+
+    def _lookup(self, site_id: str, url: str) -> ArchivedCopy | None:
+        row = None
+        for run_id in self.runs:
+            row = find_record(self.session, run_id, url, rendered=None)
+            if row is not None:
+                break
+        shot = self.shots.get((site_id, url))
+        if row is None and shot is None:
+            return None
+        out = ArchivedCopy(url=url, key=hashlib.sha1(url.encode("utf-8")).hexdigest()[:16], timezone=self.tz)
+        if row is not None:
+            body = row
+            if row.kind == "revisit":
+                body = self.session.execute(select(ArchiveRecord.warc_file, ArchiveRecord.offset)
+                                            .where(ArchiveRecord.digest == row.digest,
+                                                   ArchiveRecord.kind == "response")
+                                            .order_by(ArchiveRecord.id).limit(1)).first() or row
+            out.warc_file, out.offset, out.length = row.warc_file, row.offset, row.length
+            out.record_id, out.digest, out.kind = row.record_id, row.digest, row.kind
+            out.status, out.content_type = row.status, row.content_type
+            out.fetched_at = _local(row.fetched_at, self.tz)
+            if row.kind not in ("truncated", "rendered-truncated"):
+                out.body_file, out.body_offset = body.warc_file, body.offset
+        if shot is not None:
+            out.screenshot = shot.path
+            out.captured_at = _local(shot.captured_at, self.tz)
+        return out
+
+
+def attach_archived_copies(session: Session, run: RunInfo, sites: list[SiteView]) -> None:
+    """Set `home_copy` of each site and `copies` of each finding (the pages it cites that were kept)."""
+    finder = _Finder(session, run)
+    source = run.evidence_run_id or run.id
+    homes = dict(session.execute(select(Page.site_id, Page.url).where(Page.run_id == source, Page.kind == "home")).all())
+    letters = letter_columns(session, source)
+    for site in sites:
+        home = homes.get(site.site_id)
+        site.home_copy = finder.copy(site.site_id, home) if home else None
+        cols = {url: col for (sid, url), col in letters.items() if sid == site.site_id}
+        for finding in site.findings:
+            pages = pages_of(finding.refs, finding.subject_url, finding.evidence, cols)
+            finding.copies = [c for c in (finder.copy(site.site_id, u) for u in pages) if c is not None]
