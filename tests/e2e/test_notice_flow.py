@@ -183,7 +183,8 @@ def test_recheck_reports_each_site_as_the_demo_rectified_it(flow: dict[str, Any]
 def test_notice_of_a_past_as_of_date_prints_no_date_of_today(tmp_path: Path) -> None:
     """检查时间 and 截至 come from the run's as-of date and registry snapshot: a crawl today of a province as of
     2017-12-15 prints no date of today in its notice (HTML and Word) or attachments, and elsewhere in the
-    bundle only in the crawl's own timing (the pages' footer, results.json's started / finished)."""
+    bundle only in the crawl's own timing (the pages' footer, results.json's started / finished, the capture
+    times of archived copies and screenshots)."""
     province = build_province(FAR_ASOF)
     sites = f"{PUBLISHING_PORTAL},{FINE_SITE}"
     with DemoServer(province) as server:
@@ -209,8 +210,9 @@ def test_notice_of_a_past_as_of_date_prints_no_date_of_today(tmp_path: Path) -> 
         if path.suffix not in (".html", ".json", ".csv"):
             continue
         text = path.read_text(encoding="utf-8-sig")
-        if path.suffix == ".html":
+        if path.suffix == ".html":  # the crawl's own timing: page footers, archive capture times
             text = re.sub(r"<footer.*?</footer>", "", text, flags=re.S)
+            text = re.sub(r"（截图时间 [^（）]*）|（[^（）<>]*(?:截取|抓取)）|<dt>抓取时间</dt><dd>[^<]*</dd>", "", text)
         if path.name == "results.json":
             data = json.loads(text)
             data["run"] = {k: v for k, v in data["run"].items() if k not in ("started", "finished")}
