@@ -151,6 +151,28 @@ GOVAUDIT_RENDER_JS_HEAP_MB = _env("GOVAUDIT_RENDER_JS_HEAP_MB", 512)
 # Resource types a rendered page does not load (not needed to read its lists and menus).
 GOVAUDIT_RENDER_SKIP_TYPES = _env("GOVAUDIT_RENDER_SKIP_TYPES", "image,media,font")
 
+# --- daily monitoring (scrapy crawl monitor; docs/OPERATIONS.md "An office's calendar") ---------------
+# Thresholds of the first-seen ledger and of the alerts (YAML); "" = govaudit/data/monitoring.yaml.
+GOVAUDIT_MONITOR_RULES = _env("GOVAUDIT_MONITOR_RULES", "")
+# Recipients of alerts and digests per region / organizer / site (YAML); "" = alerts are recorded, not sent.
+GOVAUDIT_ALERT_RECIPIENTS = _env("GOVAUDIT_ALERT_RECIPIENTS", "")
+# SMTP server of the alert e-mails ("" = no e-mail); the password only from the environment (GOVAUDIT_SMTP_PASSWORD).
+GOVAUDIT_SMTP_HOST = _env("GOVAUDIT_SMTP_HOST", "")
+# Its port.
+GOVAUDIT_SMTP_PORT = _env("GOVAUDIT_SMTP_PORT", 25)
+# Sender address of the alert e-mails.
+GOVAUDIT_SMTP_FROM = _env("GOVAUDIT_SMTP_FROM", "govaudit@localhost")
+# Upgrade the SMTP connection with STARTTLS.
+GOVAUDIT_SMTP_STARTTLS = _env("GOVAUDIT_SMTP_STARTTLS", False)
+# SMTP login ("" = none).
+GOVAUDIT_SMTP_USER = _env("GOVAUDIT_SMTP_USER", "")
+# Seconds an SMTP server or webhook may take to accept a message.
+GOVAUDIT_NOTIFY_TIMEOUT = _env("GOVAUDIT_NOTIFY_TIMEOUT", 20.0)
+# Times a message that failed is tried again (at later checks) before it is given up.
+GOVAUDIT_NOTIFY_ATTEMPTS = _env("GOVAUDIT_NOTIFY_ATTEMPTS", 5)
+# Send the day's digest at the end of the daily pass (else only `scrapy monitor digest` sends it).
+GOVAUDIT_MONITOR_DIGEST_ON_CLOSE = _env("GOVAUDIT_MONITOR_DIGEST_ON_CLOSE", True)
+
 # --- crawling manners ----------------------------------------------------------
 # Politeness is per site: many sites in parallel, few requests at once on each.
 ROBOTSTXT_OBEY = False  # government sites are public records; the rubric requires checking them

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scheduling govaudit's runs through scrapyd's HTTP API (after `bash deploy/scrapyd/deploy.sh`).
 # scrapyd has no clock of its own: call these from cron or a systemd timer (see deploy/cron/govaudit.crontab).
+# The alerts check and the monthly report are commands, not spiders: they run from cron or systemd only.
 #
 # The egg carries the code only. rubrics/ and reports/ (templates) live in the checkout on the server, so every
 # job names them; the database URL (with its password) comes from scrapyd's environment
@@ -23,8 +24,11 @@ common=(-d project=govaudit
         -d "setting=GOVAUDIT_REPORTS_DIR=$HOME_DIR/var/reports")
 
 case "${1:-}" in
-  monitor)    # daily monitoring of every running site (freshness, availability); resumable per day
-    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=audit -d kind=monitor \
+  monitor)    # daily pass of every running site (home page + first page of known columns); resumable per day
+    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=monitor \
+         -d "setting=JOBDIR=$HOME_DIR/var/jobs/monitor-$(date +%F)" ;;
+  rediscover) # the weekly pass that also re-discovers every site's columns
+    api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=monitor -d rediscover=1 \
          -d "setting=JOBDIR=$HOME_DIR/var/jobs/monitor-$(date +%F)" ;;
   probe)      # one availability probe of every running site (run >= 20 times a day)
     api -fsS "$SCRAPYD/schedule.json" "${common[@]}" -d spider=probe ;;
@@ -37,6 +41,6 @@ case "${1:-}" in
   jobs)
     api -fsS "$SCRAPYD/listjobs.json?project=govaudit" ;;
   *)
-    echo "usage: $0 monitor|probe|spotcheck|rerun SITE_ID|jobs" >&2; exit 2 ;;
+    echo "usage: $0 monitor|rediscover|probe|spotcheck|rerun SITE_ID|jobs" >&2; exit 2 ;;
 esac
 echo

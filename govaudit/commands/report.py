@@ -1,4 +1,5 @@
-"""`scrapy report RUN [--out DIR]`: render (again) the report bundle of a stored run.
+"""`scrapy report RUN [--out DIR]`: render (again) the report bundle of a stored run;
+`scrapy report --monthly YYYY-MM [--out DIR]`: the monthly report of daily monitoring (运行情况月报).
 
 Exit status 0 with the bundle's path; 1 when the run is unknown, or when an output of the bundle could not
 be written (each failed output is named; the others are in the bundle)."""
@@ -14,7 +15,6 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit.reporting import BundleIncomplete, RunNotFound, render_bundle
 from govaudit.store.db import get_engine
 from govaudit.store.models import Run
 
@@ -29,7 +29,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "RUN [--out DIR] [--region NAME]"
+        return "RUN [--out DIR] [--region NAME] | --monthly YYYY-MM [--out DIR]"
 
     def short_desc(self) -> str:
         return "Render the HTML report bundle of a stored run (RUN may be 'latest')"
@@ -46,8 +46,21 @@ class Command(ScrapyCommand):
         parser.add_argument("--out", metavar="DIR", default=None, help="folder receiving <run>/ (default: GOVAUDIT_REPORTS_DIR)")
         parser.add_argument("--region", metavar="NAME", default=None,
                             help="a region's own bundle (its sites and pass rate) in <run>/regions/<NAME>/")
+        parser.add_argument("--monthly", metavar="YYYY-MM", default=None,
+                            help="the monthly report of daily monitoring for that month (into DIR/monthly-YYYY-MM/)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        monthly = getattr(opts, "monthly", None)
+        if monthly:
+            if args:
+                raise UsageError("--monthly takes no RUN")
+            from govaudit.reporting.monthly_command import report_month
+
+            assert self.settings is not None
+            self.exitcode = report_month(self.settings, monthly, opts.out)
+            return
+        from govaudit.reporting import BundleIncomplete, RunNotFound, render_bundle  # loaded when used
+
         if len(args) != 1:
             raise UsageError("give exactly one RUN id (or 'latest')")
         assert self.settings is not None

@@ -1,8 +1,8 @@
 """Command line of the demo province.
 
-    python -m govaudit.demo serve [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
+    python -m govaudit.demo serve [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv] [--day N]
     python -m govaudit.demo audit [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
-                                  [--rectified] [-- extra `scrapy crawl audit` arguments]
+                                  [--rectified AUDIT_ASOF] [-- extra `scrapy crawl audit` arguments]
 
 ``serve`` serves the province on loopback until Ctrl-C or SIGTERM and writes its registry CSV (an ordinary
 registry file: audit it with ``scrapy crawl audit -a registry=OUT.csv -a asof=D``). ``audit`` does both in one
@@ -18,6 +18,10 @@ is the recheck of RUN and reads that file (``-a reported=``):
 
     python -m govaudit.demo audit --asof 2026-11-20 -- -a due=2026-11-25
     python -m govaudit.demo audit --asof 2026-11-28 --rectified 2026-11-20 -- -a recheck=<the first run's id>
+
+``serve --day N`` serves day N of the simulated fortnight that starts on the as-of date (govaudit.demo.timeline):
+the sites as they are N days later, having published, deleted and backdated entries (day 0: the audit's
+day); run ``scrapy crawl monitor -a asof=<as-of + N>`` against it.
 
 Every site listens on its own 127.0.x.y address at one port, fixed by default (``GOVAUDIT_DEMO_PORT``,
 18080) so that a crawl resumed later (``-s JOBDIR=...``) finds the same URLs; ``--port 0`` picks a free one.
@@ -75,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
                             "(some problem sites fixed), served on --asof")
         p.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY if name == "audit" else None,
                        help="write the registry CSV here" + (" (default %(default)s)" if name == "audit" else ""))
+        if name == "serve":
+            p.add_argument("--day", type=int, default=None,
+                           help="serve day N of the simulated fortnight starting on the as-of date")
     return parser
 
 
@@ -123,10 +130,21 @@ def _province(asof: dt.date, args: argparse.Namespace) -> Province:
 
 
 def serve(args: argparse.Namespace) -> int:
-    province = _province(args.asof or _today(), args)
+    down: set[str] = set()
+    if args.day is not None:
+        from govaudit.demo.timeline import Fortnight
+
+        if args.rectified is not None:
+            raise argparse.ArgumentTypeError("--day and --rectified are two different later states: pick one")
+        fortnight = Fortnight(args.asof or _today(), args.seed, args.sites, days=max(14, args.day))
+        province, down = fortnight.province(args.day), fortnight.down(args.day)
+    else:
+        province = _province(args.asof or _today(), args)
     server = _start(province, args.port)
     if server is None:
         return 1
+    if down:
+        server.serve_day(province, down)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -135,6 +153,7 @@ def serve(args: argparse.Namespace) -> int:
         if len(province.sites) <= LIST_SITES_UP_TO:
             for site in province.sites:
                 state = "served" if site.served else ("refuses" if site.status == "running" else site.status)
+                state = "down (resets)" if site.site_id in down else state
                 print(f"{site.site_id}  {server.base_urls[site.site_id]:<28} {state:<18} {site.name}", flush=True)
         if args.registry:
             print(f"registry written to {server.write_registry(args.registry)}", flush=True)

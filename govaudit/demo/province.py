@@ -341,9 +341,13 @@ def _friends(spec: SiteSpec, ids: set[str]) -> list[tuple[str, str]]:
     return [(name, url) for name, url in links if url.split("/")[3] in ids | {NATIONAL}]
 
 
-def _build_site(spec: SiteSpec, asof: dt.date, seed: int, address: str, ids: set[str]) -> DemoSite:
+def _build_site(spec: SiteSpec, asof: dt.date, seed: int, address: str, ids: set[str],
+                columns: list[Column] | None = None) -> DemoSite:
+    """One site's columns and pages; ``columns`` (already generated, e.g. a day of a simulated fortnight)
+    are served as given instead of being generated from the spec."""
     b = _Builder(spec, asof, seed)
-    columns = [b.column(c, None) for c in spec.columns]
+    if columns is None:
+        columns = [b.column(c, None) for c in spec.columns]
     site = DemoSite(spec=spec, columns=columns, pages=b.pages, address=address)
     if spec.status != "running" or spec.behaviour == "refuse":
         return site  # listed in the registry, never served

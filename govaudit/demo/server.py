@@ -6,6 +6,12 @@ each connection is served by a short-lived thread (HTTP/1.1 keep-alive, closed a
 Pages are sent byte for byte as the province built them (a GBK site's bytes are GBK and its Content-Type has
 no charset). Marker links ``http://demo-ext.invalid/<target>/`` are rewritten to the loopback base URL of the
 target (the www.gov.cn-like stand-in, or another demo site) as they are sent.
+
+Like a static CMS's web server, every 200 answer carries validators: ``ETag`` (a digest of the bytes) and
+``Last-Modified`` (the server's date when it first sent those bytes at that path), and a conditional GET
+(``If-None-Match`` / ``If-Modified-Since``) of an unchanged page is answered ``304 Not Modified``.
+A simulation (govaudit.demo.timeline) moves the server to another day with ``serve_day(province, down)``:
+the same addresses serve the new day's pages, and the sites in ``down`` reset every connection.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ import csv
 import datetime as dt
 import email.utils
 import errno
+import hashlib
 import logging
 import re
 import selectors
 import socket
 import socketserver
+import struct
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,17 +90,36 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             super().finish()
 
+    def handle(self) -> None:
+        if self.server.owner.is_down(self.server.site.site_id):
+            # an outage: the connection is reset (SO_LINGER 0) before anything is read or sent
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        super().handle()
+
     def _respond(self, send_body: bool, form: str = "") -> None:
         parts = urlsplit(self.path)
         query = "&".join(q for q in (parts.query, form) if q)
         path = (parts.path or "/") + (f"?{query}" if query else "")
-        resp = self.server.site.response(path) or _NOT_FOUND
+        site = self.server.site
+        resp = site.response(path) or _NOT_FOUND
         body = self.server.owner.rewrite(resp.body)
         self._server_header = next((v for k, v in resp.headers if k.lower() == "server"), "")
+        validators: list[tuple[str, str]] = []
+        if resp.status == 200:
+            etag, modified = self.server.owner.validators(site.site_id, path, body)
+            validators = [("ETag", etag), ("Last-Modified", email.utils.format_datetime(modified, usegmt=True))]
+            if self.command in ("GET", "HEAD") and _not_modified(self.headers, etag, modified):
+                self.send_response(304)
+                for name, value in validators:
+                    self.send_header(name, value)
+                self.end_headers()
+                return
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in resp.headers:
+        for name, value in [*resp.headers, *validators]:
             if name.lower() != "server":
                 self.send_header(name, value)
         self.end_headers()
@@ -127,6 +154,22 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
+def _not_modified(headers: object, etag: str, modified: dt.datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since."""
+    inm = headers.get("If-None-Match")  # type: ignore[attr-defined]
+    if inm:
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or etag in tags
+    ims = headers.get("If-Modified-Since")  # type: ignore[attr-defined]
+    if ims:
+        try:
+            since = email.utils.parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        return since.tzinfo is not None and modified <= since
+    return False
+
+
 class DemoServer:
     """Serves every running site of a province (plus the www.gov.cn-like stand-in) on loopback.
 
@@ -145,6 +188,35 @@ class DemoServer:
         self._wake: tuple[socket.socket, socket.socket] | None = None
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._down: frozenset[str] = frozenset()
+        self._versions: dict[tuple[str, str], tuple[str, dt.datetime]] = {}  # (site, path) -> ETag, since
+
+    def clock(self) -> dt.datetime:
+        """The server's "now" for Last-Modified: 08:00 UTC of the served province's as-of date."""
+        return dt.datetime.combine(self.province.asof, dt.time(8), tzinfo=dt.UTC)
+
+    def validators(self, site_id: str, path: str, body: bytes) -> tuple[str, dt.datetime]:
+        """ETag of `body`, and when these bytes were first served at this path (kept across days)."""
+        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        with self._lock:
+            known = self._versions.get((site_id, path))
+            if known is None or known[0] != etag:
+                known = self._versions[(site_id, path)] = (etag, self.clock())
+        return known
+
+    def is_down(self, site_id: str) -> bool:
+        return site_id in self._down
+
+    def serve_day(self, province: Province, down: set[str] | frozenset[str] = frozenset()) -> None:
+        """Serve `province` (another day of the same sites, same addresses) from now on; the sites in `down`
+        reset every connection. A site must have been served before (its address is listening)."""
+        by_id = {s.site_id: s for s in province.sites}
+        with self._lock:
+            self.province = province
+            self._down = frozenset(down)
+            for server in self._servers:
+                if server.site.site_id in by_id:
+                    server.site = by_id[server.site.site_id]
 
     @staticmethod
     def host(site: DemoSite) -> str:

@@ -22,7 +22,26 @@ EXIT_ATTR = "govaudit_exit_code"  # read by govaudit.commands.crawl, which print
 LINES_ATTR = "govaudit_summary"
 
 
-class RunSummary:
+class LastLines:
+    """Sets the command's last lines and exit status when the engine stops; `lines()` says what they are."""
+
+    run: AuditRun
+    crawler: Any
+    label = "run"
+
+    def lines(self) -> tuple[list[str], int]:
+        raise NotImplementedError
+
+    def engine_stopped(self) -> None:
+        try:
+            out, code = self.lines()
+        except Exception as exc:  # the summary must never hide the run's own outcome
+            out, code = [f"govaudit: {self.label} {self.run.run_id}: no summary ({type(exc).__name__}: {exc})"], 1
+        setattr(self.crawler, EXIT_ATTR, code)
+        setattr(self.crawler, LINES_ATTR, out)
+
+
+class RunSummary(LastLines):
     def __init__(self, run: AuditRun, crawler: Any) -> None:
         self.run = run
         self.crawler = crawler
@@ -64,11 +83,3 @@ class RunSummary:
             out.append(f"govaudit: resume the run with the same JOBDIR or -a run={self.run.run_id}")
             code = code or EXIT_INTERRUPTED
         return out, code
-
-    def engine_stopped(self) -> None:
-        try:
-            out, code = self.lines()
-        except Exception as exc:  # the summary must never hide the run's own outcome
-            out, code = [f"govaudit: run {self.run.run_id}: no summary ({type(exc).__name__}: {exc})"], 1
-        setattr(self.crawler, EXIT_ATTR, code)
-        setattr(self.crawler, LINES_ATTR, out)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -31,6 +30,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
+from govaudit.crawl.columns import child_columns as _child_columns
 from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, is_attachment, same_site
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
@@ -410,19 +410,6 @@ class AuditSpider(scrapy.Spider):
     def check_link_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         yield LinkItem(run_id=self.run.run_id, site_id=sc.site.site_id, page_url=request.meta["page_url"],
                        link_url=request.url, on_home=request.meta["on_home"], status=None, ok=False, error=reason)
-
-
-def _child_columns(listing: Any, text: str, url: str) -> list[tuple[str, str]]:
-    """Sub-columns: what the list extractor saw, plus the column links of a channel page (left-nav menus,
-    "更多" links of its blocks) that live below this column's folder."""
-    found = [(sub.name, urljoin(url, sub.url)) for sub in listing.subcolumns]
-    folder = urlsplit(url).path.rsplit("/", 1)[0] + "/"
-    entries = {clean(e.url) for e in listing.entries}
-    for link in discover_columns(text, url):
-        path = urlsplit(link.url).path
-        if path.startswith(folder) and path != urlsplit(url).path and clean(link.url) not in entries:
-            found.append((link.name, link.url))
-    return found
 
 
 def _entry(e: Any) -> Entry:

@@ -44,6 +44,10 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "links": ("page_url", "link_url"),
     "guides": ("url",),
     "letters": ("url",),
+    # daily monitoring, below site_id
+    "monitor_columns": ("url",),
+    "monitor_ledger": ("column_url", "url"),
+    "monitor_flags": ("url", "kind"),
 }
 
 
@@ -422,3 +426,169 @@ class ZhaocuoMessage(Base):
     status: Mapped[str] = mapped_column(String(40), default="")  # the platform's status text
     source: Mapped[str] = mapped_column(String(500), default="")  # the export file
     imported: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+# --- daily monitoring (日常监管): state kept across runs -------------------------------------------------
+
+
+class MonitorSite(Base):
+    """A site as daily monitoring knows it: which full audit its column map came from, its navigation."""
+
+    __tablename__ = "monitor_sites"
+
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    basis_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the full audit of the map
+    home_url: Mapped[str] = mapped_column(Text, default="")
+    nav_digest: Mapped[str] = mapped_column(String(64), default="")  # the home page's column links
+    rediscovered: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # last column re-discovery
+    last_pass: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class MonitorColumn(Base):
+    """A column of the monitor's map (the home page too, role "home"), with the validators of its first page
+    and what that page listed when it was last read."""
+
+    __tablename__ = "monitor_columns"
+    __table_args__ = (UniqueConstraint("site_id", "key_hash", name="uq_monitor_column"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("monitor_columns"))
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(40), default="other")
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    parent_url: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default="audit")  # audit | nav | subcolumn | home
+    role: Mapped[str] = mapped_column(String(20), default="list")  # home | list (daily) | aggregate | page
+    rendered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the JSON endpoint a rendered list is built from (seen while rendering): read directly on later days
+    data_url: Mapped[str] = mapped_column(Text, default="")
+    first_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    gone_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # left the navigation / not found
+    etag: Mapped[str] = mapped_column(String(200), default="")
+    last_modified: Mapped[str] = mapped_column(String(64), default="")
+    digest: Mapped[str] = mapped_column(String(64), default="")
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_checked: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_read: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # listed, or confirmed unchanged
+    last_changed: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    snapshot: Mapped[list[Any]] = mapped_column(JSON, default=list)  # first page: [{url, title, date}]
+    span_oldest: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # oldest date it covered
+    latest: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    blank_note: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LedgerEntry(Base):
+    """First-seen ledger: an article as listed by a column, with the day govaudit first and last saw it
+    there and the day it disappeared (taken off the list)."""
+
+    __tablename__ = "monitor_ledger"
+    __table_args__ = (
+        UniqueConstraint("site_id", "key_hash", name="uq_ledger"),
+        Index("ix_ledger_site_seen", "site_id", "first_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("monitor_ledger"))
+    column_url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    list_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the date the list shows
+    url_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    page_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the article page's own date
+    # known from a full audit or from the first sight of its column: never seen appearing (not a new entry)
+    seeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen: Mapped[dt.date] = mapped_column(Date)
+    last_seen: Mapped[dt.date] = mapped_column(Date)
+    gone: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    gone_how: Mapped[str] = mapped_column(String(40), default="")  # unlisted | page-gone
+    first_run_id: Mapped[str] = mapped_column(String(64), default="")
+    last_run_id: Mapped[str] = mapped_column(String(64), default="")
+
+
+class DateFlag(Base):
+    """A suspected forged date (疑似伪造发稿日期) for a person to confirm or dismiss; never a veto by itself."""
+
+    __tablename__ = "monitor_flags"
+    __table_args__ = (UniqueConstraint("site_id", "key_hash", name="uq_monitor_flag"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    key_hash: Mapped[str] = mapped_column(String(32), default=_key_default("monitor_flags"))
+    column_url: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20))  # backdated | page_later | url_later
+    list_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    other_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    day: Mapped[dt.date] = mapped_column(Date)  # flagged on (the monitor run's as-of date)
+    run_id: Mapped[str] = mapped_column(String(64), default="")
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | confirmed | dismissed
+    reviewed_by: Mapped[str] = mapped_column(String(100), default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MonitorSiteDay(Base):
+    """One site on one day of monitoring: what the daily pass saw (the monthly report's data)."""
+
+    __tablename__ = "monitor_site_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64))
+    reachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    home_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_latest: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    columns_checked: Mapped[int] = mapped_column(Integer, default=0)
+    columns_changed: Mapped[int] = mapped_column(Integer, default=0)
+    columns_failed: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    blank_columns: Mapped[int] = mapped_column(Integer, default=0)
+    new_entries: Mapped[int] = mapped_column(Integer, default=0)
+    removed_entries: Mapped[int] = mapped_column(Integer, default=0)
+    flags: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class MonitorAlert(Base):
+    """A site that crossed a line: open from `opened` until the condition clears (one per site, condition and
+    subject at a time)."""
+
+    __tablename__ = "monitor_alerts"
+    __table_args__ = (Index("ix_monitor_alert", "site_id", "condition"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    condition: Mapped[str] = mapped_column(String(40))  # home_stale | key_column | blank_columns | unreachable | forged_date
+    subject: Mapped[str] = mapped_column(Text, default="")  # e.g. the column's URL
+    opened: Mapped[dt.date] = mapped_column(Date)
+    cleared: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # as it was when it opened
+    last_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MonitorNotification(Base):
+    """Every message sent (or tried) about alerts: one per reference, channel and recipient, never twice."""
+
+    __tablename__ = "monitor_notifications"
+    __table_args__ = (UniqueConstraint("ref", "channel", "recipient", name="uq_monitor_notification"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(String(100))  # alert:<id> | digest:<day>
+    day: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
+    recipient: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -73,7 +73,7 @@ def test_report_command_region_bundle(tmp_path: Path, capsys: pytest.CaptureFixt
     region = sites[0].region
     cmd = ReportCommand()
     cmd.settings = _settings(db, tmp_path / "reports")
-    cmd.run(["r"], argparse.Namespace(out=None, region=region))
+    cmd.run(["r"], argparse.Namespace(out=None, region=region, monthly=None))
     bundle = Path(capsys.readouterr().out.strip())
     assert bundle.parent == tmp_path / "reports" / "r" / "regions"
     own = sum(1 for s in sites if s.region == region)

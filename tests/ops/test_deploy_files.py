@@ -57,7 +57,8 @@ def _crawl(command: str) -> tuple[str, dict[str, str], dict[str, str]]:
 def test_crontab_lines_are_plain_scrapy_crawls_the_spiders_accept() -> None:
     jobs = _cron_jobs()
     crawls = [(fields, _crawl(cmd)) for fields, cmd in jobs if "scrapy crawl" in cmd]
-    assert len(crawls) == len(jobs) >= 3
+    others = [cmd for _fields, cmd in jobs if "scrapy crawl" not in cmd]
+    assert len(crawls) >= 3 and all(re.search(r"\.venv/bin/scrapy (report --monthly|monitor check)", c) for c in others)
     kinds = set()
     for fields, (spider, args, settings) in crawls:
         _expand(fields[0], 0, 59), _expand(fields[1], 0, 23)  # parse
@@ -66,7 +67,10 @@ def test_crontab_lines_are_plain_scrapy_crawls_the_spiders_accept() -> None:
             runs_a_day = len(_expand(fields[0], 0, 59)) * len(_expand(fields[1], 0, 23))
             assert fields[2:] == ["*", "*", "*"] and runs_a_day >= 20
             continue
-        assert spider == "audit"
+        assert spider in ("audit", "monitor")
+        if spider == "monitor":
+            assert set(args) <= {"rediscover"}
+            args = {"kind": "monitor"}
         parsed = parse_audit_args(args, default_registry="", default_rubric="inspection-2019",
                                   tz="Asia/Shanghai")
         kinds.add(parsed.kind)
@@ -75,6 +79,10 @@ def test_crontab_lines_are_plain_scrapy_crawls_the_spiders_accept() -> None:
             assert parsed.sample == 0.3 and re.fullmatch(r"2026Q[1-4]", parsed.seed)
             assert settings["JOBDIR"].endswith(parsed.seed)
     assert kinds == {"probe", "monitor", "spotcheck"}
+    # the daily pass runs every day of the week, re-discovering columns on one of them
+    days = [_expand(f[4], 0, 6) for f, (spider, args, _s) in crawls if spider == "monitor" and f[1] == "1"]
+    assert set().union(*days) == set(range(7)) and sum(len(d) for d in days) == 7
+    assert any("rediscover" in args for _f, (spider, args, _s) in crawls if spider == "monitor")
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
@@ -95,7 +103,8 @@ def test_timers_parse_and_probe_runs_often_enough() -> None:
 
             span = dt.datetime.fromisoformat(last) - dt.datetime.fromisoformat(first)
             assert span < dt.timedelta(days=1)
-    assert set(calendars) == {"govaudit-monitor", "govaudit-probe", "govaudit-spotcheck"}
+    assert set(calendars) == {"govaudit-monitor", "govaudit-rediscover", "govaudit-probe", "govaudit-spotcheck",
+                              "govaudit-monthly"}
     for unit in (DEPLOY / "systemd").glob("*.service"):
         text = unit.read_text("utf-8")
         assert (DEPLOY / "systemd" / f"{unit.stem}.timer").exists()
@@ -106,7 +115,7 @@ def test_timers_parse_and_probe_runs_often_enough() -> None:
 
 def test_scrapyd_schedule_example_names_known_spiders() -> None:
     text = (DEPLOY / "scrapyd" / "schedule.sh").read_text("utf-8")
-    assert "schedule.json" in text and "spider=audit" in text and "spider=probe" in text
+    assert "schedule.json" in text and "spider=audit" in text and "spider=probe" in text and "spider=monitor" in text
     assert "GOVAUDIT_DATABASE_URL" not in text.split("set -euo pipefail", 1)[1]  # the password stays in the env
     res = subprocess.run(["bash", "-n", str(DEPLOY / "scrapyd" / "schedule.sh")], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr

@@ -22,7 +22,9 @@ from govaudit.store.db import get_engine
 from .helpers import run_command
 
 LATER_TABLES = {"registry_sites", "registry_events", "manual_findings", "rubric_snapshots", "zhaocuo_messages",
-                "archive_records", "screenshots"}
+                "archive_records", "screenshots",
+                "monitor_sites", "monitor_columns", "monitor_ledger", "monitor_flags", "monitor_site_days",
+                "monitor_alerts", "monitor_notifications"}
 RUN = "20261120-010000-abcd"
 LONG_URL = "http://a1.gov.cn/xw/list.jsp?" + "&".join(f"p{i}=" + "x" * 40 for i in range(100))  # 4.4 KB
 
