@@ -2,13 +2,22 @@
 
     python -m govaudit.demo serve [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv] [--day N]
     python -m govaudit.demo audit [--asof D] [--seed N] [--sites N] [--port P] [--registry OUT.csv]
-                                  [-- extra `scrapy crawl audit` arguments]
+                                  [--rectified AUDIT_ASOF] [-- extra `scrapy crawl audit` arguments]
 
 ``serve`` serves the province on loopback until Ctrl-C or SIGTERM and writes its registry CSV (an ordinary
 registry file: audit it with ``scrapy crawl audit -a registry=OUT.csv -a asof=D``). ``audit`` does both in one
 go: serves the province, writes the registry (default ``var/demo/registry.csv``), runs ``scrapy crawl audit``
 on it in a subprocess, stops serving and exits with the crawl's exit status. An ``-a asof=D`` among the
-crawl's arguments is the province's as-of date too.
+crawl's arguments is the province's as-of date too. Before the crawl it imports the province's
+「我为政府网站找错」 export (``zhaocuo.csv`` beside the registry) with ``scrapy zhaocuo import``.
+
+``--rectified AUDIT_ASOF`` serves the province of the audit as of AUDIT_ASOF as it is on ``--asof``, after
+the rectification deadline (``rectify.py``: some problem sites fixed, some not), and writes the written
+rectification reports received (``reported.csv`` beside the registry); with ``-- -a recheck=RUN`` the crawl
+is the recheck of RUN and reads that file (``-a reported=``):
+
+    python -m govaudit.demo audit --asof 2026-11-20 -- -a due=2026-11-25
+    python -m govaudit.demo audit --asof 2026-11-28 --rectified 2026-11-20 -- -a recheck=<the first run's id>
 
 ``serve --day N`` serves day N of the simulated fortnight that starts on the as-of date (govaudit.demo.timeline):
 the sites as they are N days later, having published, deleted and backdated entries (day 0: the audit's
@@ -33,7 +42,9 @@ from zoneinfo import ZoneInfo
 from govaudit import settings as project_settings
 from govaudit.demo.monitoring import write_planted_probes
 from govaudit.demo.province import Province, build_province
+from govaudit.demo.rectify import after_deadline, write_reports
 from govaudit.demo.server import DemoServer, PortTaken
+from govaudit.demo.zhaocuo import write_export
 
 PROG = "python -m govaudit.demo"
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--sites", type=int, help="N sites: the running sites cycled (default: the demo province)")
         p.add_argument("--port", type=int, default=int(project_settings.GOVAUDIT_DEMO_PORT),
                        help="port on every 127.0.x.y address (default %(default)s; 0 = any free one)")
+        p.add_argument("--rectified", type=_date, metavar="AUDIT_ASOF",
+                       help="the province of the audit as of AUDIT_ASOF, after its rectification deadline "
+                            "(some problem sites fixed), served on --asof")
         p.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY if name == "audit" else None,
                        help="write the registry CSV here" + (" (default %(default)s)" if name == "audit" else ""))
         if name == "serve":
@@ -105,15 +119,27 @@ def _summary(province: Province, server: DemoServer, args: argparse.Namespace) -
             f"{served} served on port {server.port}; national stand-in {server.national_url}")
 
 
+def _province(asof: dt.date, args: argparse.Namespace) -> Province:
+    if args.rectified is None:
+        return build_province(asof, args.seed, args.sites)
+    if args.sites is not None:
+        raise argparse.ArgumentTypeError("--rectified is the demo province itself: drop --sites")
+    if args.rectified >= asof:
+        raise argparse.ArgumentTypeError(f"--rectified {args.rectified}: the audit comes before --asof {asof}")
+    return after_deadline(args.rectified, asof, args.seed)
+
+
 def serve(args: argparse.Namespace) -> int:
     down: set[str] = set()
     if args.day is not None:
         from govaudit.demo.timeline import Fortnight
 
+        if args.rectified is not None:
+            raise argparse.ArgumentTypeError("--day and --rectified are two different later states: pick one")
         fortnight = Fortnight(args.asof or _today(), args.seed, args.sites, days=max(14, args.day))
         province, down = fortnight.province(args.day), fortnight.down(args.day)
     else:
-        province = build_province(args.asof or _today(), args.seed, args.sites)
+        province = _province(args.asof or _today(), args)
     server = _start(province, args.port)
     if server is None:
         return 1
@@ -143,10 +169,12 @@ def audit(args: argparse.Namespace, crawl_args: list[str]) -> int:
     if args.asof and crawl_asof and args.asof != crawl_asof:
         raise argparse.ArgumentTypeError(f"--asof {args.asof} and -a asof={crawl_asof} disagree")
     asof = args.asof or crawl_asof or _today()
-    province = build_province(asof, args.seed, args.sites)
+    province = _province(asof, args)
     server = _start(province, args.port)
     if server is None:
         return 1
+    env = {"SCRAPY_SETTINGS_MODULE": "govaudit.settings", **os.environ}
+    cwd = ROOT if (ROOT / "scrapy.cfg").is_file() else None
     try:
         registry = server.write_registry(args.registry)
         print(_summary(province, server, args), file=sys.stderr, flush=True)
@@ -155,12 +183,20 @@ def audit(args: argparse.Namespace, crawl_args: list[str]) -> int:
                                        server.base_urls, asof, project_settings.GOVAUDIT_TIMEZONE)
         if planted:
             print(f"monitoring log: {planted} planted probes of the week before {asof}", file=sys.stderr, flush=True)
+        if args.sites is None and args.rectified is None:
+            export = write_export(province, registry.with_name("zhaocuo.csv"))
+            imported = subprocess.run([sys.executable, "-m", "scrapy", "zhaocuo", "import", str(export)], env=env,
+                                      cwd=cwd, capture_output=True, text=True)
+            print(f"找错 export {export}: {(imported.stdout or imported.stderr).strip()}", file=sys.stderr, flush=True)
+        if args.rectified is not None:
+            reports = write_reports(province, registry.with_name("reported.csv"))
+            print(f"rectification reports received written to {reports}", file=sys.stderr, flush=True)
+            if any(a.startswith(("recheck=", "-arecheck=")) for a in crawl_args):
+                crawl_args = [*crawl_args, "-a", f"reported={reports}"]
         cmd = [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"registry={registry}",
                "-a", f"asof={asof.isoformat()}", *crawl_args]
-        env = {"SCRAPY_SETTINGS_MODULE": "govaudit.settings", **os.environ}
         # its own session: Ctrl-C reaches the crawl once (forwarded below), so Scrapy stops gracefully
-        crawl = subprocess.Popen(cmd, env=env, cwd=ROOT if (ROOT / "scrapy.cfg").is_file() else None,
-                                 start_new_session=True)
+        crawl = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=True)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda signum, _frame: crawl.send_signal(signum))
         rc = crawl.wait()

@@ -111,6 +111,9 @@ class ColumnSpec:
     no_charset: bool = False  # first list page sent with neither a header nor a meta charset
     children: list[ColumnSpec] = field(default_factory=list)
     unanswered: int = 0  # letters columns: letters older than 3 months without a reply, planted here
+    # entries planted with a given title: (age in days, title); the title may name {year} and {quarter} (一..四),
+    # the calendar quarter before the entry's date (a result published after its quarter ended)
+    planted: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -100,9 +100,14 @@ class Province:
 # ------------------------------------------------------------------------------------------------------
 
 
-def build_province(asof: dt.date, seed: int = 2017, sites: int | None = None) -> Province:
-    """The demo province (default), or an N-site province of its running sites cycled (``sites=N``)."""
+def build_province(asof: dt.date, seed: int = 2017, sites: int | None = None, *, rectified: bool = False) -> Province:
+    """The demo province (default), or an N-site province of its running sites cycled (``sites=N``);
+    ``rectified``: as it is after the rectification deadline (``rectify.py``)."""
     specs = province_specs() if sites is None else cycled_specs(sites)
+    if rectified:
+        from govaudit.demo.rectify import rectified_specs
+
+        specs = rectified_specs(specs)
     ids = {spec.site_id for spec in specs}
     built = [_build_site(spec, asof, seed, site_address(i), ids) for i, spec in enumerate(specs)]
     return Province(name=PROVINCE, asof=asof, seed=seed, sites=built, national=_build_national())
@@ -189,7 +194,20 @@ class _Builder:
             out.append(e)
         if cspec.kind == "letters" and (cspec.unanswered or self.spec.unanswered_letters):
             out = self.plant_unanswered(col, out, rng, cspec.unanswered or self.spec.unanswered_letters)
+        if cspec.planted:
+            out = self.plant_titled(col, out)
         return out
+
+    def plant_titled(self, col: Column, entries: list[Entry]) -> list[Entry]:
+        """The column's entries with given titles (``ColumnSpec.planted``)."""
+        for age, template in col.spec.planted:
+            d = self.asof - dt.timedelta(days=age + self.spec.shift_days)
+            year, quarter = (d.year, (d.month - 1) // 3) if d.month > 3 else (d.year - 1, 4)
+            self.docid += 1
+            entries.append(Entry(title=template.format(year=year, quarter="一二三四"[quarter - 1]), date=d,
+                                 path=self.article_path(col, d, self.docid), docid=self.docid,
+                                 source=self.spec.organizer))
+        return sorted(entries, key=lambda x: (x.date, x.docid), reverse=True)
 
     def make_letter(self, e: Entry, rng: random.Random, i: int) -> None:
         e.title = content.LETTER_SUBJECTS[(i + rng.randint(0, 3)) % len(content.LETTER_SUBJECTS)]

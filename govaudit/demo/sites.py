@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from govaudit.demo.model import ColumnSpec as C
 from govaudit.demo.model import SiteSpec
-from govaudit.demo.sites_notice import notice_specs
+from govaudit.demo.sites_notice import notice_specs, plant_check_results
 
 PROVINCE = "示范省"
 
@@ -241,6 +241,7 @@ def province_specs() -> list[SiteSpec]:
                  "www.qingsong.gov.cn", status="offline-temporary", note="temporarily offline (security fix)"),
     ]
     sites.extend(notice_specs(_dept_columns))  # the notice's observations (govaudit/demo/sites_notice.py)
+    plant_check_results(sites)
     return sites
 
 

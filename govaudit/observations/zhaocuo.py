@@ -1,11 +1,13 @@
 """The 「我为政府网站找错」 platform's export: import (CSV / XLSX) and the per-quarter figures of the notice.
 
 Each message is linked to a registry site by 网站标识码 when the export has one, else by the site's exact name,
-else by the host of its URL. Re-importing a message (same id) updates it. A message is handled (办结) when it
+else by the host of its URL; a 网站标识码 of no known site is kept as it is (the registry's own key: the site
+may be imported or audited after the messages). Re-importing a message (same id) updates it. A message is handled (办结) when it
 has a finished date or a finished status; it is overdue when its reply came later than the rubric's limit
 (C19-D24 `reply_workdays` working days after it was received), or it has no reply and the limit passed before
 the as-of date. Overdue messages become C19-D24 findings of their site (the rubric indicator is then scored
-from this data): one manual finding per overdue message, replaced as a whole at each import."""
+from this data): one manual finding per overdue message, replaced as a whole at each import, scored by the
+runs whose notice reports its quarter (`scored_until`)."""
 
 from __future__ import annotations
 
@@ -111,7 +113,10 @@ class SiteLinker:
         if name.strip() in self.names:
             return self.names[name.strip()]
         host = urlsplit(url if "//" in url else f"http://{url}").hostname if url else None
-        return self.hosts.get(host.lower(), "") if host else ""
+        if host and host.lower() in self.hosts:
+            return self.hosts[host.lower()]
+        # the platform's 网站标识码 is the registry's own key: kept for a site audited after the import
+        return site_id
 
 
 def parse_messages(path: Path, linker: SiteLinker) -> list[Message]:
@@ -187,6 +192,16 @@ def import_messages(session: Session, path: str | Path, *, limit: int | None, po
     return len(msgs), sum(1 for msg in msgs if not msg.site_id)
 
 
+def scored_until(due: dt.date) -> dt.date:
+    """The last as-of date a late reply is scored at: the end of the quarter whose notice reports it (the
+    `quarter_offset` quarters after the quarter of its due day), so a run's C19-D24 and its notice's 找错
+    paragraph speak of the same messages."""
+    year, q = asof_rules.quarter_of(due)
+    for _ in range(int(section("zhaocuo").get("quarter_offset", 0))):
+        year, q = asof_rules.next_quarter(year, q)
+    return asof_rules.quarter_bounds(year, q)[1]
+
+
 def _write_findings(session: Session, limit: int | None, points: float | None) -> None:
     """One C19-D24 manual finding per message answered late, valid from its due day (a message still
     unanswered becomes a finding of every as-of date after its due day: written when it is answered late or
@@ -204,8 +219,7 @@ def _write_findings(session: Session, limit: int | None, points: float | None) -
         session.add(m.ManualFinding(site_id=row.site_id, indicator=INDICATOR, points=points, message=text,
                                     evidence={"message_id": row.message_id, "received": row.received.isoformat()},
                                     author=AUTHOR, valid_from=due + dt.timedelta(days=1),
-                                    valid_until=asof_rules.quarter_bounds(*asof_rules.quarter_of(due))[1]
-                                    if answered is not None else None))
+                                    valid_until=scored_until(due) if answered is not None else None))
 
 
 @dataclass

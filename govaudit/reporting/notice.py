@@ -5,11 +5,10 @@ the clock: a rerun of the same as-of date prints the same notice."""
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from govaudit.observations.city_checks import CityCheck, city_checks, in_scope
 from govaudit.observations.fine_columns import FineColumns, measure
 from govaudit.observations.zhaocuo import INDICATOR, ZhaocuoQuarter, quarter_stats, reply_limit
+from govaudit.reporting.notice_artefacts import loopback_artefact
 from govaudit.reporting.views import FindingView, ProblemGroup, ProblemSite, RunInfo, SiteView
 from govaudit.scoring.model import Rubric
 from govaudit.store.models import Column
@@ -35,20 +35,7 @@ class Summon:
 
 
 def _loopback(finding: FindingView) -> bool:
-    """A finding about an IP-literal loopback host (the demo province on 127.0.0.x): its domain findings are
-    artefacts of the demo, kept in the site pages and attachments but not in the notice's text."""
-    hosts = [urlsplit(finding.subject_url).hostname if finding.subject_url else None]
-    if isinstance(finding.evidence, dict):
-        hosts.append(str(finding.evidence.get("host") or "") or None)
-    for host in hosts:
-        if not host:
-            continue
-        try:
-            if ipaddress.ip_address(host.split(":")[0]).is_loopback:
-                return True
-        except ValueError:
-            continue
-    return False
+    return loopback_artefact(finding.evidence)
 
 
 def notice_problems(groups: list[ProblemGroup]) -> list[ProblemGroup]:
@@ -62,6 +49,59 @@ def notice_problems(groups: list[ProblemGroup]) -> list[ProblemGroup]:
     return out
 
 
+_URL = re.compile(r"(?:页面)?https?://[!-~]+")  # a URL ends where the Chinese text resumes
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _strip_trailing_aside(text: str) -> str:
+    """Without a parenthetical at its end (nested ones too): 「累计5个未更新（超过（含）5个）」 -> 「累计5个未更新」."""
+    text = text.rstrip()
+    if not text or text[-1] not in _CLOSE:
+        return text
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += text[i] in _CLOSE
+        depth -= text[i] in _OPEN
+        if depth == 0:
+            return text[:i].rstrip()
+    return text
+
+
+def brief(message: str) -> str:
+    """A finding's message as the notice states it: the summary before its enumeration (the text up to the
+    first full-width colon), without URLs (they are in the site pages) or a closing aside."""
+    head = _URL.sub("", message.split("：", 1)[0])
+    depth, cut = 0, None
+    for i, ch in enumerate(head):  # an aside the colon cut open: drop it
+        if ch in _OPEN:
+            depth, cut = depth + 1, cut if depth else i
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            cut = cut if depth else None
+    head = head[:cut] if cut is not None else head
+    return _strip_trailing_aside(head).strip("。；;，, ") or message.strip("。；;，, ")
+
+
+@dataclass
+class NoticeSite:
+    site: SiteView
+    brief: str  # the first finding, briefly
+    count: int  # findings of the group on this site
+
+
+@dataclass
+class NoticeGroup:
+    title: str
+    category: str
+    sites: list[NoticeSite]
+
+
+def _notice_groups(groups: list[ProblemGroup]) -> list[NoticeGroup]:
+    return [NoticeGroup(g.title, g.category,
+                        [NoticeSite(ps.site, brief(ps.findings[0].message), len(ps.findings)) for ps in g.sites])
+            for g in groups]
+
+
 @dataclass
 class NoticeData:
     checked_from: dt.date  # 检查时间: see _check_period
@@ -73,6 +113,14 @@ class NoticeData:
     zhaocuo: ZhaocuoQuarter | None = None
     summon: list[Summon] = field(default_factory=list)
     problems: list[ProblemGroup] = field(default_factory=list)
+    # 存在问题 as the notice states it: the veto problems site by site (briefly), the other problems counted
+    vetoes: list[NoticeGroup] = field(default_factory=list)
+    deductions: list[NoticeGroup] = field(default_factory=list)
+
+    @property
+    def deduction_sites(self) -> int:
+        """Sites with one of the other (non-veto) problems."""
+        return len({x.site.site_id for g in self.deductions for x in g.sites})
     # 接受监督: the city/county portals checked, and those whose home page has no current spot-check result
     city_published: list[tuple[SiteView, CityCheck]] = field(default_factory=list)
     city_missing: list[SiteView] = field(default_factory=list)
@@ -134,6 +182,7 @@ def build_notice(session: Session, run: RunInfo, sites: list[SiteView], problems
     names = {s.site_id: s.name for s in sites}
     checked_from, checked_to = _check_period(run)
     portals = [s for s in sites if in_scope(s.kind, s.level) and s.crawl_state == "ok"]
+    kept = notice_problems(problems)
     found = city_checks(session, run.evidence_run_id or run.id, [s.site_id for s in portals], asof)
     return NoticeData(
         city_published=[(s, found[s.site_id]) for s in portals if found[s.site_id].published],
@@ -147,5 +196,7 @@ def build_notice(session: Session, run: RunInfo, sites: list[SiteView], problems
         zhaocuo=quarter_stats(session, asof, reply_limit(ind.params if ind else None),
                               None if all_sites else set(names), names),
         summon=_summon(sites),
-        problems=notice_problems(problems),
+        problems=kept,
+        vetoes=_notice_groups([g for g in kept if g.category == "veto"]),
+        deductions=_notice_groups(sorted((g for g in kept if g.category != "veto"), key=lambda g: -len(g.sites))),
     )

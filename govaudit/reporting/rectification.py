@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from govaudit.reporting.notice_artefacts import loopback_artefact
 from govaudit.reporting.views import FindingView, RunInfo
 from govaudit.store.models import Run, Score
 
@@ -50,10 +51,11 @@ def compare_findings(before: list[FindingView], after: list[FindingView]) -> lis
 
     A pair with the same indicator and key is still open. Leftovers of one indicator pair up when
     either side has no key (an indicator-level finding such as "5 blank columns"). Unmatched earlier
-    findings were fixed; unmatched current findings are new."""
+    findings were fixed; unmatched current findings are new. Artefacts of the demo's loopback addressing are no
+    rectification items (left out)."""
     changes: list[FindingChange] = []
-    left = list(before)
-    right = list(after)
+    left = [f for f in before if not loopback_artefact(f.evidence)]
+    right = [f for f in after if not loopback_artefact(f.evidence)]
 
     def take(pred) -> None:
         for b in list(left):
@@ -74,7 +76,12 @@ def compare_findings(before: list[FindingView], after: list[FindingView]) -> lis
 
 
 def previous_runs(session: Session, run: RunInfo, site_ids: list[str]) -> dict[str, str]:
-    """site_id -> id of the latest earlier run that covered and scored the site."""
+    """site_id -> id of the latest earlier run that covered and scored the site; for a recheck
+    (params `recheck`), the rechecked run for every site it scored."""
+    rechecked = (run.params or {}).get("recheck")
+    if rechecked:
+        scored = set(session.scalars(select(Score.site_id).where(Score.run_id == rechecked)))
+        return {site_id: str(rechecked) for site_id in site_ids if site_id in scored}
     found: dict[str, tuple[dt.date, dt.datetime, str]] = {}
     started = run.started or dt.datetime.max
     earlier = or_(Run.asof < run.asof, and_(Run.asof == run.asof, Run.started < started))

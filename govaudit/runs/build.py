@@ -171,8 +171,19 @@ def _own_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:
         sample_seed=args.seed if args.sample else None, totals=registry.totals(),
         params={"render": render, **({"sites": list(args.sites)} if args.sites else {}),
                 **({"due": args.due.isoformat()} if args.due else {}),
-                **({"recheck": args.recheck} if args.recheck else {})},
+                **({"recheck": args.recheck} if args.recheck else {}),
+                **({"reported": _reports(args.reported, registry)} if args.reported else {})},
     )
+
+
+def _reports(path: str, registry: Registry) -> dict[str, str]:
+    """`-a reported=FILE` of a recheck: site id -> date its written rectification report came in."""
+    from govaudit.reporting.recheck import ReportsFileError, read_reports
+
+    try:
+        return read_reports(path, list(registry.sites))
+    except ReportsFileError as exc:
+        raise ArgumentError(str(exc)) from None
 
 
 def joined_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:

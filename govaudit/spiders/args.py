@@ -30,6 +30,7 @@ class AuditArgs:
     join: str | None = None  # joining worker of a distributed run: everything else comes from the run
     recheck: str | None = None  # the run whose problem sites this run rechecks
     due: dt.date | None = None  # rectification deadline of the problem sites (整改情况…前书面报送)
+    reported: str | None = None  # a recheck's file of the written rectification reports received
 
 
 def today(tz: str) -> dt.date:
@@ -78,7 +79,8 @@ def parse_due(raw: str | None, asof: dt.date) -> dt.date | None:
 
 
 def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, default_rubric: str, tz: str) -> AuditArgs:
-    known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render", "join", "due", "recheck"}
+    known = {"registry", "site", "asof", "rubric", "sample", "seed", "run", "kind", "render", "join", "due", "recheck",
+             "reported"}
     unknown = sorted(k for k in raw if k not in known and raw[k] is not None)
     if unknown:
         raise ArgumentError(f"unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))} "
@@ -109,7 +111,11 @@ def parse_audit_args(raw: dict[str, str | None], *, default_registry: str, defau
     recheck = (raw.get("recheck") or "").strip() or None
     if recheck is not None and not RUN_ID.match(recheck):
         raise ArgumentError(f"recheck={recheck!r}: a run id is letters, digits, '.', '_' or '-' (at most 64)")
+    reported = (raw.get("reported") or "").strip() or None
+    if reported is not None and recheck is None:
+        raise ArgumentError("reported= lists the rectification reports of a recheck; give recheck=RUN too")
     return AuditArgs(
+        reported=reported,
         due=due,
         recheck=recheck,
         registry=(raw.get("registry") or default_registry).strip(),

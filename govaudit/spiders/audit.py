@@ -7,6 +7,7 @@ pipelines classify, store and score it.
                        [-a sample=0.3 -a seed=S] [-a run=ID] [-a kind=audit|spotcheck] [-a render=auto|never|always]
                        [-a due=YYYY-MM-DD]   (rectification deadline of the problem sites, for the notice)
     scrapy crawl audit -a recheck=RUN [-a asof=D]  (every problem site of RUN again: the rectification report)
+                       [-a reported=FILE]    (CSV/XLSX of the written 整改 reports received: site id or name, date)
     scrapy crawl audit -a join=RUN          (with GOVAUDIT_REDIS_URL: another worker of a distributed run)
     scrapy crawl audit -a help=1            (this text)
 
