@@ -2,9 +2,9 @@
 
 Each response or failure of a site's request is *settled*: its outputs pass on, then the request counts as
 done; the caller whose settle brings the site's outstanding count to 0 emits a `SiteDoneItem`. Counts live in
-a Ledger (in memory, or in Redis for a distributed run, where any worker may settle any site's request; there
-a request counts as done only once the item pipelines have stored its evidence, because whichever worker
-finishes the site scores it from SQL).
+a Ledger (in memory, or in Redis for a distributed run, where any worker may settle any site's request). A
+request counts as done only once the item pipelines have finished its items, because the site is scored from
+SQL as soon as it is done (in a distributed run, by whichever worker finishes it).
 
 Distributed runs are at-least-once: requests carry their site's generation (`meta["gen"]`, stamped by
 govaudit.distributed.generations); a response or failure of a generation that is no longer the site's current
@@ -14,6 +14,7 @@ one (the site was restarted after a worker died) is stale and dropped unhandled,
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
@@ -26,6 +27,8 @@ from govaudit.runs import AuditRun, require_run
 from govaudit.store.writer import get_writer
 
 _ATTR = "_govaudit_accounting"
+_SETTLE_TIMEOUT = 900.0  # seconds a response's items may take through the pipelines before it settles anyway
+logger = logging.getLogger(__name__)
 
 
 class _ItemsSettled:
@@ -41,11 +44,17 @@ class _ItemsSettled:
         if self._waiter is not None and not self._waiter.done() and self.passed >= self.expected:
             self._waiter.set_result(None)
 
-    async def wait(self) -> None:
+    async def wait(self, timeout: float = _SETTLE_TIMEOUT) -> bool:
+        """True once every item passed; False (the site goes on, with a log line) if their signals never
+        came, so one lost signal cannot hold the crawl open for ever."""
         if self.passed >= self.expected:
-            return
+            return True
         self._waiter = asyncio.get_running_loop().create_future()
-        await self._waiter
+        try:
+            await asyncio.wait_for(self._waiter, timeout)
+        except TimeoutError:
+            return False
+        return True
 
 
 class SiteAccounting:
@@ -91,20 +100,17 @@ class SiteAccounting:
                       if s.site_id not in self.skipped_done and not self.ledger.finished(s.site_id))
 
     # --- settling one response or failure ----------------------------------------------------------
-    def settle(self, source: Any, site_id: str, outputs: Iterable[Any]) -> Iterable[Any] | AsyncIterator[Any]:
-        if self.distributed:
-            return self._settle_shared(source, site_id, outputs)
-        return self._settle_local(site_id, outputs)
+    def settle(self, source: Any, site_id: str, outputs: Iterable[Any]) -> AsyncIterator[Any]:
+        # A request counts as done only once the item pipelines have finished its items: Scrapy runs up to
+        # CONCURRENT_ITEMS items of one response at once, so the site's done item (scored from SQL) could
+        # otherwise overtake the last items of the same response on their way to the store.
+        return self._settle(source, site_id, outputs)
 
     def _done(self, site_id: str, gen: int = 0) -> Iterator[SiteDoneItem]:
         if self.ledger.task_done(site_id, gen):
             yield SiteDoneItem(run_id=self.run.run_id, site_id=site_id)
 
-    def _settle_local(self, site_id: str, outputs: Iterable[Any]) -> Iterator[Any]:
-        yield from outputs
-        yield from self._done(site_id)
-
-    async def _settle_shared(self, source: Any, site_id: str, outputs: Iterable[Any]) -> AsyncIterator[Any]:
+    async def _settle(self, source: Any, site_id: str, outputs: Iterable[Any]) -> AsyncIterator[Any]:
         gen = _generation_of(source)
         if gen != self.ledger.generation(site_id):
             return  # the site was restarted after a worker's death: this belongs to its old generation
@@ -123,10 +129,13 @@ class SiteAccounting:
                 if not isinstance(out, Request):
                     settled.expected += 1
                 yield out
-            await settled.wait()
+            if not await settled.wait():
+                logger.error("%s: %d of %d items of %s never reached the end of the pipelines; settled anyway",
+                             site_id, settled.expected - settled.passed, settled.expected,
+                             getattr(source, "url", source))
         finally:
             self._waiting.pop(id(source), None)
-        if self._flush is not None:
+        if self.distributed and self._flush is not None:  # another worker may score the site from SQL
             self._flush()
         for item in self._done(site_id, gen):
             yield item
@@ -151,8 +160,7 @@ def get_accounting(crawler: Any) -> SiteAccounting:
         distributed = is_distributed(crawler.settings)
         acc = SiteAccounting(run, ledger_for(crawler.settings, run.run_id), distributed=distributed,
                              flush=get_writer(crawler).flush)
-        if distributed:
-            for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
-                crawler.signals.connect(acc.item_passed, signal=sig)
+        for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(acc.item_passed, signal=sig)
         setattr(crawler, _ATTR, acc)
     return acc

@@ -165,14 +165,15 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         assert site is not None, meta["site_id"]
         return SiteCrawl(site=site, host=meta.get("host") or host_of(site.url))
 
-    def _on_response(self, response: Response) -> Any:
-        response = capped(response, self.budget.max_parse_bytes)
+    def _on_response(self, received: Response) -> Any:
+        # Settled under the response Scrapy handed over (its item signals name that one), read as cut.
+        response = capped(received, self.budget.max_parse_bytes)
         sc = self._site_crawl(response.meta)
         job = self._parse_job(response, sc)
         if job is None or self.parsing.inline:
             parsed = self.parsing.parse_inline(job) if job is not None else None
-            return self.accounting.settle(response, sc.site.site_id, self._outputs(response, sc, parsed))
-        return self._parsed_then_handled(response, sc, job)
+            return self.accounting.settle(received, sc.site.site_id, self._outputs(response, sc, parsed))
+        return self._parsed_then_handled(received, response, sc, job)
 
     def _outputs(self, response: Response, sc: SiteCrawl, parsed: Parsed | None) -> Any:
         """The callback's items and requests, with the site's rate limiting recorded first."""
@@ -182,16 +183,12 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             outputs = _chain([limited], outputs)
         return outputs
 
-    async def _parsed_then_handled(self, response: Response, sc: SiteCrawl, job: ParseJob) -> Any:
+    async def _parsed_then_handled(self, received: Response, response: Response, sc: SiteCrawl,
+                                   job: ParseJob) -> Any:
         """The page parsed in a worker process (the reactor serves other sites meanwhile), then handled."""
         parsed = await self.parsing.parse(job)
-        outputs = self.accounting.settle(response, sc.site.site_id, self._outputs(response, sc, parsed))
-        if hasattr(outputs, "__aiter__"):
-            async for out in outputs:
-                yield out
-        else:
-            for out in outputs:
-                yield out
+        async for out in self.accounting.settle(received, sc.site.site_id, self._outputs(response, sc, parsed)):
+            yield out
 
     def _parse_job(self, response: Response, sc: SiteCrawl) -> ParseJob | None:
         """What the callback of `response` reads from its page; None when it reads nothing."""

@@ -182,9 +182,9 @@ class MonitorSpider(scrapy.Spider):
         except Exception:
             logger.exception("error in errback for %s", request.url)
 
-    def _finish(self, site_id: str, outputs: Any) -> Any:
+    async def _finish(self, site_id: str, outputs: Any) -> Any:
         """The settled outputs; the site's pass result goes just before its SiteDoneItem."""
-        for out in outputs:
+        async for out in outputs:
             if isinstance(out, SiteDoneItem):
                 sp = self.passes.pop(site_id, None)
                 if sp is not None:

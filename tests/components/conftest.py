@@ -4,9 +4,10 @@ signals fired by hand. No subprocess, no network: a component change is tested i
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -76,21 +77,34 @@ class Harness:
             self.pipelines.append(build_from_crawler(load_object(path), self.crawler))
         return self
 
-    def feed(self, outputs: Iterable[Any]) -> list[Request]:
-        """Pass a callback's outputs on: items through every pipeline, requests returned."""
-        requests: list[Request] = []
-        for out in outputs:
-            if isinstance(out, Request):
-                requests.append(out)
-                continue
-            for p in self.pipelines:
-                out = p.process_item(out)
-        return requests
+    def feed(self, outputs: Iterable[Any] | AsyncIterator[Any], source: Any = None) -> list[Request]:
+        """Pass a callback's outputs on: items through every pipeline (then `item_scraped`, as Scrapy signals
+        it, with the response or failure `source` they came from), requests returned. Asynchronous outputs (a
+        settled callback waits for its items' signals) are driven on a loop of their own."""
+        if isinstance(outputs, AsyncIterator):
+            loop = asyncio.new_event_loop()
+            try:
+                return loop.run_until_complete(self._feed_async(outputs, source))
+            finally:
+                loop.close()
+        return [r for r in (self._pass(out, source) for out in outputs) if r is not None]
+
+    async def _feed_async(self, outputs: AsyncIterator[Any], source: Any) -> list[Request]:
+        return [r for r in [self._pass(out, source) async for out in outputs] if r is not None]
+
+    def _pass(self, out: Any, source: Any) -> Request | None:
+        if isinstance(out, Request):
+            return out
+        for p in self.pipelines:
+            out = p.process_item(out)
+        self.crawler.signals.send_catch_log(signal=signals.item_scraped, item=out, response=source,
+                                            spider=self.spider)
+        return None
 
     def respond(self, request: Request, body: bytes, status: int = 200, url: str | None = None) -> list[Request]:
         response = HtmlResponse(url=url or request.url, body=body, status=status, request=request,
                                 headers={"Content-Type": "text/html; charset=utf-8"})
-        return self.feed(request.callback(response))
+        return self.feed(request.callback(response), response)
 
     def close(self, reason: str) -> None:
         for p in self.pipelines:

@@ -132,13 +132,13 @@ def test_refused_and_rate_limited_requests_are_site_evidence_and_info_findings(s
         asyncio.run(guard.process_request(hop))
     failure = Failure(refused.value)
     failure.request = hop  # type: ignore[attr-defined]  # as Scrapy's downloader sets it
-    pending += h.feed(hop.errback(failure))
+    pending += h.feed(hop.errback(failure), failure)
     # a link the site rate-limited past the budget
     link = next(r for r in pending if r.meta["fn"] == "check_link")
     pending.remove(link)
     link.meta["rate_limited"] = {"status": 429, "retry_after": 30.0, "tries": 3, "waited": 90.0}
     response = HtmlResponse(url=link.url, status=429, body=b"", request=link)
-    pending += h.feed(link.callback(response))
+    pending += h.feed(link.callback(response), response)
     while pending:  # everything else answers 404; the last settles the site, which is scored
         req = pending.pop()
         pending.extend(h.respond(req, b"<html><body>404</body></html>", status=404))
@@ -179,7 +179,7 @@ def test_a_column_redirecting_to_another_host_is_probed_and_a_refused_link_is_no
     failure = Failure(refused.value)
     failure.request = column  # type: ignore[attr-defined]
     # ... and the spider asks whose the target is, as it would for a navigation link there
-    (probe,) = [r for r in h.feed(column.errback(failure)) if r.meta["fn"] == "parse_column"]
+    (probe,) = [r for r in h.feed(column.errback(failure), failure) if r.meta["fn"] == "parse_column"]
     assert probe.url == "http://zwgk.a.gov.cn/xwdt/" and probe.meta["scope"] == "probe" and _passes(guard, probe)
     assert probe.meta["col"]["name"] == "新闻动态"
     # a link check the guard refused (a private address) is evidence of a refusal, not a broken link
@@ -187,7 +187,7 @@ def test_a_column_redirecting_to_another_host_is_probed_and_a_refused_link_is_no
     link.meta["scope_blocked"] = {"code": "private-address", "url": link.url, "message": "指向内网地址，不请求"}
     failure = Failure(OutOfScope("private-address", link.url, "指向内网地址，不请求"))
     failure.request = link  # type: ignore[attr-defined]
-    h.feed(link.errback(failure))
+    h.feed(link.errback(failure), failure)
     get_writer(h.crawler).flush()
     with _session(h) as s:
         assert list(s.scalars(select(m.Link).where(m.Link.link_url == link.url))) == []
