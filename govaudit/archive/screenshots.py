@@ -10,10 +10,12 @@ GOVAUDIT_SCREENSHOTS_MAX_MB per run, GOVAUDIT_SCREENSHOT_MAX_HEIGHT pixels per i
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,8 @@ REASONS = ("home", "veto", "deduction")
 VIEWPORT: Any = {"width": 1280, "height": 900}
 # headers a fulfilled response must not repeat: the body handed over is already decoded and measured
 _DROP = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
+# the shot is of the archived page itself: a refresh would move the tab on to the next page in the middle of it
+_META_REFRESH = re.compile(rb"<meta[^>]{0,200}?http-equiv\s*=\s*[\"']?refresh[^>]{0,500}>", re.IGNORECASE)
 BANNER = "截图时间：{captured}（{tz}）　存档抓取时间：{fetched}　来源：{source}　网址：{url}"
 SOURCES = {"archive": "本次检查存档", "live": "在线页面（存档中无此页）"}
 _BANNER_JS = """(text) => {
@@ -122,7 +126,7 @@ class Screenshotter:
     def __init__(self, *, database_url: str, evidence_dir: Path | str, run_id: str, archive_run_id: str,
                  timezone: str = "Asia/Shanghai", max_bytes: int = 200 * 1024 * 1024, max_height: int = 6000,
                  live_fallback: bool = False, chromium: str = "/usr/bin/chromium", timeout_ms: int = 15000,
-                 image_format: str = "jpeg", quality: int = 80) -> None:
+                 image_format: str = "jpeg", quality: int = 80, concurrency: int = 1) -> None:
         self.database_url = database_url
         self.evidence_dir = Path(evidence_dir)
         self.run_id = run_id
@@ -135,45 +139,76 @@ class Screenshotter:
         self.timeout_ms = timeout_ms
         self.image_type = "png" if image_format.lower() == "png" else "jpeg"
         self.quality = None if self.image_type == "png" else quality
+        self.concurrency = concurrency
         self.skipped: list[tuple[ShotTarget, str]] = []
 
     def take(self, targets: list[ShotTarget]) -> list[dict[str, Any]]:
-        from playwright.sync_api import sync_playwright
-
-        rows: list[dict[str, Any]] = []
-        total = 0
+        """Every target's screenshot, `concurrency` pages at a time in one browser (blocking: it runs its own
+        event loop, so call it off the reactor's thread)."""
         engine = get_engine(self.database_url)
-        with engine.connect() as db, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=self.chromium, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
-            # one context for every archived page: scripts off, every request answered by the archive
-            archived = browser.new_context(viewport=VIEWPORT, java_script_enabled=False, service_workers="block",
-                                           accept_downloads=False)
-            current: dict[str, Any] = {}
-            archived.route("**/*", lambda route: self._answer(route, db, current))
-            try:
-                for target in targets:
-                    if total >= self.max_bytes:
-                        self.skipped.append((target, "screenshot size cap of the run reached"))
-                        continue
-                    try:
-                        row = self._one(browser, archived, current, db, target)
-                    except Exception as exc:  # one hostile page must not cost the others their screenshots
-                        logger.warning("screenshot of %s failed: %s", target.url, exc)
-                        self.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
-                        continue
-                    finally:
-                        db.rollback()
-                    if row is not None:
-                        rows.append(row)
-                        total += row["bytes"]
-            finally:
-                browser.close()
+        with engine.connect() as db:
+            rows = asyncio.run(self._take_all(db, targets))
         if rows:
             with Session(engine) as s, s.begin():
                 upsert(s, m.Screenshot, rows, keys=["run_id", "site_id", "url"],
                        update=["path", "reason", "source", "captured_at", "fetched_at", "width", "height", "bytes"])
         return rows
+
+    async def _take_all(self, db: Any, targets: list[ShotTarget]) -> list[dict[str, Any]]:
+        from playwright.async_api import async_playwright
+
+        rows: list[tuple[int, dict[str, Any]]] = []
+        total = 0
+        queue = list(enumerate(targets))
+        queue.reverse()
+
+        async def worker(browser: Any, archived: Any) -> None:
+            nonlocal total
+            # one tab reused for every archived page (a new tab costs as much as the screenshot); its requests
+            # are answered from the archive copy of the page it shows now
+            current: dict[str, Any] = {}
+
+            async def new_tab() -> Any:
+                tab = await archived.new_page()
+                tab.set_default_timeout(self.timeout_ms)
+                await tab.route("**/*", lambda route: self._answer(route, db, current))
+                return tab
+
+            tab = await new_tab()
+            while queue:
+                n, target = queue.pop()
+                if total >= self.max_bytes:
+                    self.skipped.append((target, "screenshot size cap of the run reached"))
+                    continue
+                try:
+                    row = await self._one(browser, tab, current, db, target)
+                except Exception as exc:  # one hostile page must not cost the others their screenshots
+                    logger.warning("screenshot of %s failed: %s", target.url, exc)
+                    self.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
+                    await tab.close()  # whatever the page left going must not reach the next one
+                    tab = await new_tab()
+                    continue
+                finally:
+                    db.rollback()
+                if row is not None:
+                    rows.append((n, row))
+                    total += row["bytes"]
+
+        async def browser_worker(pw: Any) -> None:
+            # a browser per worker (tabs of one browser side by side were no faster than one tab)
+            browser = await pw.chromium.launch(executable_path=self.chromium, headless=True,
+                                               args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+            try:
+                # archived pages: scripts off, every request answered by the archive
+                archived = await browser.new_context(viewport=VIEWPORT, java_script_enabled=False,
+                                                     service_workers="block", accept_downloads=False)
+                await worker(browser, archived)
+            finally:
+                await browser.close()
+
+        async with async_playwright() as pw:
+            await asyncio.gather(*(browser_worker(pw) for _ in range(max(1, min(self.concurrency, len(targets))))))
+        return [row for _n, row in sorted(rows, key=lambda nr: nr[0])]
 
     def _copy_of(self, db: Any, url: str) -> Any:
         record = find_record(db, self.archive_run_id, url, rendered=None)
@@ -184,8 +219,8 @@ class Screenshotter:
         except ArchiveMissing:
             return None
 
-    def _one(self, browser: Any, archived: Any, current: dict[str, Any], db: Any,
-             target: ShotTarget) -> dict[str, Any] | None:
+    async def _one(self, browser: Any, tab: Any, current: dict[str, Any], db: Any,
+                   target: ShotTarget) -> dict[str, Any] | None:
         page_copy = self._copy_of(db, target.url)
         if page_copy is None and not self.live_fallback:
             self.skipped.append((target, "not in the archive"))
@@ -194,24 +229,23 @@ class Screenshotter:
         if page_copy is not None:
             current.clear()
             current.update(url=target.url, copy=page_copy)
-            page = archived.new_page()
+            page = tab
         else:
-            live = browser.new_context(viewport=VIEWPORT, service_workers="block", accept_downloads=False)
-            page = live.new_page()
-        try:
+            live = await browser.new_context(viewport=VIEWPORT, service_workers="block", accept_downloads=False)
+            page = await live.new_page()
             page.set_default_timeout(self.timeout_ms)
-            page.goto(target.url, wait_until="load")
+        try:
+            await page.goto(target.url, wait_until="load")
             captured = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             fetched = page_copy.fetched_at if page_copy is not None else None
-            height = int(page.evaluate(_BANNER_JS, self._banner(target.url, captured, fetched,
-                                                                "archive" if page_copy else "live")))
+            height = int(await page.evaluate(_BANNER_JS, self._banner(target.url, captured, fetched,
+                                                                      "archive" if page_copy else "live")))
             height = max(1, min(height, self.max_height))
-            image = page.screenshot(full_page=True, type=self.image_type, quality=self.quality,
-                                    clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
+            image = await page.screenshot(full_page=True, type=self.image_type, quality=self.quality,
+                                          clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
         finally:
-            page.close()
             if live is not None:
-                live.close()
+                await live.close()
         rel = shot_path(self.run_id, target.site_id, target.url, self.image_type)
         path = self.evidence_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -234,16 +268,19 @@ class Screenshotter:
         return BANNER.format(captured=self._local(captured), tz=self.tz,
                              fetched=self._local(fetched) if fetched else "—", source=SOURCES[source], url=url)
 
-    def _answer(self, route: Any, db: Any, current: dict[str, Any]) -> None:
+    async def _answer(self, route: Any, db: Any, current: dict[str, Any]) -> None:
         """Every request of an archived page: the page itself from its copy, the rest from the archive when
         it is there, else aborted (the site is never asked)."""
-        url = route.request.url
+        wanted = route.request.url
         page_copy = current.get("copy")
+        if page_copy is not None and wanted not in (current.get("url"), page_copy.url) and _leaves_page(route):
+            await route.abort("blockedbyclient")  # a meta refresh or link moving the tab: the shot is of this page
+            return
         try:
-            if page_copy is not None and url in (current.get("url"), page_copy.url):
+            if page_copy is not None and wanted in (current.get("url"), page_copy.url):
                 fetched = page_copy
             else:
-                row = find_record(db, self.archive_run_id, url, rendered=False, method="GET")
+                row = find_record(db, self.archive_run_id, wanted, rendered=False, method="GET")
                 fetched = (read_record(db, self.evidence_dir, row)
                            if row is not None and row.kind in ("response", "revisit") else None)
         except ArchiveMissing:
@@ -251,10 +288,22 @@ class Screenshotter:
         finally:
             db.rollback()
         if fetched is None:
-            route.abort("blockedbyclient")
+            await route.abort("blockedbyclient")
             return
-        headers = {k: v for k, v in fetched.headers if k.lower() not in _DROP}
-        route.fulfill(status=fetched.status or 200, headers=headers, body=fetched.body)
+        headers = {k: v for k, v in fetched.headers if k.lower() not in _DROP and k.lower() != "refresh"}
+        body: bytes = fetched.body
+        if wanted in (current.get("url"), getattr(page_copy, "url", None)):
+            body = _META_REFRESH.sub(b"", body)
+        await route.fulfill(status=fetched.status or 200, headers=headers, body=body)
+
+
+def _leaves_page(route: Any) -> bool:
+    """The request navigates the tab itself (not a frame inside the page)."""
+    request = route.request
+    try:
+        return bool(request.is_navigation_request()) and request.frame.parent_frame is None
+    except Exception:  # a request without a frame (a service worker's): not a navigation of the tab
+        return False
 
 
 def _settings_shotter(settings: Any, run: AuditRun) -> Screenshotter:
@@ -268,6 +317,7 @@ def _settings_shotter(settings: Any, run: AuditRun) -> Screenshotter:
         chromium=launch.get("executable_path") or "/usr/bin/chromium",
         image_format=settings.get("GOVAUDIT_SCREENSHOT_FORMAT", "jpeg"),
         quality=settings.getint("GOVAUDIT_SCREENSHOT_QUALITY", 80),
+        concurrency=settings.getint("GOVAUDIT_SCREENSHOT_CONCURRENCY", 1),
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, insert
+from sqlalchemy import Engine, Table, create_engine, event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from govaudit.store.models import Base
@@ -45,17 +45,24 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(url), expire_on_commit=False)
 
 
+def table_of(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
 def _insert_for(session: Session, model: type[Base]):
+    """A Core INSERT on the model's table: executed with a list of rows it is one executemany, without the
+    ORM's per-row bulk-persistence bookkeeping (a third of the store's time when given the mapped class)."""
+    table = table_of(model)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(model)
+        return pg_insert(table)
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(model)
-    return insert(model)
+        return sqlite_insert(table)
+    return insert(table)
 
 
 def upsert(

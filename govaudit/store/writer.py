@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from govaudit import records as rec
 from govaudit.store import models as m
-from govaudit.store.db import session_factory, upsert
+from govaudit.store.db import session_factory, table_of, upsert
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class EvidenceWriter:
             upsert(session, op.table.model, rows, keys=["run_id", "site_id", "key_hash"],
                    update=op.table.update_columns(rows[0]))
         else:
-            session.execute(insert(op.table.model), rows)
+            session.execute(insert(table_of(op.table.model)), rows)  # Core executemany, no ORM bookkeeping
 
     def _write_site(self, run_id: str, site_id: str, items: list[Any]) -> None:
         try:

@@ -1,0 +1,43 @@
+"""Screenshots taken in one reused tab from the archive: each page is the one asked for, and a page that
+moves on by itself (a meta refresh, a Refresh header) is shot as archived instead of failing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from govaudit.archive.screenshots import Screenshotter, ShotTarget
+
+from .conftest import RUN, Archive, fetch, html
+
+REFRESH = (b"<html><head><meta charset='utf-8'><meta http-equiv='Refresh' content='0;url=/index.shtml'>"
+           b"<title>jump</title></head><body><p>\xe9\xa1\xb5\xe9\x9d\xa2\xe8\xb7\xb3\xe8\xbd\xac</p></body></html>")
+
+
+def _shoot(archive: Archive, targets: list[ShotTarget]) -> Screenshotter:
+    shotter = Screenshotter(database_url=archive.db_url, evidence_dir=archive.evidence, run_id=RUN,
+                            archive_run_id=RUN, timeout_ms=10000)
+    shotter.rows = shotter.take(targets)  # type: ignore[attr-defined]
+    return shotter
+
+
+def test_pages_that_move_on_are_shot_as_archived_in_one_tab(archive: Archive) -> None:
+    base = "http://www.a.gov.cn"
+    archive.add(fetch(f"{base}/", REFRESH),
+                fetch(f"{base}/index.shtml", html("门户首页")),
+                fetch(f"{base}/old/", html("旧栏目"), headers=[("Content-Type", "text/html; charset=utf-8"),
+                                                           ("Refresh", "0; url=/index.shtml")]),
+                fetch(f"{base}/tzgg/", html("通知公告", rows=80)))
+    archive.close()
+    targets = [ShotTarget("s1", f"{base}/", "home"), ShotTarget("s1", f"{base}/tzgg/", "veto"),
+               ShotTarget("s1", f"{base}/old/", "deduction"), ShotTarget("s1", f"{base}/missing/", "veto")]
+    shotter = _shoot(archive, targets)
+    rows = shotter.rows  # type: ignore[attr-defined]
+    assert [r["url"] for r in rows] == [f"{base}/", f"{base}/tzgg/", f"{base}/old/"]
+    assert [(t.url, why) for t, why in shotter.skipped] == [(f"{base}/missing/", "not in the archive")]
+    heights = {r["url"]: r["height"] for r in rows}
+    assert heights[f"{base}/tzgg/"] > heights[f"{base}/"]  # the tab showed each page, not the one before
+    for r in rows:
+        image = Path(archive.evidence) / r["path"]
+        assert image.read_bytes()[:3] == b"\xff\xd8\xff" and image.stat().st_size == r["bytes"]
+        assert json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))["url"] == r["url"]
