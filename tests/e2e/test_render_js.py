@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -47,18 +48,23 @@ def _pages() -> dict[str, tuple[int, str, bytes]]:
     return pages
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
-def test_js_built_column_is_rendered(tmp_path: Path) -> None:
-    with LoopbackSite(_pages(), host="127.0.0.71") as site:
+def _audit_one(pages: dict[str, tuple[int, str, bytes]], host: str, site_id: str, tmp_path: Path) -> tuple[str, Any]:
+    """`scrapy crawl audit` of one served site; its output and the run's database."""
+    with LoopbackSite(pages, host=host) as site:
         registry = tmp_path / "registry.csv"
-        registry.write_text(f"site_id,name,url,region,status\nJS00000001,示范市测试局,{site.url},示范市,running\n",
+        registry.write_text(f"site_id,name,url,region,status\n{site_id},示范市测试局,{site.url},示范市,running\n",
                             encoding="utf-8")
         db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
         proc = run_scrapy(["crawl", "audit", "-s", "STATS_DUMP=True", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
                            "-s", "GOVAUDIT_REPORT_ON_CLOSE=False"], db_url, tmp_path / "reports", timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
-    engine = create_engine(db_url)
+    return out, create_engine(db_url)
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_js_built_column_is_rendered(tmp_path: Path) -> None:
+    out, engine = _audit_one(_pages(), "127.0.0.71", "JS00000001", tmp_path)
     with engine.connect() as c:
         cols = {r.name: r for r in c.execute(select(m.Column)).all()}
     assert cols["通知公告"].rendered and cols["通知公告"].entries_count == 5, out[-3000:]
@@ -95,16 +101,7 @@ def _menu_pages() -> dict[str, tuple[int, str, bytes]]:
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 def test_script_written_menu_is_read_from_the_rendered_home(tmp_path: Path) -> None:
-    with LoopbackSite(_menu_pages(), host="127.0.0.73") as site:
-        registry = tmp_path / "registry.csv"
-        registry.write_text(f"site_id,name,url,region,status\nJS00000002,示范市测试局,{site.url},示范市,running\n",
-                            encoding="utf-8")
-        db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-        proc = run_scrapy(["crawl", "audit", "-s", "STATS_DUMP=True", "-a", f"registry={registry}", "-a", f"asof={ASOF}",
-                           "-s", "GOVAUDIT_REPORT_ON_CLOSE=False"], db_url, tmp_path / "reports", timeout=300)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
-    engine = create_engine(db_url)
+    out, engine = _audit_one(_menu_pages(), "127.0.0.73", "JS00000002", tmp_path)
     with engine.connect() as c:
         cols = {r.name: r for r in c.execute(select(m.Column)).all() if r.source == "nav"}
         site_row = c.execute(select(m.RunSite)).one()
