@@ -35,6 +35,7 @@ from govaudit.store.db import get_engine, upsert
 logger = logging.getLogger(__name__)
 
 REASONS = ("home", "veto", "deduction")
+_PRIORITY = ("veto", "home", "deduction")  # the order targets are kept in under GOVAUDIT_SCREENSHOTS_MAX
 VIEWPORT: Any = {"width": 1280, "height": 900}
 # headers a fulfilled response must not repeat: the body handed over is already decoded and measured
 _DROP = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
@@ -92,26 +93,34 @@ def letter_columns(session: Session, evidence_run_id: str) -> dict[tuple[str, st
 
 
 def plan(session: Session, run_id: str, evidence_run_id: str, limit: int) -> list[ShotTarget]:
-    """Home pages first, then the pages of veto findings, then of deduction findings; each page once."""
+    """The pages of veto findings first (the proof of an unqualified verdict must survive the cap, even in a
+    province of hundreds of sites), then home pages, then the pages of deduction findings; each page once, a
+    home page that is also a finding's page kept as the site's home shot."""
     homes = session.execute(select(m.Page.site_id, m.Page.url).where(m.Page.run_id == evidence_run_id,
                                                                      m.Page.kind == "home")
                             .order_by(m.Page.site_id)).all()
     out: dict[tuple[str, str], ShotTarget] = {}
+    rank: dict[tuple[str, str], int] = {}
     for site_id, url in homes:
         out.setdefault((site_id, url), ShotTarget(site_id, url, "home"))
+        rank[(site_id, url)] = _PRIORITY.index("home")
     findings = session.scalars(select(m.Finding).where(m.Finding.run_id == run_id,
                                                        m.Finding.category.in_(("veto", "deduction")))
                                .order_by(m.Finding.site_id, m.Finding.id)).all()
-    letters = letter_columns(session, evidence_run_id)
+    by_site: dict[str, dict[str, str]] = {}
+    for (site, url), col in letter_columns(session, evidence_run_id).items():
+        by_site.setdefault(site, {})[url] = col
     for category in ("veto", "deduction"):
         for f in findings:
             if f.category != category:
                 continue
-            cols = {url: col for (site, url), col in letters.items() if site == f.site_id}
-            for url in pages_of(f.evidence_refs, f.subject_url or "", f.evidence, cols):
-                out.setdefault((f.site_id, url), ShotTarget(f.site_id, url, category))
-    ordered = sorted(out.values(), key=lambda t: REASONS.index(t.reason))
-    return ordered[:limit]
+            for url in pages_of(f.evidence_refs, f.subject_url or "", f.evidence, by_site.get(f.site_id, {})):
+                key = (f.site_id, url)
+                out.setdefault(key, ShotTarget(f.site_id, url, category))
+                rank[key] = min(rank.get(key, len(_PRIORITY)), _PRIORITY.index(category))
+    ordered = sorted(out, key=lambda key: (rank[key], key[0]))  # by site within a rank, stable within a site
+    ordered_targets = [out[key] for key in ordered]
+    return ordered_targets[:limit]
 
 
 def shot_path(run_id: str, site_id: str, url: str, image_type: str = "jpeg") -> str:

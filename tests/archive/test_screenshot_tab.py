@@ -41,3 +41,33 @@ def test_pages_that_move_on_are_shot_as_archived_in_one_tab(archive: Archive) ->
         image = Path(archive.evidence) / r["path"]
         assert image.read_bytes()[:3] == b"\xff\xd8\xff" and image.stat().st_size == r["bytes"]
         assert json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))["url"] == r["url"]
+
+
+def test_veto_pages_survive_the_cap_of_a_large_province(archive: Archive) -> None:
+    """A province has more home pages than the run's screenshot cap: the pages proving a veto are kept first,
+    a home page that is itself a veto page counts as one, and deductions come last."""
+    from sqlalchemy.orm import Session
+
+    from govaudit.archive.screenshots import plan
+    from govaudit.store import models as m
+
+    homes = [(f"s{i:02d}", f"http://www.s{i:02d}.gov.cn/") for i in range(12)]
+    with Session(archive.engine) as s, s.begin():
+        s.add_all(m.Page(run_id=RUN, site_id=site, url=url, kind="home") for site, url in homes)
+        s.add_all([
+            m.Finding(run_id=RUN, site_id="s11", indicator="V5", category="veto", message="信箱长期未回复",
+                      subject_url="http://www.s11.gov.cn/ldxx/"),
+            m.Finding(run_id=RUN, site_id="s10", indicator="V2", category="veto", message="无找错入口",
+                      subject_url="http://www.s10.gov.cn/"),
+            m.Finding(run_id=RUN, site_id="s00", indicator="D1", category="deduction", message="栏目不更新",
+                      subject_url="http://www.s00.gov.cn/tzgg/"),
+        ])
+    with Session(archive.engine) as s:
+        capped = plan(s, RUN, RUN, limit=4)
+        everything = plan(s, RUN, RUN, limit=100)
+    assert [(t.site_id, t.url) for t in capped] == [
+        ("s10", "http://www.s10.gov.cn/"), ("s11", "http://www.s11.gov.cn/ldxx/"),
+        ("s00", "http://www.s00.gov.cn/"), ("s01", "http://www.s01.gov.cn/")]
+    assert capped[0].reason == "home"  # the veto's page is the home page: one shot, kept as the home shot
+    assert len(everything) == 14 and everything[-1].url == "http://www.s00.gov.cn/tzgg/"
+    assert everything[-1].reason == "deduction"
