@@ -34,6 +34,16 @@ def redact(text: str) -> str:
 _installed = False
 
 
+def _lowest_emitted_level() -> int:
+    """The lowest level a root handler emits (no handler: every record counts, to be safe). A record below it
+    is never formatted, so it need not be redacted; formatting it would cost the crawl (an item's repr per
+    "Scraped from" line)."""
+    handlers = logging.getLogger().handlers
+    if not handlers:
+        return logging.NOTSET
+    return min(h.level for h in handlers)
+
+
 def install_log_redaction() -> None:
     """Redact every log record at creation (all loggers, all handlers). Idempotent."""
     global _installed
@@ -44,6 +54,8 @@ def install_log_redaction() -> None:
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
+        if record.levelno < _lowest_emitted_level():
+            return record  # Scrapy leaves the root logger at NOTSET: DEBUG records are made, then dropped unread
         try:
             message = record.getMessage()
         except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import io
 import logging
 import os
 import stat
@@ -210,3 +211,31 @@ def test_scrapyd_example_requires_authentication(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_records_no_handler_emits_are_not_formatted_for_redaction() -> None:
+    """Scrapy leaves the root logger at NOTSET, so every DEBUG record ("Scraped from" with an item's repr) is
+    made; redaction must not format the ones no handler will emit, and must still clean the ones it will."""
+    install_log_redaction()
+
+    class Costly:
+        formatted = 0
+
+        def __str__(self) -> str:
+            Costly.formatted += 1
+            return "postgresql://u:S3cret@db/x"
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    saved, saved_level = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.NOTSET)
+    try:
+        logging.getLogger("scrapy.core.scraper").debug("Scraped from %s", Costly())
+        assert Costly.formatted == 0
+        logging.getLogger("scrapy.core.scraper").info("Scraped from %s", Costly())
+    finally:
+        root.handlers[:], root.level = saved, saved_level
+    assert Costly.formatted == 1 and "S3cret" not in stream.getvalue() and "u:***@db" in stream.getvalue()
