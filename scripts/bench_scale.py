@@ -23,6 +23,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -163,8 +164,10 @@ class Bench:
         return checked(run(cmd, env_for(db, self.tmp / "reports"), self.tmp / f"{name}.log"), name)
 
 
-def pg_cluster(tmp: Path) -> tuple[str, Path] | None:
-    folder = tmp / "pg"
+def pg_cluster() -> tuple[str, Path] | None:
+    # a folder of its own under /tmp, as scripts/test.sh makes it: the server's user must reach it, and the
+    # benchmark's private temporary folder is closed to other users
+    folder = Path(tempfile.mkdtemp(prefix="govaudit-pg."))
     got = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start"], cwd=ROOT, capture_output=True,
                          text=True, env={**os.environ, "GOVAUDIT_PG_DIR": str(folder)})
     if got.returncode != 0:
@@ -219,6 +222,7 @@ def main() -> None:
             if cluster is not None:
                 subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "stop"], cwd=ROOT, capture_output=True,
                                env={**os.environ, "GOVAUDIT_PG_DIR": str(cluster)})
+                shutil.rmtree(cluster, ignore_errors=True)
 
 
 def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
@@ -249,7 +253,7 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
     if not args.no_pg:
         base = args.pg_url
         if not base:
-            got = pg_cluster(tmp)
+            got = pg_cluster()
             if got is not None:
                 base, cluster = got
         if base:
@@ -258,12 +262,14 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
                 db = pg_database(base, "bench_scale_pg")
                 made.append(db)
                 pg = bench.audit("pg", db)
-                print(line("audit (PostgreSQL)", pg, pg.pages()) + f"  ({pg.wall / audit.wall:.2f}x SQLite's wall)")
+                # the same province and URLs as the SQLite audit: its page count is every run's denominator
+                # (two workers' stats dumps interleave in one log, so their own counts cannot be read)
+                print(line("audit (PostgreSQL)", pg, pages) + f"  ({pg.wall / audit.wall:.2f}x SQLite's wall)")
                 for jobs in [int(j) for j in args.workers.split(",") if j.strip()]:
                     db = pg_database(base, f"bench_scale_w{jobs}")
                     made.append(db)
                     w = bench.audit(f"w{jobs}", db, parallel=jobs)
-                    print(line(f"audit, {jobs} worker(s) (Redis)", w, w.pages()))
+                    print(line(f"audit, {jobs} worker(s) (Redis)", w, pages))
             finally:
                 for db in made:
                     drop_database(db)
