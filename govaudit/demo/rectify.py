@@ -11,13 +11,13 @@ which found a new one, which reported and when."""
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govaudit.demo.csvfile import write_csv
 from govaudit.demo.model import ColumnSpec, SiteSpec
 
 if TYPE_CHECKING:
@@ -131,10 +131,4 @@ def report_rows(province: Province) -> list[list[str]]:
 
 
 def write_reports(province: Province, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(REPORT_HEADER)
-        writer.writerows(report_rows(province))
-    return path
+    return write_csv(path, REPORT_HEADER, report_rows(province))

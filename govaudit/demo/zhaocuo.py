@@ -5,11 +5,11 @@ LATE_SITE answered LATE of them after 3 working days; OPEN_SITE left one unfinis
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 from govaudit import asof as asof_rules
+from govaudit.demo.csvfile import write_csv
 from govaudit.demo.province import Province
 
 HEADER = ["留言编号", "网站标识码", "网站名称", "留言时间", "答复时间", "办结时间", "办理状态"]
@@ -43,13 +43,7 @@ def export_rows(province: Province) -> list[list[str]]:
 
 
 def write_export(province: Province, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        writer.writerows(export_rows(province))
-    return path
+    return write_csv(path, HEADER, export_rows(province))
 
 
 def planted(province: Province) -> dict[str, int]:
