@@ -232,6 +232,14 @@ DOWNLOADER_MIDDLEWARES = {
     "govaudit.crawl.ratelimit.RateLimitRetry": 560,
     # sees every request and redirect hop (after the redirect middlewares build them) and every 3xx first
     "govaudit.crawl.guard.ScopeGuard": 610,
+    # every layer costs each request a trip through the chain: off where govaudit has no use for it
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # ScopeGuard decides scope (no allowed_domains)
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site is crawled with a password
+}
+SPIDER_MIDDLEWARES = {
+    # column depth is the spider's own (GOVAUDIT_MAX_COLUMN_DEPTH); Scrapy's depth is neither limited nor read
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,  # a development aid, a cost per output
 }
 EXTENSIONS = {
     "govaudit.crawl.jobdir.PrivateJobDir": 50,  # JOBDIR 0700, refused when others could write to it

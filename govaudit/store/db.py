@@ -84,10 +84,22 @@ def upsert(
     unique: dict[tuple, dict[str, Any]] = {}
     for row in rows:
         unique[tuple(row[k] for k in keys)] = row
-    stmt = _insert_for(session, model)
-    cols = list(update or ())
-    if cols:
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in cols})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    session.execute(stmt, list(unique.values()))
+    session.execute(_upsert_statement(session, model, tuple(keys), tuple(update or ())), list(unique.values()))
+
+
+# (dialect, table, conflict keys, updated columns) -> the statement: building one (its `excluded` alias
+# copies every column) cost more than executing it, once per stored batch of every table
+_UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def _upsert_statement(session: Session, model: type[Base], keys: tuple[str, ...], cols: tuple[str, ...]) -> Any:
+    cache_key = (session.get_bind().dialect.name, table_of(model).name, keys, cols)
+    stmt = _UPSERTS.get(cache_key)
+    if stmt is None:
+        stmt = _insert_for(session, model)
+        if cols:
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in cols})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        _UPSERTS[cache_key] = stmt
+    return stmt
