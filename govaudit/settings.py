@@ -247,7 +247,7 @@ EXTENSIONS = {
     "govaudit.archive.capture.ArchiveCapture": 120,  # WARC of every response; index flushed at close
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,
-    "govaudit.archive.screenshots.ScreenshotsOnClose": 850,  # after scoring, before the report links them
+    "govaudit.archive.shotstream.Screenshots": 850,  # as sites are scored; completed after scoring, before the report
     "govaudit.extensions.report.ReportOnClose": 900,
     "govaudit.extensions.summary.RunSummary": 950,  # the command's last lines and exit status
 }

@@ -8,6 +8,7 @@
 * replay.py     a downloader middleware that answers every request from a run's archive (re-extraction)
 * reextract.py  `scrapy rescore RUN --reextract`: a replay crawl into a new run, scored as usual
 * screenshots.py full-page screenshots of archived pages in Chromium, capture time printed on the image
+* shotstream.py  the screenshot extension: sites shot as they are scored, completed to the run's plan at close
 * bundle.py     the report bundle's copies: screenshots and small HTML views of the archived pages
 * prune.py      retention: expired archives and screenshots removed, results kept
 

@@ -29,6 +29,7 @@ from govaudit.store.models import ArchiveRecord
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+_ATTR = "_govaudit_archive"
 
 
 def archive_enabled(settings: Any) -> bool:
@@ -49,6 +50,9 @@ class ArchiveCapture:
         self.Session = session_factory(settings.get("GOVAUDIT_DATABASE_URL"))
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=settings.getint("GOVAUDIT_ARCHIVE_QUEUE", 256))
         self._rows: list[dict[str, Any]] = []
+        self._queued = 0  # fetches handed to the archive thread (reactor thread)
+        self._archived = 0  # fetches the archive thread is done with (under the lock, with their rows)
+        self.indexed = 0  # fetches whose index rows are in SQL: fetches are archived in the order queued
         self._lock = threading.Lock()
         self._errors = 0
         self._thread = threading.Thread(target=self._work, name="govaudit-archive", daemon=True)
@@ -64,6 +68,7 @@ class ArchiveCapture:
         if not archive_enabled(crawler.settings):
             raise NotConfigured("archive off (GOVAUDIT_ARCHIVE_ENABLED) or a replay crawl")
         ext = cls(run, crawler.settings, crawler.stats)
+        setattr(crawler, _ATTR, ext)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -72,7 +77,13 @@ class ArchiveCapture:
     # --- reactor thread --------------------------------------------------------------------------------
     def response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
         if not self._closed:
+            self._queued += 1
             self._queue.put(Fetch.from_scrapy(response, request))
+
+    def mark(self) -> int:
+        """A mark of what has been downloaded so far: once `indexed` reaches it, every response downloaded
+        before it can be found in SQL (govaudit.archive.index)."""
+        return self._queued
 
     def spider_opened(self, spider: Any) -> None:
         self._flusher = task.LoopingCall(self.flush)
@@ -81,12 +92,13 @@ class ArchiveCapture:
     def flush(self) -> None:
         with self._lock:
             rows, self._rows = self._rows, []
-        if not rows:
-            return
-        for row in rows:
-            row["run_id"] = self.run.run_id
-        with self.Session.begin() as session:
-            session.execute(insert(ArchiveRecord), rows)
+            archived = self._archived
+        if rows:
+            for row in rows:
+                row["run_id"] = self.run.run_id
+            with self.Session.begin() as session:
+                session.execute(insert(ArchiveRecord), rows)
+        self.indexed = archived
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._flusher is not None and self._flusher.running:
@@ -118,12 +130,18 @@ class ArchiveCapture:
             fetch = self._queue.get()
             if fetch is _STOP:
                 return
+            rows: list[dict[str, Any]] = []
             try:
                 rows = self.archiver.archive(fetch)
             except Exception:  # a full disk must not stop the audit; the run's log says what is missing
                 self._errors += 1
                 if self._errors <= 5:
                     logger.exception("archiving %s failed", fetch.url)
-                continue
             with self._lock:
                 self._rows.extend(rows)
+                self._archived += 1
+
+
+def archive_of(crawler: Any) -> ArchiveCapture | None:
+    """The crawl's archive extension (None: the archive is off)."""
+    return getattr(crawler, _ATTR, None)

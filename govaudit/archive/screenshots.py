@@ -16,25 +16,24 @@ import hashlib
 import json
 import logging
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govaudit.archive.index import ArchiveMissing, find_record, read_record
-from govaudit.runs import AuditRun, current_run
+from govaudit.runs import AuditRun
 from govaudit.store import models as m
 from govaudit.store.db import get_engine, upsert
 
 logger = logging.getLogger(__name__)
 
 REASONS = ("home", "veto", "deduction")
+SIZE_CAP = "screenshot size cap of the run reached"
+NOT_ARCHIVED = "not in the archive"
 _PRIORITY = ("veto", "home", "deduction")  # the order targets are kept in under GOVAUDIT_SCREENSHOTS_MAX
 VIEWPORT: Any = {"width": 1280, "height": 900}
 # headers a fulfilled response must not repeat: the body handed over is already decoded and measured
@@ -85,30 +84,40 @@ def pages_of(refs: Any, subject_url: str, evidence: Any, letter_columns: dict[st
     return [u for u in dict.fromkeys(out) if u.startswith(("http://", "https://"))]
 
 
-def letter_columns(session: Session, evidence_run_id: str) -> dict[tuple[str, str], str]:
-    """(site, letter URL) -> the column page the letter was read from."""
-    rows = session.execute(select(m.Letter.site_id, m.Letter.url, m.Letter.column_url)
-                           .where(m.Letter.run_id == evidence_run_id)).all()
-    return {(site, url): col for site, url, col in rows if col}
+def letter_columns(session: Session, evidence_run_id: str,
+                   site_id: str | None = None) -> dict[tuple[str, str], str]:
+    """(site, letter URL) -> the column page the letter was read from (of one site, or of every site)."""
+    query = select(m.Letter.site_id, m.Letter.url, m.Letter.column_url).where(m.Letter.run_id == evidence_run_id)
+    if site_id is not None:
+        query = query.where(m.Letter.site_id == site_id)
+    return {(site, url): col for site, url, col in session.execute(query).all() if col}
 
 
-def plan(session: Session, run_id: str, evidence_run_id: str, limit: int) -> list[ShotTarget]:
-    """The pages of veto findings first (the proof of an unqualified verdict must survive the cap, even in a
-    province of hundreds of sites), then home pages, then the pages of deduction findings; each page once, a
-    home page that is also a finding's page kept as the site's home shot."""
-    homes = session.execute(select(m.Page.site_id, m.Page.url).where(m.Page.run_id == evidence_run_id,
-                                                                     m.Page.kind == "home")
-                            .order_by(m.Page.site_id)).all()
+def plan(session: Session, run_id: str, evidence_run_id: str, limit: int,
+         site_id: str | None = None) -> list[ShotTarget]:
+    """The targets kept under the cap of `limit`, in the order of `ranked_plan`."""
+    return [target for _rank, target in ranked_plan(session, run_id, evidence_run_id, site_id)][:limit]
+
+
+def ranked_plan(session: Session, run_id: str, evidence_run_id: str,
+                site_id: str | None = None) -> list[tuple[int, ShotTarget]]:
+    """(rank, target), best first: the pages of veto findings first (the proof of an unqualified verdict must
+    survive the cap, even in a province of hundreds of sites), then home pages, then the pages of deduction findings; each page once, a
+    home page that is also a finding's page kept as the site's home shot. `site_id`: that site's only."""
+    home_query = select(m.Page.site_id, m.Page.url).where(m.Page.run_id == evidence_run_id, m.Page.kind == "home")
+    finding_query = select(m.Finding).where(m.Finding.run_id == run_id, m.Finding.category.in_(("veto", "deduction")))
+    if site_id is not None:
+        home_query = home_query.where(m.Page.site_id == site_id)
+        finding_query = finding_query.where(m.Finding.site_id == site_id)
+    homes = session.execute(home_query.order_by(m.Page.site_id)).all()
     out: dict[tuple[str, str], ShotTarget] = {}
     rank: dict[tuple[str, str], int] = {}
-    for site_id, url in homes:
-        out.setdefault((site_id, url), ShotTarget(site_id, url, "home"))
-        rank[(site_id, url)] = _PRIORITY.index("home")
-    findings = session.scalars(select(m.Finding).where(m.Finding.run_id == run_id,
-                                                       m.Finding.category.in_(("veto", "deduction")))
-                               .order_by(m.Finding.site_id, m.Finding.id)).all()
+    for home_site, url in homes:
+        out.setdefault((home_site, url), ShotTarget(home_site, url, "home"))
+        rank[(home_site, url)] = _PRIORITY.index("home")
+    findings = session.scalars(finding_query.order_by(m.Finding.site_id, m.Finding.id)).all()
     by_site: dict[str, dict[str, str]] = {}
-    for (site, url), col in letter_columns(session, evidence_run_id).items():
+    for (site, url), col in letter_columns(session, evidence_run_id, site_id).items():
         by_site.setdefault(site, {})[url] = col
     for category in ("veto", "deduction"):
         for f in findings:
@@ -119,8 +128,7 @@ def plan(session: Session, run_id: str, evidence_run_id: str, limit: int) -> lis
                 out.setdefault(key, ShotTarget(f.site_id, url, category))
                 rank[key] = min(rank.get(key, len(_PRIORITY)), _PRIORITY.index(category))
     ordered = sorted(out, key=lambda key: (rank[key], key[0]))  # by site within a rank, stable within a site
-    ordered_targets = [out[key] for key in ordered]
-    return ordered_targets[:limit]
+    return [(rank[key], out[key]) for key in ordered]
 
 
 def shot_path(run_id: str, site_id: str, url: str, image_type: str = "jpeg") -> str:
@@ -157,10 +165,7 @@ class Screenshotter:
         engine = get_engine(self.database_url)
         with engine.connect() as db:
             rows = asyncio.run(self._take_all(db, targets))
-        if rows:
-            with Session(engine) as s, s.begin():
-                upsert(s, m.Screenshot, rows, keys=["run_id", "site_id", "url"],
-                       update=["path", "reason", "source", "captured_at", "fetched_at", "width", "height", "bytes"])
+        store_shots(self.database_url, rows)
         return rows
 
     async def _take_all(self, db: Any, targets: list[ShotTarget]) -> list[dict[str, Any]]:
@@ -171,52 +176,26 @@ class Screenshotter:
         queue = list(enumerate(targets))
         queue.reverse()
 
-        async def worker(browser: Any, archived: Any) -> None:
-            nonlocal total
-            # one tab reused for every archived page (a new tab costs as much as the screenshot); its requests
-            # are answered from the archive copy of the page it shows now
-            current: dict[str, Any] = {}
-
-            async def new_tab() -> Any:
-                tab = await archived.new_page()
-                tab.set_default_timeout(self.timeout_ms)
-                await tab.route("**/*", lambda route: self._answer(route, db, current))
-                return tab
-
-            tab = await new_tab()
-            while queue:
-                n, target = queue.pop()
-                if total >= self.max_bytes:
-                    self.skipped.append((target, "screenshot size cap of the run reached"))
-                    continue
-                try:
-                    row = await self._one(browser, tab, current, db, target)
-                except Exception as exc:  # one hostile page must not cost the others their screenshots
-                    logger.warning("screenshot of %s failed: %s", target.url, exc)
-                    self.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
-                    await tab.close()  # whatever the page left going must not reach the next one
-                    tab = await new_tab()
-                    continue
-                finally:
-                    db.rollback()
-                if row is not None:
-                    rows.append((n, row))
-                    total += row["bytes"]
-
-        async def browser_worker(pw: Any) -> None:
+        async def worker(pw: Any) -> None:
             # a browser per worker (tabs of one browser side by side were no faster than one tab)
-            browser = await pw.chromium.launch(executable_path=self.chromium, headless=True,
-                                               args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+            nonlocal total
+            shots = ShotBrowser(self, db)
+            await shots.open(pw)
             try:
-                # archived pages: scripts off, every request answered by the archive
-                archived = await browser.new_context(viewport=VIEWPORT, java_script_enabled=False,
-                                                     service_workers="block", accept_downloads=False)
-                await worker(browser, archived)
+                while queue:
+                    n, target = queue.pop()
+                    if total >= self.max_bytes:
+                        self.skipped.append((target, SIZE_CAP))
+                        continue
+                    row = await shots.shoot(target)
+                    if row is not None:
+                        rows.append((n, row))
+                        total += row["bytes"]
             finally:
-                await browser.close()
+                await shots.close()
 
         async with async_playwright() as pw:
-            await asyncio.gather(*(browser_worker(pw) for _ in range(max(1, min(self.concurrency, len(targets))))))
+            await asyncio.gather(*(worker(pw) for _ in range(max(1, min(self.concurrency, len(targets))))))
         return [row for _n, row in sorted(rows, key=lambda nr: nr[0])]
 
     def _copy_of(self, db: Any, url: str) -> Any:
@@ -232,7 +211,7 @@ class Screenshotter:
                    target: ShotTarget) -> dict[str, Any] | None:
         page_copy = self._copy_of(db, target.url)
         if page_copy is None and not self.live_fallback:
-            self.skipped.append((target, "not in the archive"))
+            self.skipped.append((target, NOT_ARCHIVED))
             return None
         live = None
         if page_copy is not None:
@@ -306,6 +285,58 @@ class Screenshotter:
         await route.fulfill(status=fetched.status or 200, headers=headers, body=body)
 
 
+class ShotBrowser:
+    """One Chromium taking a shotter's screenshots in one tab reused for every archived page (a new tab costs
+    as much as the screenshot); the tab's requests are answered from the archive copy of the page it shows
+    now, and the tab is replaced after a failure (whatever the page left going must not reach the next)."""
+
+    def __init__(self, shotter: Screenshotter, db: Any) -> None:
+        self.shotter = shotter
+        self.db = db
+        self.current: dict[str, Any] = {}
+        self.browser: Any = None
+        self.archived: Any = None
+        self.tab: Any = None
+
+    async def open(self, pw: Any) -> None:
+        self.browser = await pw.chromium.launch(executable_path=self.shotter.chromium, headless=True,
+                                                args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+        # archived pages: scripts off, every request answered by the archive
+        self.archived = await self.browser.new_context(viewport=VIEWPORT, java_script_enabled=False,
+                                                       service_workers="block", accept_downloads=False)
+        self.tab = await self._new_tab()
+
+    async def _new_tab(self) -> Any:
+        tab = await self.archived.new_page()
+        tab.set_default_timeout(self.shotter.timeout_ms)
+        await tab.route("**/*", lambda route: self.shotter._answer(route, self.db, self.current))
+        return tab
+
+    async def shoot(self, target: ShotTarget) -> dict[str, Any] | None:
+        """The target's row, or None (the reason is in the shotter's `skipped`)."""
+        try:
+            return await self.shotter._one(self.browser, self.tab, self.current, self.db, target)
+        except Exception as exc:  # one hostile page must not cost the others their screenshots
+            logger.warning("screenshot of %s failed: %s", target.url, exc)
+            self.shotter.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
+            await self.tab.close()
+            self.tab = await self._new_tab()
+            return None
+        finally:
+            self.db.rollback()
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+
+
+def store_shots(database_url: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        with Session(get_engine(database_url)) as s, s.begin():
+            upsert(s, m.Screenshot, rows, keys=["run_id", "site_id", "url"],
+                   update=["path", "reason", "source", "captured_at", "fetched_at", "width", "height", "bytes"])
+
+
 def _leaves_page(route: Any) -> bool:
     """The request navigates the tab itself (not a frame inside the page)."""
     request = route.request
@@ -315,7 +346,7 @@ def _leaves_page(route: Any) -> bool:
         return False
 
 
-def _settings_shotter(settings: Any, run: AuditRun) -> Screenshotter:
+def settings_shotter(settings: Any, run: AuditRun) -> Screenshotter:
     launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
     return Screenshotter(
         database_url=settings.get("GOVAUDIT_DATABASE_URL"), evidence_dir=settings.get("GOVAUDIT_EVIDENCE_DIR"),
@@ -330,56 +361,19 @@ def _settings_shotter(settings: Any, run: AuditRun) -> Screenshotter:
     )
 
 
+def shot_plan(settings: Any, run: AuditRun) -> list[ShotTarget]:
+    """The run's screenshots under GOVAUDIT_SCREENSHOTS_MAX."""
+    with Session(get_engine(settings.get("GOVAUDIT_DATABASE_URL"))) as s:
+        return plan(s, run.run_id, run.evidence_run_id, settings.getint("GOVAUDIT_SCREENSHOTS_MAX"))
+
+
 def screenshot_run(settings: Any, run: AuditRun) -> list[dict[str, Any]]:
     """Plan and take the run's screenshots (blocking; call it off the reactor's thread or at close)."""
-    with Session(get_engine(settings.get("GOVAUDIT_DATABASE_URL"))) as s:
-        targets = plan(s, run.run_id, run.evidence_run_id, settings.getint("GOVAUDIT_SCREENSHOTS_MAX"))
+    targets = shot_plan(settings, run)
     if not targets:
         return []
-    shotter = _settings_shotter(settings, run)
+    shotter = settings_shotter(settings, run)
     rows = shotter.take(targets)
     for target, why in shotter.skipped[:20]:
         logger.info("no screenshot of %s (%s): %s", target.url, target.reason, why)
     return rows
-
-
-class ScreenshotsOnClose:
-    """At close, after the scores and the archive index, before the report: the run's screenshots. The
-    browser runs on a thread of its own (playwright's sync API cannot run on the reactor's event loop);
-    the close waits for it, so the report finds every screenshot."""
-
-    def __init__(self, run: AuditRun, crawler: Any) -> None:
-        self.run = run
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ScreenshotsOnClose:
-        run = current_run(crawler)
-        if run is None or not run.owns_run:
-            raise NotConfigured("no run of this worker's own")
-        if not crawler.settings.getbool("GOVAUDIT_SCREENSHOTS_ENABLED"):
-            raise NotConfigured("GOVAUDIT_SCREENSHOTS_ENABLED is off")
-        ext = cls(run, crawler)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        return ext
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        if reason != "finished":
-            return  # an interrupted run is screenshotted when it finishes
-        result: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                result["rows"] = screenshot_run(self.crawler.settings, self.run)
-            except Exception as exc:  # the results are stored; screenshots are evidence, not the verdict
-                logger.exception("screenshots of run %s failed", self.run.run_id)
-                result["error"] = exc
-
-        thread = threading.Thread(target=work, name="govaudit-screenshots", daemon=True)
-        thread.start()
-        thread.join()
-        rows = result.get("rows") or []
-        self.crawler.stats.set_value("govaudit/screenshots", len(rows))
-        if rows:
-            logger.info("govaudit screenshots: %d (%.1f MB) under %s", len(rows), sum(r["bytes"] for r in rows) / 1e6,
-                        Path(self.crawler.settings.get("GOVAUDIT_EVIDENCE_DIR")) / self.run.run_id / "screenshots")

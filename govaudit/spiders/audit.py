@@ -132,14 +132,25 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             yield self._request(sc, site.url, "parse_home", priority=10)
 
     def _load(self) -> tuple[int, int]:
-        """(requests the downloader holds, requests waiting in the scheduler)."""
+        """(requests the downloader is busy with, requests waiting for the crawl itself). Without a politeness
+        delay: the downloader's requests and the scheduler's queue. With one (DOWNLOAD_DELAY, AutoThrottle),
+        requests mostly wait on their own site's delay, which leaves the crawl idle and should let more sites
+        run beside them: only transfers in progress, and downloaded responses not yet handled, count."""
         try:
             engine = self.crawler.engine
         except (AttributeError, RuntimeError):  # not crawling (the in-process tests drive the callbacks by hand)
             return 0, 0
-        slot = getattr(engine, "_slot", None)
-        queued = len(slot.scheduler) if slot is not None and hasattr(slot.scheduler, "__len__") else 0
-        return len(engine.downloader.active), queued
+        downloader, slot = engine.downloader, getattr(engine, "_slot", None)
+        if not self._polite_delay:
+            queued = len(slot.scheduler) if slot is not None and hasattr(slot.scheduler, "__len__") else 0
+            return len(downloader.active), queued
+        transferring = sum(len(site_slot.transferring) for site_slot in getattr(downloader, "slots", {}).values())
+        scraping = getattr(engine.scraper, "slot", None)
+        return transferring, len(scraping.queue) + len(scraping.active) if scraping is not None else 0
+
+    @property
+    def _polite_delay(self) -> bool:
+        return self.settings.getfloat("DOWNLOAD_DELAY") > 0 or self.settings.getbool("AUTOTHROTTLE_ENABLED")
 
     # --- request bookkeeping ---------------------------------------------------------------------------
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,

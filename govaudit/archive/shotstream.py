@@ -1,0 +1,282 @@
+"""Screenshots taken while the crawl runs, so that Chromium works on a core the crawl leaves idle instead of
+after the crawl (at the cap of 200 pages that was a minute at the end of every large run).
+
+Each site, once scored (its SiteDoneItem has passed the pipelines), is planned on the browser's own thread
+(its veto pages, home page and deduction pages: govaudit.archive.screenshots.ranked_plan) as soon as the
+archive index holds every response downloaded before it was scored. The browser takes the pending pages best
+rank first, at most GOVAUDIT_SCREENSHOTS_MAX of them, while the crawl goes on.
+
+When the crawl finishes, the run's plan is made as it always was, the cap over the whole run: a planned page
+already shot is kept, the others are shot then, and a page shot early that the plan does not keep (the cap went
+to other sites' veto pages) is deleted. The run's screenshots are the same whether they were taken early or at
+the end; only their capture times differ. An interrupted crawl deletes its early shots: the run is shot when
+it finishes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy.orm import Session
+
+from govaudit.archive.capture import ArchiveCapture, archive_of
+from govaudit.archive.screenshots import (
+    NOT_ARCHIVED,
+    SIZE_CAP,
+    Screenshotter,
+    ShotBrowser,
+    ShotTarget,
+    ranked_plan,
+    screenshot_run,
+    settings_shotter,
+    shot_plan,
+    store_shots,
+)
+from govaudit.items import SiteDoneItem
+from govaudit.runs import AuditRun, current_run
+from govaudit.store.db import get_engine
+
+logger = logging.getLogger(__name__)
+
+POLL_S = 0.25  # the browser thread looks for newly scored sites this often when it has nothing to shoot
+
+Key = tuple[str, str]  # (site id, url)
+
+
+class ShotStream:
+    """A browser on a thread of its own, fed the sites as they are scored (`site_scored`, from the reactor
+    thread), finished with the run's plan (`finish`, blocking) or abandoned (`abandon`)."""
+
+    def __init__(self, shotter: Screenshotter, limit: int, evidence_run_id: str, indexed: Callable[[], int]) -> None:
+        self.shotter = shotter
+        self.limit = limit
+        self.evidence_run_id = evidence_run_id
+        self.indexed = indexed  # how far the archive index has caught up with the downloads (ArchiveCapture)
+        self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._shot: dict[Key, dict[str, Any]] = {}  # pages shot so far, with their rows
+        self._broken: set[Key] = set()  # pages whose shot failed (not retried at the end)
+        self._bytes = 0
+        self._rows: list[dict[str, Any]] = []
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="govaudit-screenshots", daemon=True)
+
+    # --- reactor thread ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def site_scored(self, site_id: str, mark: int) -> None:
+        """`site_id` is scored; its pages are in the archive once the index reaches `mark`."""
+        self._inbox.put(("site", site_id, mark))
+
+    def finish(self, targets: list[ShotTarget]) -> list[dict[str, Any]]:
+        """The rows of `targets` (the run's plan, in its order), shot now where not shot already (blocking)."""
+        self._inbox.put(("finish", targets))
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self._rows
+
+    def abandon(self) -> None:
+        """The crawl stopped before its end: no screenshot is kept (blocking until the browser is closed)."""
+        self._inbox.put(("stop",))
+        self._thread.join()
+
+    # --- browser thread ----------------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # reported by finish(); the extension then shoots at close as before
+            self.error = exc
+            self._delete(list(self._shot))
+
+    async def _main(self) -> None:
+        engine = get_engine(self.shotter.database_url)
+        async with contextlib.AsyncExitStack() as stack:
+            db = stack.enter_context(engine.connect())
+            session = stack.enter_context(Session(engine))
+            shots = ShotBrowser(self.shotter, db)
+            opened = False
+            waiting: list[tuple[int, str]] = []  # (archive mark, site id) of scored sites not planned yet
+            pending: list[tuple[int, int, ShotTarget]] = []  # heap of (rank, order, target)
+            order = 0
+            while True:
+                final: list[ShotTarget] | None = None
+                for msg in self._drain():
+                    if msg[0] == "stop":
+                        if opened:
+                            await shots.close()
+                        self._delete(list(self._shot))
+                        return
+                    if msg[0] == "finish":
+                        final = msg[1]
+                    else:
+                        waiting.append((msg[2], msg[1]))
+                if final is not None:
+                    if not opened and any(self._key(t) not in self._shot for t in final):
+                        await self._open(stack, shots)
+                    self._rows = await self._finish(shots, final)
+                    if shots.browser is not None:
+                        await shots.close()
+                    return
+                indexed = self.indexed()
+                for _mark, site_id in [w for w in waiting if w[0] <= indexed]:
+                    for rank, target in ranked_plan(session, self.shotter.run_id, self.evidence_run_id, site_id):
+                        heapq.heappush(pending, (rank, order, target))
+                        order += 1
+                    session.rollback()
+                waiting = [w for w in waiting if w[0] > indexed]
+                if pending and len(self._shot) < self.limit and self._bytes < self.shotter.max_bytes:
+                    target = heapq.heappop(pending)[2]
+                    if self._key(target) in self._shot or self._key(target) in self._broken:
+                        continue
+                    if not opened:
+                        await self._open(stack, shots)
+                        opened = True
+                    await self._shoot(shots, target)
+                    continue
+                await asyncio.sleep(POLL_S)
+
+    async def _open(self, stack: contextlib.AsyncExitStack, shots: ShotBrowser) -> None:
+        from playwright.async_api import async_playwright
+
+        pw = await stack.enter_async_context(async_playwright())
+        await shots.open(pw)
+
+    def _drain(self) -> list[tuple[Any, ...]]:
+        out = []
+        while True:
+            try:
+                out.append(self._inbox.get_nowait())
+            except queue.Empty:
+                return out
+
+    @staticmethod
+    def _key(target: ShotTarget) -> Key:
+        return (target.site_id, target.url)
+
+    async def _shoot(self, shots: ShotBrowser, target: ShotTarget) -> None:
+        skipped = len(self.shotter.skipped)
+        row = await shots.shoot(target)
+        if row is not None:
+            self._shot[self._key(target)] = row
+            self._bytes += row["bytes"]
+            return
+        reasons = [why for _t, why in self.shotter.skipped[skipped:]]
+        del self.shotter.skipped[skipped:]  # said at the end, and only of the pages the plan keeps
+        if reasons != [NOT_ARCHIVED]:  # not archived yet may be archived at the end; a failure is final
+            self._broken.add(self._key(target))
+            self.shotter.skipped.append((target, reasons[0] if reasons else "failed"))
+
+    async def _finish(self, shots: ShotBrowser, targets: list[ShotTarget]) -> list[dict[str, Any]]:
+        wanted = {self._key(t) for t in targets}
+        self.shotter.skipped = [(t, why) for t, why in self.shotter.skipped if self._key(t) in wanted]
+        rows: list[dict[str, Any]] = []
+        total = 0
+        for target in targets:
+            key = self._key(target)
+            if total >= self.shotter.max_bytes:
+                self.shotter.skipped.append((target, SIZE_CAP))
+                continue
+            row = self._shot.pop(key, None)
+            if row is None and key not in self._broken:
+                row = await shots.shoot(target)
+            if row is not None:
+                rows.append({**row, "reason": target.reason})
+                total += row["bytes"]
+        self._delete(list(self._shot))  # shot early, not kept by the run's plan
+        return rows
+
+    def _delete(self, keys: list[Key]) -> None:
+        for key in keys:
+            row = self._shot.pop(key, None)
+            if row is None:
+                continue
+            image = Path(self.shotter.evidence_dir) / row["path"]
+            for path in (image, image.with_suffix(".json")):
+                path.unlink(missing_ok=True)
+
+
+class Screenshots:
+    """The extension: the run's screenshots, taken while the crawl runs (a ShotStream fed every site scored
+    by this process) and completed when it finishes, after the scores and the archive index and before the
+    report (which links them). Without the archive (GOVAUDIT_ARCHIVE_ENABLED off) they are all taken at the
+    end. The close waits for the browser, so the report finds every screenshot."""
+
+    def __init__(self, run: AuditRun, crawler: Any, archive: ArchiveCapture | None) -> None:
+        self.run = run
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.archive = archive
+        self.stream: ShotStream | None = None
+        if archive is not None:
+            self.stream = ShotStream(settings_shotter(self.settings, run), self.settings.getint("GOVAUDIT_SCREENSHOTS_MAX"),
+                                     run.evidence_run_id, lambda: archive.indexed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Screenshots:
+        run = current_run(crawler)
+        if run is None or not run.owns_run:
+            raise NotConfigured("no run of this worker's own")
+        if not crawler.settings.getbool("GOVAUDIT_SCREENSHOTS_ENABLED"):
+            raise NotConfigured("GOVAUDIT_SCREENSHOTS_ENABLED is off")
+        ext = cls(run, crawler, archive_of(crawler))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.stream is not None:
+            self.stream.start()
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        if self.stream is not None and self.archive is not None and isinstance(item, SiteDoneItem):
+            self.stream.site_scored(item.site_id, self.archive.mark())
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if reason != "finished":
+            if self.stream is not None:
+                self.stream.abandon()
+            return  # an interrupted run is screenshotted when it finishes
+        rows = self._finish()
+        self.crawler.stats.set_value("govaudit/screenshots", len(rows))
+        if rows:
+            logger.info("govaudit screenshots: %d (%.1f MB) under %s", len(rows), sum(r["bytes"] for r in rows) / 1e6,
+                        Path(self.settings.get("GOVAUDIT_EVIDENCE_DIR")) / self.run.run_id / "screenshots")
+
+    def _finish(self) -> list[dict[str, Any]]:
+        try:
+            if self.stream is not None:
+                targets = shot_plan(self.settings, self.run)
+                rows = self.stream.finish(targets)
+                store_shots(self.settings.get("GOVAUDIT_DATABASE_URL"), rows)
+                for target, why in self.stream.shotter.skipped[:20]:
+                    logger.info("no screenshot of %s (%s): %s", target.url, target.reason, why)
+                return rows
+        except Exception:  # the browser thread failed: every screenshot is taken now, as without the stream
+            logger.exception("screenshots during the crawl of run %s failed; taking them now", self.run.run_id)
+        return self._at_close()
+
+    def _at_close(self) -> list[dict[str, Any]]:
+        result: dict[str, Any] = {}
+
+        def work() -> None:  # playwright runs its own event loop: not on the reactor's thread
+            try:
+                result["rows"] = screenshot_run(self.settings, self.run)
+            except Exception:  # the results are stored; screenshots are evidence, not the verdict
+                logger.exception("screenshots of run %s failed", self.run.run_id)
+
+        thread = threading.Thread(target=work, name="govaudit-screenshots", daemon=True)
+        thread.start()
+        thread.join()
+        rows: list[dict[str, Any]] = result.get("rows") or []
+        return rows

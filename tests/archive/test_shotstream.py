@@ -1,0 +1,96 @@
+"""Screenshots taken while the crawl runs: a scored site is shot once the archive index holds its pages, and
+the run's screenshots at the end are exactly its plan under the cap (early shots reused, the rest deleted)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from govaudit.archive.screenshots import Screenshotter, plan
+from govaudit.archive.shotstream import ShotStream
+from govaudit.store import models as m
+
+from .conftest import RUN, Archive, fetch, html
+
+SITES = [f"s{i:02d}" for i in range(6)]
+
+
+def _home(site: str) -> str:
+    return f"http://www.{site}.gov.cn/"
+
+
+def _province(archive: Archive) -> None:
+    archive.add(*(fetch(_home(site), html(f"{site}门户"), site_id=site) for site in SITES),
+                fetch(f"{_home('s05')}ldxx/", html("领导信箱", rows=40), site_id="s05"),
+                fetch(f"{_home('s00')}tzgg/", html("通知公告", rows=60), site_id="s00"))
+    archive.close()
+    with Session(archive.engine) as s, s.begin():
+        s.add_all(m.Page(run_id=RUN, site_id=site, url=_home(site), kind="home") for site in SITES)
+        s.add_all([m.Finding(run_id=RUN, site_id="s05", indicator="V5", category="veto", message="信箱长期未回复",
+                             subject_url=f"{_home('s05')}ldxx/"),
+                   m.Finding(run_id=RUN, site_id="s00", indicator="D1", category="deduction", message="栏目不更新",
+                             subject_url=f"{_home('s00')}tzgg/")])
+
+
+def _stream(archive: Archive, indexed: list[int]) -> ShotStream:
+    shotter = Screenshotter(database_url=archive.db_url, evidence_dir=archive.evidence, run_id=RUN,
+                            archive_run_id=RUN, timeout_ms=10000)
+    return ShotStream(shotter, limit=100, evidence_run_id=RUN, indexed=lambda: indexed[0])
+
+
+def _images(archive: Archive) -> dict[str, float]:
+    folder = Path(archive.evidence) / RUN / "screenshots"
+    return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*.jpg")} if folder.exists() else {}
+
+
+def _wait_for(archive: Archive, n: int, timeout: float = 90.0) -> dict[str, float]:
+    deadline = time.monotonic() + timeout
+    while len(_images(archive)) < n:
+        assert time.monotonic() < deadline, f"{len(_images(archive))} of {n} screenshots after {timeout} s"
+        time.sleep(0.2)
+    return _images(archive)
+
+
+def test_sites_are_shot_as_scored_and_the_end_keeps_the_plan(archive: Archive) -> None:
+    _province(archive)
+    indexed = [0]
+    stream = _stream(archive, indexed)
+    stream.start()
+    for site in SITES[:5]:
+        stream.site_scored(site, 7)  # scored when 7 responses had been downloaded
+    time.sleep(1.5)
+    assert _images(archive) == {}  # the index has not caught up: nothing is planned, nothing shot
+    indexed[0] = 7
+    early = _wait_for(archive, 6)  # five home pages and s00's deduction page
+    assert len(early) == 6
+
+    with Session(archive.engine) as s:
+        targets = plan(s, RUN, RUN, limit=4)  # the cap: s05's veto page, then the first three home pages
+    assert [t.url for t in targets] == [f"{_home('s05')}ldxx/", _home("s00"), _home("s01"), _home("s02")]
+    rows = stream.finish(targets)
+
+    assert [(r["site_id"], r["url"], r["reason"]) for r in rows] == [(t.site_id, t.url, t.reason) for t in targets]
+    after = _images(archive)
+    assert sorted(after) == sorted(Path(r["path"]).relative_to(Path(RUN) / "screenshots").as_posix() for r in rows)
+    for r in rows[1:]:  # shot during the crawl and kept as they were, not shot again
+        key = Path(r["path"]).relative_to(Path(RUN) / "screenshots").as_posix()
+        assert after[key] == early[key]
+    for r in rows:
+        image = Path(archive.evidence) / r["path"]
+        assert image.read_bytes()[:3] == b"\xff\xd8\xff" and image.stat().st_size == r["bytes"]
+        assert image.with_suffix(".json").exists()
+    leftovers = list((Path(archive.evidence) / RUN / "screenshots").rglob("*.json"))
+    assert len(leftovers) == len(rows)  # the early shots the plan does not keep are gone with their notes
+
+
+def test_an_interrupted_crawl_keeps_no_early_screenshot(archive: Archive) -> None:
+    _province(archive)
+    stream = _stream(archive, [10])
+    stream.start()
+    stream.site_scored("s01", 1)
+    _wait_for(archive, 1)
+    stream.abandon()
+    assert _images(archive) == {}
+    assert list((Path(archive.evidence) / RUN / "screenshots").rglob("*.json")) == []
