@@ -4,7 +4,9 @@ after the crawl (at the cap of 200 pages that was a minute at the end of every l
 Each site, once scored (its SiteDoneItem has passed the pipelines), is planned on the browser's own thread
 (its veto pages, home page and deduction pages: govaudit.archive.screenshots.ranked_plan) as soon as the
 archive index holds every response downloaded before it was scored. The browser takes the pending pages best
-rank first, at most GOVAUDIT_SCREENSHOTS_MAX of them, while the crawl goes on.
+rank first, at most GOVAUDIT_SCREENSHOTS_MAX of them, while the crawl goes on. When the run will plan more
+pages than the cap keeps (projected from the pages per site planned so far), only veto pages are shot during
+the crawl: a home or deduction page shot then could lose its place to a veto page of a site scored later.
 
 When the crawl finishes, the run's plan is made as it always was, the cap over the whole run: a planned page
 already shot is kept, the others are shot then, and a page shot early that the plan does not keep (the cap went
@@ -32,6 +34,7 @@ from govaudit.archive.capture import ArchiveCapture, archive_of
 from govaudit.archive.screenshots import (
     NOT_ARCHIVED,
     SIZE_CAP,
+    VETO_RANK,
     Screenshotter,
     ShotBrowser,
     ShotTarget,
@@ -48,6 +51,7 @@ from govaudit.store.db import get_engine
 logger = logging.getLogger(__name__)
 
 POLL_S = 0.25  # the browser thread looks for newly scored sites this often when it has nothing to shoot
+MIN_SITES_SEEN = 3  # sites planned before their pages per site are taken to project the run's
 
 Key = tuple[str, str]  # (site id, url)
 
@@ -56,9 +60,13 @@ class ShotStream:
     """A browser on a thread of its own, fed the sites as they are scored (`site_scored`, from the reactor
     thread), finished with the run's plan (`finish`, blocking) or abandoned (`abandon`)."""
 
-    def __init__(self, shotter: Screenshotter, limit: int, evidence_run_id: str, indexed: Callable[[], int]) -> None:
+    def __init__(self, shotter: Screenshotter, limit: int, evidence_run_id: str, indexed: Callable[[], int],
+                 sites: int = 0) -> None:
         self.shotter = shotter
         self.limit = limit
+        self.sites = sites  # sites of the run: with the pages per site seen so far, whether the cap will bind
+        self._planned_sites = 0
+        self._planned_pages = 0
         self.evidence_run_id = evidence_run_id
         self.indexed = indexed  # how far the archive index has caught up with the downloads (ArchiveCapture)
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
@@ -129,10 +137,16 @@ class ShotStream:
                     return
                 indexed = self.indexed()
                 for _mark, site_id in [w for w in waiting if w[0] <= indexed]:
-                    for rank, target in ranked_plan(session, self.shotter.run_id, self.evidence_run_id, site_id):
+                    ranked = ranked_plan(session, self.shotter.run_id, self.evidence_run_id, site_id)
+                    session.rollback()
+                    self._planned_sites += 1
+                    self._planned_pages += len(ranked)
+                    for rank, target in ranked:
                         heapq.heappush(pending, (rank, order, target))
                         order += 1
-                    session.rollback()
+                if self._cap_binds():  # only veto pages are sure to be kept: the rest waits for the run's plan
+                    pending = [p for p in pending if p[0] == VETO_RANK]
+                    heapq.heapify(pending)
                 waiting = [w for w in waiting if w[0] > indexed]
                 if pending and len(self._shot) < self.limit and self._bytes < self.shotter.max_bytes:
                     target = heapq.heappop(pending)[2]
@@ -150,6 +164,13 @@ class ShotStream:
 
         pw = await stack.enter_async_context(async_playwright())
         await shots.open(pw)
+
+    def _cap_binds(self) -> bool:
+        """Whether the run will plan more pages than the cap keeps, projected from the sites planned so far.
+        Then a home or deduction page shot now may lose its place to a veto page of a site scored later."""
+        if self._planned_sites < MIN_SITES_SEEN:
+            return self.sites > 0 and self._planned_pages > self.limit
+        return self._planned_pages / self._planned_sites * max(self.sites, self._planned_sites) > self.limit
 
     def _drain(self) -> list[tuple[Any, ...]]:
         out = []
@@ -219,7 +240,7 @@ class Screenshots:
         self.stream: ShotStream | None = None
         if archive is not None:
             self.stream = ShotStream(settings_shotter(self.settings, run), self.settings.getint("GOVAUDIT_SCREENSHOTS_MAX"),
-                                     run.evidence_run_id, lambda: archive.indexed)
+                                     run.evidence_run_id, lambda: archive.indexed, sites=len(run.targets))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Screenshots:

@@ -34,10 +34,10 @@ def _province(archive: Archive) -> None:
                              subject_url=f"{_home('s00')}tzgg/")])
 
 
-def _stream(archive: Archive, indexed: list[int]) -> ShotStream:
+def _stream(archive: Archive, indexed: list[int], *, limit: int = 100, sites: int = 6) -> ShotStream:
     shotter = Screenshotter(database_url=archive.db_url, evidence_dir=archive.evidence, run_id=RUN,
                             archive_run_id=RUN, timeout_ms=10000)
-    return ShotStream(shotter, limit=100, evidence_run_id=RUN, indexed=lambda: indexed[0])
+    return ShotStream(shotter, limit=limit, evidence_run_id=RUN, indexed=lambda: indexed[0], sites=sites)
 
 
 def _images(archive: Archive) -> dict[str, float]:
@@ -94,3 +94,26 @@ def test_an_interrupted_crawl_keeps_no_early_screenshot(archive: Archive) -> Non
     stream.abandon()
     assert _images(archive) == {}
     assert list((Path(archive.evidence) / RUN / "screenshots").rglob("*.json")) == []
+
+
+def test_when_the_cap_will_bind_only_veto_pages_are_shot_early(archive: Archive) -> None:
+    """A province of 100 sites at about two pages each, under a cap of 4: a home page shot during the crawl
+    could lose its place to a later site's veto page, so only the veto page is shot before the end."""
+    _province(archive)
+    indexed = [0]
+    stream = _stream(archive, indexed, limit=4, sites=100)
+    stream.start()
+    for site in ("s00", "s01", "s05"):  # five pages planned for three sites: 167 projected for the run
+        stream.site_scored(site, 1)
+    indexed[0] = 1
+    early = _wait_for(archive, 1)
+    time.sleep(2.0)
+    assert _images(archive) == early and len(early) == 1  # s05's veto page, and nothing else
+
+    with Session(archive.engine) as s:
+        targets = plan(s, RUN, RUN, limit=4)
+    rows = stream.finish(targets)
+    assert [(r["url"], r["reason"]) for r in rows] == [(t.url, t.reason) for t in targets]
+    assert rows[0]["url"] == f"{_home('s05')}ldxx/" and len(_images(archive)) == 4
+    veto_key = Path(rows[0]["path"]).relative_to(Path(RUN) / "screenshots").as_posix()
+    assert _images(archive)[veto_key] == early[veto_key]  # the early veto shot is the one kept
