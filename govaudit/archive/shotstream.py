@@ -111,8 +111,7 @@ class ShotStream:
         async with contextlib.AsyncExitStack() as stack:
             db = stack.enter_context(engine.connect())
             session = stack.enter_context(Session(engine))
-            shots = ShotBrowser(self.shotter, db)
-            opened = False
+            shots = ShotBrowser(self.shotter, db)  # its browser is launched at the first shot
             waiting: list[tuple[int, str]] = []  # (archive mark, site id) of scored sites not planned yet
             pending: list[tuple[int, int, ShotTarget]] = []  # heap of (rank, order, target)
             order = 0
@@ -120,8 +119,7 @@ class ShotStream:
                 final: list[ShotTarget] | None = None
                 for msg in self._drain():
                     if msg[0] == "stop":
-                        if opened:
-                            await shots.close()
+                        await shots.close()
                         self._delete(list(self._shot))
                         return
                     if msg[0] == "finish":
@@ -129,11 +127,8 @@ class ShotStream:
                     else:
                         waiting.append((msg[2], msg[1]))
                 if final is not None:
-                    if not opened and any(self._key(t) not in self._shot for t in final):
-                        await self._open(stack, shots)
-                    self._rows = await self._finish(shots, final)
-                    if shots.browser is not None:
-                        await shots.close()
+                    self._rows = await self._finish(stack, shots, final)
+                    await shots.close()
                     return
                 indexed = self.indexed()
                 for _mark, site_id in [w for w in waiting if w[0] <= indexed]:
@@ -152,14 +147,15 @@ class ShotStream:
                     target = heapq.heappop(pending)[2]
                     if self._key(target) in self._shot or self._key(target) in self._broken:
                         continue
-                    if not opened:
-                        await self._open(stack, shots)
-                        opened = True
+                    await self._open(stack, shots)
                     await self._shoot(shots, target)
                     continue
                 await asyncio.sleep(POLL_S)
 
     async def _open(self, stack: contextlib.AsyncExitStack, shots: ShotBrowser) -> None:
+        """Launch the browser, the first time only (a run with nothing to shoot starts none)."""
+        if shots.browser is not None:
+            return
         from playwright.async_api import async_playwright
 
         pw = await stack.enter_async_context(async_playwright())
@@ -197,7 +193,8 @@ class ShotStream:
             self._broken.add(self._key(target))
             self.shotter.skipped.append((target, reasons[0] if reasons else "failed"))
 
-    async def _finish(self, shots: ShotBrowser, targets: list[ShotTarget]) -> list[dict[str, Any]]:
+    async def _finish(self, stack: contextlib.AsyncExitStack, shots: ShotBrowser,
+                      targets: list[ShotTarget]) -> list[dict[str, Any]]:
         wanted = {self._key(t) for t in targets}
         self.shotter.skipped = [(t, why) for t, why in self.shotter.skipped if self._key(t) in wanted]
         rows: list[dict[str, Any]] = []
@@ -209,6 +206,7 @@ class ShotStream:
                 continue
             row = self._shot.pop(key, None)
             if row is None and key not in self._broken:
+                await self._open(stack, shots)
                 row = await shots.shoot(target)
             if row is not None:
                 rows.append({**row, "reason": target.reason})
