@@ -1,13 +1,19 @@
-"""Run one audit with N crawler processes on this machine: one shared Redis queue and site ledger (the
-distributed mode), a seeding worker and N-1 joining workers, so every core does part of the crawl.
+"""Run one audit with N crawler processes on this machine, so every core does part of the crawl: a seeding
+worker (it owns the run: opens it, takes the screenshots, renders the report) and N-1 joining workers.
 
     python -m govaudit.parallel -j 2 -- -a registry=FILE -a asof=YYYY-MM-DD [-a run=ID] [-s NAME=VALUE ...]
 
 Everything after `--` is what `scrapy crawl audit` takes; the seeder gets all of it, the joiners
-`-a join=RUN` and the `-s` settings. Without GOVAUDIT_REDIS_URL (or --redis) a private redis-server is
-started on a free loopback port and stopped afterwards. The database must be one every worker reaches
-(PostgreSQL; SQLite works for small runs but its one writer serialises the workers). Exit status: the
-seeder's (it owns the run and renders the report), or the first failing worker's.
+`-a join=RUN` and the `-s` settings. How the workers share the run (`--share`):
+
+* `sites` (the default): each worker claims whole sites from the run's rows in SQL (GOVAUDIT_SHARE_SITES,
+  govaudit.store.claims) and crawls each one alone with its own scheduler; nothing per request is shared,
+  no Redis is needed, and a dead worker's sites are claimed again once its lease expires.
+* `requests`: the distributed mode over Redis (scrapy-redis queue, per-site ledger); any worker handles any
+  request. Without GOVAUDIT_REDIS_URL (or --redis) a private redis-server is started on a free loopback port.
+
+The database must be one every worker reaches: the default SQLite file works on one machine (WAL, one writer
+at a time), PostgreSQL across machines. Exit status: the seeder's, or the first failing worker's.
 """
 
 from __future__ import annotations
@@ -117,22 +123,52 @@ def run_workers(commands: list[list[str]], env: dict[str, str]) -> int:
     return codes[0] if codes[0] != 0 or not failed else failed[0]
 
 
+def prepare_database(crawl_rest: list[str]) -> None:
+    """Create (or check) the database once, before the workers race to: a new SQLite file made by two
+    processes at once would get its tables twice."""
+    from scrapy.utils.project import get_project_settings
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from govaudit.store.db import get_engine
+    from govaudit.store.migrate import SchemaOutdated
+
+    settings = get_project_settings()
+    for i, arg in enumerate(crawl_rest):  # the workers' own -s settings
+        if arg == "-s" and i + 1 < len(crawl_rest):
+            name, _, value = crawl_rest[i + 1].partition("=")
+            settings.set(name, value, priority="cmdline")
+    try:
+        get_engine(settings.get("GOVAUDIT_DATABASE_URL")).dispose()
+    except SchemaOutdated as exc:
+        raise SystemExit(f"{PROG}: {exc}") from None
+    except SQLAlchemyError as exc:
+        reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SystemExit(f"{PROG}: the database is not usable: {reason}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ours, crawl_args = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="crawler processes (default: cores)")
+    ap.add_argument("--share", choices=("sites", "requests"), default="",
+                    help="what the workers share: whole sites through SQL, or requests through Redis (default: "
+                         "requests when --redis or GOVAUDIT_REDIS_URL is given, else sites)")
     ap.add_argument("--redis", default=os.environ.get("GOVAUDIT_REDIS_URL", ""),
-                    help="Redis URL shared by the workers (default: GOVAUDIT_REDIS_URL, else a private server)")
+                    help="Redis URL of --share requests (default: GOVAUDIT_REDIS_URL, else a private server)")
     opts = ap.parse_args(ours)
     if opts.jobs < 1:
         ap.error("-j must be at least 1")
-    spider_args, _ = split_crawl_args(crawl_args)
+    share = opts.share or ("requests" if opts.redis else "sites")
+    spider_args, rest = split_crawl_args(crawl_args)
     if "join" in spider_args:
         ap.error("give the seeding worker's arguments; the launcher starts the joining workers itself")
     run_id = spider_args.get("run") or f"p{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:4]}"
     commands = worker_commands(opts.jobs, run_id, crawl_args)
-    print(f"{PROG}: run {run_id} with {opts.jobs} worker(s)", file=sys.stderr, flush=True)
+    print(f"{PROG}: run {run_id} with {opts.jobs} worker(s) sharing its {share}", file=sys.stderr, flush=True)
+    if share == "sites":
+        prepare_database(rest)
+        return run_workers(commands, {**os.environ, "GOVAUDIT_SHARE_SITES": "1", "GOVAUDIT_REDIS_URL": ""})
     if opts.redis:
         return run_workers(commands, {**os.environ, "GOVAUDIT_REDIS_URL": opts.redis})
     with private_redis() as url:

@@ -102,6 +102,12 @@ GOVAUDIT_PROGRESS_INTERVAL = _env("GOVAUDIT_PROGRESS_INTERVAL", 30.0)
 GOVAUDIT_STORE_BATCH = _env("GOVAUDIT_STORE_BATCH", 200)
 # Redis URL shared by the workers of a distributed audit (scrapy-redis queue + site ledger); "" = one machine.
 GOVAUDIT_REDIS_URL = _env("GOVAUDIT_REDIS_URL", "")
+# Several crawler processes share one run a whole site at a time, through SQL (govaudit.parallel sets it; no
+# Redis, PostgreSQL across machines): every worker claims sites from the run's run_sites rows.
+GOVAUDIT_SHARE_SITES = _env("GOVAUDIT_SHARE_SITES", False)
+# Distributed and shared sites: seconds a worker's lease lasts (renewed three times as often); a worker that
+# stops renewing it (killed) has its unfinished sites crawled again by another.
+GOVAUDIT_WORKER_LEASE = _env("GOVAUDIT_WORKER_LEASE", 10.0)
 # Distributed: seconds a joining worker (-a join=RUN) waits for the seeding worker to open the run.
 GOVAUDIT_JOIN_WAIT = _env("GOVAUDIT_JOIN_WAIT", 120.0)
 # Distributed: seconds a worker with nothing pending waits for every site to be scored before closing.

@@ -10,11 +10,14 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from sqlalchemy import select
 from twisted.internet import task
 
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
+from govaudit.distributed.siteshare import SharedSites, shared_sites
 from govaudit.runs import AuditRun, current_run
 from govaudit.scoring.live import LiveScorer, get_scorer
+from govaudit.store import models as m
 from govaudit.store.runs import RunLocked, finish_run, heartbeat, open_run, reset_sites, this_process
 from govaudit.store.writer import EvidenceWriter, get_writer
 
@@ -31,6 +34,7 @@ class RunLifecycle:
         self.stats = stats
         self.lease_s = lease_s
         self.owner = this_process()
+        self.shared: SharedSites | None = None  # sites shared with other workers: what is unfinished is in SQL
         self._beat: task.LoopingCall | None = None
 
     @classmethod
@@ -42,6 +46,7 @@ class RunLifecycle:
         scoring = settings.getbool("GOVAUDIT_SCORING_ENABLED", True)
         ext = cls(run, get_writer(crawler), get_accounting(crawler), get_scorer(crawler) if scoring else None,
                   crawler.stats, settings.getfloat("GOVAUDIT_RUN_LEASE"))
+        ext.shared = shared_sites(crawler)
         if run.owns_run:
             try:
                 ext.open()  # before the first request: the run and its sites are in SQL (joining workers read them)
@@ -53,16 +58,18 @@ class RunLifecycle:
         return ext
 
     def open(self) -> None:
+        # one transaction: a worker joining the run sees it open only with its sites to crawl again cleared
         with self.writer.Session.begin() as session:
             open_run(session, self.run, owner=self.owner, lease_s=self.lease_s)
-        if self.run.resumed:
-            done = self.writer.done_sites(self.run.run_id)
+            if not self.run.resumed:
+                return
+            done = set(session.scalars(select(m.RunSite.site_id).where(m.RunSite.run_id == self.run.run_id,
+                                                                       m.RunSite.done)))
             again = [s.site_id for s in self.run.targets if s.site_id not in done]
-            with self.writer.Session.begin() as session:
-                reset_sites(session, self.run.run_id, again)
-            self.accounting.skipped_done = done
-            logger.info("govaudit: resuming run %s: %d site(s) finished before, %d to crawl (again)",
-                        self.run.run_id, len(done), len(again))
+            reset_sites(session, self.run.run_id, again)
+        self.accounting.skipped_done = done
+        logger.info("govaudit: resuming run %s: %d site(s) finished before, %d to crawl (again)",
+                    self.run.run_id, len(done), len(again))
 
     def spider_opened(self, spider: Any) -> None:
         self._beat = task.LoopingCall(self._heartbeat)
@@ -76,7 +83,7 @@ class RunLifecycle:
         if self._beat is not None and self._beat.running:
             self._beat.stop()
         self.writer.flush()
-        left = self.accounting.unfinished()
+        left = self.shared.unfinished() if self.shared is not None else self.accounting.unfinished()
         self.stats.set_value("govaudit/sites_unfinished", len(left))
         if not self.run.owns_run:
             return

@@ -12,6 +12,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy import select
 
+from govaudit.distributed.scheduling import is_distributed
+from govaudit.distributed.siteshare import shares_sites
 from govaudit.reporting.stats import pass_rate
 from govaudit.runs import AuditRun, current_run
 from govaudit.store import models as m
@@ -46,6 +48,8 @@ class RunSummary(LastLines):
         self.run = run
         self.crawler = crawler
         self.database_url = crawler.settings.get("GOVAUDIT_DATABASE_URL")
+        # several workers crawl the run: this one's page count is only its share
+        self.shared = is_distributed(crawler.settings) or shares_sites(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunSummary:
@@ -68,7 +72,8 @@ class RunSummary(LastLines):
             f"govaudit: run {self.run.run_id} {status} — as-of {self.run.asof}, rubric {self.run.rubric.name}",
             (f"govaudit: sites {len(self.run.targets)}: qualified {verdicts['qualified']}, unqualified "
             f"{verdicts['unqualified']}, could not audit {verdicts['unaudited']}, unfinished {unfinished}; "
-            f"pass rate {'—' if rate is None else f'{rate}%'}; pages {stats.get_value('response_received_count', 0)}"),
+            f"pass rate {'—' if rate is None else f'{rate}%'}; pages {stats.get_value('response_received_count', 0)}"
+             + (" (this worker's)" if self.shared else "")),
         ]
         code = EXIT_OK
         report = stats.get_value("govaudit/report")

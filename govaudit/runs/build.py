@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from govaudit.distributed.scheduling import JoinError, is_distributed, ledger_for, wait_until_open
+from govaudit.distributed.siteshare import shares_sites, wait_until_owned
 from govaudit.overrides import OverrideError
 from govaudit.registry import Registry, RegistryError, Site, load_registry
 from govaudit.registry.sampling import sample_sites
@@ -190,11 +191,16 @@ def joined_run(settings: Any, raw: dict[str, str | None]) -> AuditRun:
     """A further worker of a distributed run: the run, its sites and parameters come from SQL."""
     args = parse_audit_args(raw, default_registry="", default_rubric=settings.get("GOVAUDIT_DEFAULT_RUBRIC"),
                             tz=settings.get("GOVAUDIT_TIMEZONE"))
-    if not is_distributed(settings):
-        raise ArgumentError("join= needs GOVAUDIT_REDIS_URL (the Redis server of the run's first worker)")
     assert args.join is not None
     run_id = args.join
-    wait_until_open(ledger_for(settings, run_id), run_id, settings.getfloat("GOVAUDIT_JOIN_WAIT"))
+    if is_distributed(settings):
+        wait_until_open(ledger_for(settings, run_id), run_id, settings.getfloat("GOVAUDIT_JOIN_WAIT"))
+    elif shares_sites(settings):
+        wait_until_owned(settings.get("GOVAUDIT_DATABASE_URL"), run_id, settings.getfloat("GOVAUDIT_JOIN_WAIT"),
+                         settings.getfloat("GOVAUDIT_RUN_LEASE"))
+    else:
+        raise ArgumentError("join= needs GOVAUDIT_REDIS_URL (the Redis server of the run's first worker) or "
+                            "GOVAUDIT_SHARE_SITES=1 (the run's sites shared through its database)")
     with session_factory(settings.get("GOVAUDIT_DATABASE_URL"))() as s:
         run = s.get(m.Run, run_id)
         if run is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from govaudit.registry.model import Site
@@ -56,11 +57,12 @@ class AuditRun:
     def resumed(self) -> bool:
         return self.role == "resume"
 
+    @cached_property
+    def _by_id(self) -> dict[str, Site]:
+        return {s.site_id: s for s in self.targets}
+
     def site(self, site_id: str) -> Site | None:
-        for s in self.targets:
-            if s.site_id == site_id:
-                return s
-        return None
+        return self._by_id.get(site_id)  # asked for every response: not a scan of the province's sites
 
     def record(self) -> dict[str, Any]:
         """The `runs` row."""

@@ -8,7 +8,8 @@ pipelines classify, store and score it.
                        [-a due=YYYY-MM-DD]   (rectification deadline of the problem sites, for the notice)
     scrapy crawl audit -a recheck=RUN [-a asof=D]  (every problem site of RUN again: the rectification report)
                        [-a reported=FILE]    (CSV/XLSX of the written 整改 reports received: site id or name, date)
-    scrapy crawl audit -a join=RUN          (with GOVAUDIT_REDIS_URL: another worker of a distributed run)
+    scrapy crawl audit -a join=RUN          (another worker of a run: with GOVAUDIT_REDIS_URL sharing its requests,
+                                             with GOVAUDIT_SHARE_SITES=1 its sites through SQL)
     scrapy crawl audit -a help=1            (this text)
 
 The run (id, as-of date, rubric, targets, role) is built once by govaudit.runs.build and attached to the
@@ -17,7 +18,9 @@ crawler; per-site request accounting (when a site is finished) is govaudit.crawl
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +44,8 @@ from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.tls import tls_problem
 from govaudit.crawl.urls import clean, host_of
 from govaudit.distributed.scheduling import is_distributed, use_run_queue, use_shared_queue
+from govaudit.distributed.siteshare import POLL_S as SHARE_POLL_S
+from govaudit.distributed.siteshare import SharedSites, shared_sites
 from govaudit.items import ColumnItem, Entry, GuideItem, PageItem, SiteItem
 from govaudit.overrides import load_override
 from govaudit.registry import Site
@@ -100,6 +105,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         spider.accounting = get_accounting(crawler)
         spider.parsing = pool_for(crawler)
         spider.caps = PageCaps.from_settings(crawler.settings)
+        spider.shared = shared_sites(crawler)
         logger.info("govaudit run %s: %d site(s), as-of %s, rubric %s (%s)", run.run_id, len(run.targets),
                     run.asof, run.rubric.name, {"seed": "new", "resume": "resumed", "join": "joined"}[run.role])
         return spider
@@ -113,23 +119,43 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     render_mode: str
     parsing: ParsePool
     caps: PageCaps
+    shared: SharedSites | None  # the run's sites shared with other workers, claimed one at a time
 
     # --- start ---------------------------------------------------------------------------------------
     async def start(self):
-        if self.run.role == "join":  # the seeding worker made the start requests; this one takes from the queue
-            return
+        if self.shared is None and self.run.role == "join":  # the seeding worker made the start requests
+            return  # and this one takes from the shared queue
         self.accounting.ledger.mark_open()  # the run and its sites are in SQL: other workers may join
         admission = SiteAdmission(self.settings.getint("GOVAUDIT_MAX_SITES_IN_FLIGHT"),
                                   self.settings.getint("CONCURRENT_REQUESTS"), self.accounting.in_flight,
                                   self._load)
-        for site in self.run.targets:
-            if site.site_id in self.accounting.skipped_done:
-                continue
-            await admission.wait()
+        sites = self._claimed_sites(self.shared, admission) if self.shared is not None else self._own_sites(admission)
+        async for site in sites:
             sc = SiteCrawl(site=site, host=host_of(site.url))
             self.accounting.started.add(site.site_id)
             self.accounting.claim(site.site_id, clean(site.url))
             yield self._request(sc, site.url, "parse_home", priority=10)
+
+    async def _own_sites(self, admission: SiteAdmission) -> AsyncIterator[Site]:
+        for site in self.run.targets:
+            if site.site_id in self.accounting.skipped_done:
+                continue
+            await admission.wait()
+            yield site
+
+    async def _claimed_sites(self, shared: SharedSites, admission: SiteAdmission) -> AsyncIterator[Site]:
+        """Sites shared with other workers: each one claimed in SQL when this worker has room for it; then, with
+        nothing left to claim, wait (a dead worker's sites come free) until the run is done."""
+        while True:
+            await admission.wait()
+            site_id = shared.claim()
+            site = self.run.site(site_id) if site_id is not None else None
+            if site is not None:
+                yield site
+            elif shared.finished():
+                return
+            else:
+                await asyncio.sleep(SHARE_POLL_S)
 
     def _load(self) -> tuple[int, int]:
         """(requests the downloader is busy with, requests waiting for the crawl itself). Without a politeness

@@ -131,6 +131,9 @@ class RunSite(Base):
     tls_problem: Mapped[str] = mapped_column(Text, default="")  # certificate problems of the https home page
     reach: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # home hops, columns left out, hosts
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the crawler process holding the site while it crawls it, when several share the run (store/claims.py)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claim_expires: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # evidence rows of this site the writer could not store ("table url: error"), at most a few dozen
     write_errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
 

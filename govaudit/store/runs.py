@@ -40,7 +40,7 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _owner_alive(owner: str | None, heartbeat: dt.datetime | None, lease_s: float) -> bool:
+def owner_alive(owner: str | None, heartbeat: dt.datetime | None, lease_s: float) -> bool:
     if not owner or owner == this_process():
         return False
     host, _, pid = owner.rpartition(":")
@@ -67,7 +67,7 @@ def open_run(session: Session, run: AuditRun, *, owner: str | None = None, lease
     if existing is None:
         session.add(m.Run(**run.record(), owner=owner, heartbeat=_utcnow() if owner else None))
     else:
-        if existing.status == "running" and _owner_alive(existing.owner, existing.heartbeat, lease_s):
+        if existing.status == "running" and owner_alive(existing.owner, existing.heartbeat, lease_s):
             raise RunLocked(f"run {run.run_id} is being crawled by {existing.owner} "
                             f"(last heartbeat {existing.heartbeat:%Y-%m-%d %H:%M:%S} UTC); "
                             "wait for it, or stop it first")
@@ -94,7 +94,7 @@ def reset_sites(session: Session, run_id: str, site_ids: list[str]) -> None:
         session.execute(delete(model).where(model.run_id == run_id, model.site_id.in_(site_ids)))
     session.execute(update(m.RunSite).where(m.RunSite.run_id == run_id, m.RunSite.site_id.in_(site_ids))
                     .values(crawl_state="pending", home_status=None, final_url="", error="", write_errors=[],
-                            done=False))
+                            done=False, claimed_by=None, claim_expires=None))
 
 
 def finish_run(session: Session, run_id: str, status: str) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from govaudit import records as rec
@@ -87,10 +87,6 @@ class EvidenceWriter:
         self._asof: dict[str, dt.date] = {}
 
     # --- run sites (the run itself is opened and finished by govaudit.store.runs) ----------------
-    def done_sites(self, run_id: str) -> set[str]:
-        with self.Session() as s:
-            return set(s.scalars(select(m.RunSite.site_id).where(m.RunSite.run_id == run_id, m.RunSite.done)))
-
     def mark_done(self, run_id: str, site_id: str) -> None:
         with self.Session.begin() as s:
             s.execute(update(m.RunSite).where(m.RunSite.run_id == run_id, m.RunSite.site_id == site_id)

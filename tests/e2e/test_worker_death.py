@@ -6,6 +6,7 @@ scores, findings and columns as one uninterrupted single-worker run."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import redis
 from sqlalchemy import create_engine, select
+from sqlalchemy.exc import DBAPIError
 
 from govaudit.distributed.ledger import RedisLedger
 from govaudit.store import models as m
@@ -50,14 +52,22 @@ def _joiner_sites(url: str, pid: int) -> int:
         r.close()
 
 
-def test_killed_worker_sites_are_taken_over(tmp_path: Path, pg_url: str, redis_url: str,  # noqa: F811
-                                            demo: ServedDemo) -> None:
-    base = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={DEMO_ASOF}", *SETTINGS]
-    ref_db = f"sqlite:///{tmp_path / 'ref.sqlite'}"
-    ref = run_scrapy([*base, "-a", f"run={RUN}"], ref_db, tmp_path / "ref-reports")
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dict[str, object]:
+    """One uninterrupted single-worker run of the demo province: what every shared run must end with."""
+    tmp = tmp_path_factory.mktemp("reference")
+    ref_db = f"sqlite:///{tmp / 'ref.sqlite'}"
+    ref = run_scrapy(["crawl", "audit", "-a", demo.arg, "-a", f"asof={DEMO_ASOF}", *SETTINGS, "-a", f"run={RUN}"],
+                     ref_db, tmp / "ref-reports")
     assert ref.returncode == 0, (ref.stdout + ref.stderr)[-3000:]
-    reference = _snapshot(ref_db)
-    assert reference["runs"] == ["finished"] and reference["scores"]
+    snapshot = _snapshot(ref_db)
+    assert snapshot["runs"] == ["finished"] and snapshot["scores"]
+    return snapshot
+
+
+def test_killed_worker_sites_are_taken_over(tmp_path: Path, pg_url: str, redis_url: str,  # noqa: F811
+                                            demo: ServedDemo, reference: dict[str, object]) -> None:
+    base = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={DEMO_ASOF}", *SETTINGS]
 
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": pg_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
            "GOVAUDIT_PROGRESS_INTERVAL": "5", "GOVAUDIT_REDIS_URL": redis_url}
@@ -110,3 +120,77 @@ def test_ledger_generations_and_leases(redis_url: str) -> None:  # noqa: F811
     a.add_pending("S", gen)
     assert a.total_pending() == 1 and not a.finished("S")
     assert a.task_done("S", gen) and a.finished("S") and a.total_pending() == 0
+
+
+# --- workers sharing whole sites through SQL (GOVAUDIT_SHARE_SITES, no Redis) ----------------------------------
+def _held_by(db_url: str, pid: int) -> tuple[int, int]:
+    """(sites the worker of `pid` holds, of which not scored yet)."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as c:
+            rows = c.execute(select(m.RunSite.done).where(m.RunSite.claimed_by.like(f"%:{pid}:%"))).all()
+    except DBAPIError:  # the seeder has not made the tables yet
+        return 0, 0
+    finally:
+        engine.dispose()
+    return len(rows), sum(1 for (done,) in rows if not done)
+
+
+def test_parallel_workers_sharing_sites_equal_one_worker(tmp_path: Path, demo: ServedDemo,
+                                                         reference: dict[str, object]) -> None:
+    """`python -m govaudit.parallel -j 2` (sites shared through the default SQLite file): both workers crawl
+    part of the province, and the run ends exactly as one worker's, with one report."""
+    db = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    env = {**os.environ, "GOVAUDIT_DATABASE_URL": db, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
+           "GOVAUDIT_REDIS_URL": ""}
+    done = subprocess.run([sys.executable, "-m", "govaudit.parallel", "-j", "2", "--", "-a", demo.arg,
+                           "-a", f"asof={DEMO_ASOF}", "-a", f"run={RUN}", *SETTINGS, "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-4000:]
+    assert "sharing its sites" in log
+    assert log.count("(joined)") == 1 and log.count("(new)") == 1
+    # each worker scored sites of its own (one "site scored" stats line each in the dumps)
+    scored = [int(n) for n in re.findall(r"'govaudit/sites_scored': (\d+)", log)]
+    assert len(scored) == 2 and all(n > 0 for n in scored) and sum(scored) == len(reference["sites"]), scored
+    assert _snapshot(db) == reference
+    assert (tmp_path / "reports" / RUN / "index.html").is_file()
+    engine = create_engine(db)
+    try:
+        with engine.connect() as c:
+            assert c.execute(select(m.RunSite.site_id).where(m.RunSite.claimed_by.is_not(None))).all() == []
+    finally:
+        engine.dispose()
+
+
+def test_killed_worker_sharing_sites_is_taken_over(tmp_path: Path, pg_url: str, demo: ServedDemo,
+                                                   reference: dict[str, object]) -> None:
+    """A joining worker SIGKILLed while it holds unfinished sites: once its lease expires the seeder claims
+    them again (their evidence cleared), and the run ends exactly as one uninterrupted worker's."""
+    env = {**os.environ, "GOVAUDIT_DATABASE_URL": pg_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
+           "GOVAUDIT_SHARE_SITES": "1", "GOVAUDIT_REDIS_URL": "", "GOVAUDIT_WORKER_LEASE": "3"}
+    logs = {name: tmp_path / f"{name}.log" for name in ("seeder", "joiner")}
+    with logs["seeder"].open("wb") as out:
+        seeder = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "audit", "-a", demo.arg,
+                                   "-a", f"asof={DEMO_ASOF}", "-a", f"run={RUN}", *SETTINGS],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    with logs["joiner"].open("wb") as out:
+        joiner = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"join={RUN}", *SETTINGS],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while _held_by(pg_url, joiner.pid)[1] < 2:  # the joiner is in the middle of several sites
+            assert joiner.poll() is None and time.monotonic() < deadline, logs["joiner"].read_text()[-3000:]
+            time.sleep(0.1)
+        joiner.send_signal(signal.SIGKILL)
+        joiner.wait(10)
+        seeder.wait(timeout=300)
+    finally:
+        for proc in (seeder, joiner):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+    log = logs["seeder"].read_text(encoding="utf-8", errors="replace")
+    assert seeder.returncode == 0, log[-4000:]
+    assert re.search(rf"worker \S+:{joiner.pid}:\S+ of run {RUN} stopped renewing its claim on site", log), log[-4000:]
+    assert _snapshot(pg_url) == reference
