@@ -8,7 +8,8 @@ the full audit runs on SQLite (extraction, scoring, SQL, report), logging every 
 a bare Scrapy spider (benchmarks/bare_spider.py: same project settings, no parsing) fetches exactly those
 URLs; then `scrapy report` and `scrapy rescore` of the run are timed; the audit again on PostgreSQL (a
 throwaway cluster from scripts/pg.sh unless --pg-url names an empty database); with --workers, the audit
-with 1 and 2 crawler processes over one Redis queue (python -m govaudit.parallel, on PostgreSQL); with
+with 1 and 2 crawler processes (python -m govaudit.parallel) sharing whole sites through SQLite, and sharing
+requests over one Redis queue on PostgreSQL; with
 --delay, the audit with DOWNLOAD_DELAY per site, next to its floor (the largest site's pages x delay) and
 the sum (all pages x delay). CPU figures are per process (user+sys, the process and its children).
 Figures only; nothing is asserted. The last line is
@@ -157,10 +158,11 @@ class Bench:
                 return server
         sys.exit("bench: the demo server did not start")
 
-    def audit(self, name: str, db: str, extra: list[str] = (), parallel: int = 0) -> Proc:  # type: ignore[assignment]
+    def audit(self, name: str, db: str, extra: list[str] = (), parallel: int = 0,  # type: ignore[assignment]
+              share: str = "sites") -> Proc:
         args = audit_cmd(self.registry, self.asof, name, [*self.settings, *extra])
-        cmd = ([sys.executable, "-m", "govaudit.parallel", "-j", str(parallel), "--", *args] if parallel
-               else scrapy("crawl", "audit", *args))
+        cmd = ([sys.executable, "-m", "govaudit.parallel", "-j", str(parallel), "--share", share, "--", *args]
+               if parallel else scrapy("crawl", "audit", *args))
         return checked(run(cmd, env_for(db, self.tmp / "reports"), self.tmp / f"{name}.log"), name)
 
 
@@ -205,7 +207,8 @@ def main() -> None:
     ap.add_argument("--pg-url", default="", help="a PostgreSQL server URL (fresh databases are made on it); "
                                                  "default: a throwaway cluster from scripts/pg.sh")
     ap.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL and worker runs")
-    ap.add_argument("--workers", default="", help="e.g. 1,2: the audit with that many crawler processes (Redis)")
+    ap.add_argument("--workers", default="", help="e.g. 1,2: the audit with that many crawler processes, sharing sites "
+                                           "(SQLite) and requests (Redis, PostgreSQL)")
     ap.add_argument("--delay", type=float, default=0.0, help="also run with DOWNLOAD_DELAY=SECONDS per site")
     ap.add_argument("-s", dest="settings", action="append", default=[], help="NAME=VALUE for every audit run")
     args = ap.parse_args()
@@ -248,6 +251,9 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
                           tmp / "rescore.log"), "rescore")
     print(f"report render (scrapy report)  wall {report.wall:6.1f} s  cpu {report.cpu:6.1f} s")
     print(f"rescore (scrapy rescore)       wall {rescore.wall:6.1f} s  cpu {rescore.cpu:6.1f} s")
+    for jobs in workers(args):
+        w = bench.audit(f"s{jobs}", f"sqlite:///{tmp / f's{jobs}.sqlite'}", parallel=jobs, share="sites")
+        print(line(f"audit, {jobs} worker(s) sharing sites (SQLite)", w, pages))
 
     cluster: Path | None = None
     if not args.no_pg:
@@ -265,11 +271,11 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
                 # the same province and URLs as the SQLite audit: its page count is every run's denominator
                 # (two workers' stats dumps interleave in one log, so their own counts cannot be read)
                 print(line("audit (PostgreSQL)", pg, pages) + f"  ({pg.wall / audit.wall:.2f}x SQLite's wall)")
-                for jobs in [int(j) for j in args.workers.split(",") if j.strip()]:
+                for jobs in workers(args):
                     db = pg_database(base, f"bench_scale_w{jobs}")
                     made.append(db)
-                    w = bench.audit(f"w{jobs}", db, parallel=jobs)
-                    print(line(f"audit, {jobs} worker(s) (Redis)", w, pages))
+                    w = bench.audit(f"w{jobs}", db, parallel=jobs, share="requests")
+                    print(line(f"audit, {jobs} worker(s) sharing requests (Redis, PostgreSQL)", w, pages))
             finally:
                 for db in made:
                     drop_database(db)
@@ -285,6 +291,10 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
     print(f"bench: sites={bench.sites} pages={pages} wall={audit.wall:.1f} audit_pages_per_s={audit_pps:.1f} "
           f"bare_pages_per_s={bare_pps:.1f} ratio={audit_pps / bare_pps:.2f} peak_rss_mb={audit.rss_mb:.0f}")
     return cluster
+
+
+def workers(args: argparse.Namespace) -> list[int]:
+    return [int(j) for j in args.workers.split(",") if j.strip()]
 
 
 def _project_extensions() -> dict[str, int]:
