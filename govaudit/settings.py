@@ -168,6 +168,9 @@ GOVAUDIT_RATE_LIMIT_TRIES = _env("GOVAUDIT_RATE_LIMIT_TRIES", 3)
 GOVAUDIT_RATE_LIMIT_BUDGET = _env("GOVAUDIT_RATE_LIMIT_BUDGET", 300.0)
 # Pages rendered in Chromium at once (the cap of the one browser context).
 GOVAUDIT_MAX_RENDERS = _env("GOVAUDIT_MAX_RENDERS", 4)
+# Renders one Chromium tab serves before it is closed (a new tab costs about as much as a render); 1 = a new
+# tab for every render. A render that fails closes its tab.
+GOVAUDIT_RENDER_TAB_USES = _env("GOVAUDIT_RENDER_TAB_USES", 20)
 # Data segment (RLIMIT_DATA) of each Chromium process, MB: bounds a script's allocation bomb.
 GOVAUDIT_RENDER_MEMORY_MB = _env("GOVAUDIT_RENDER_MEMORY_MB", 1024)
 # V8 old-space (JS heap) limit of a rendered page, MB.
@@ -238,6 +241,8 @@ DOWNLOADER_MIDDLEWARES = {
     "govaudit.crawl.ratelimit.RateLimitRetry": 560,
     # sees every request and redirect hop (after the redirect middlewares build them) and every 3xx first
     "govaudit.crawl.guard.ScopeGuard": 610,
+    # nearest the download handler: a rendered request gets a tab another render has finished with
+    "govaudit.crawl.tabs.ReuseRenderTabs": 950,
     # every layer costs each request a trip through the chain: off where govaudit has no use for it
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # ScopeGuard decides scope (no allowed_domains)
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site is crawled with a password

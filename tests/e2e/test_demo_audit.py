@@ -313,3 +313,12 @@ def test_reach_traits_site(audit: dict[str, Any]) -> None:
     rendered = int(rendered_m.group(1)) if rendered_m else 0
     print(f"demo province: {rendered} page(s) rendered of {fetched} fetched = {1000 * rendered / fetched:.1f} per 1,000")
     assert rendered * 20 < fetched  # rendering stays the exception
+
+
+def test_rendering_reuses_tabs(audit: dict[str, Any]) -> None:
+    """Rendered pages share Chromium tabs (govaudit.crawl.tabs): fewer tabs are opened than pages rendered, and
+    the rendered sites' verdicts are the planted ones (test_verdicts_match_planted_defects)."""
+    stats = audit["log"]
+    rendered = int(re.search(r"'govaudit/pages_rendered': (\d+)", stats).group(1))
+    opened = int(re.search(r"'playwright/page_count': (\d+)", stats).group(1))
+    assert rendered >= 3 and 1 <= opened < rendered, (opened, rendered)

@@ -1,0 +1,121 @@
+"""Rendering tabs kept open between renders: a downloader middleware that hands each rendered request a
+Chromium page (tab) another render has finished with, instead of letting scrapy-playwright open a new tab
+and close it afterwards. Opening a tab costs Chromium about as much CPU as rendering a page in it (a new
+renderer process, a new frame tree), so a crawl that renders pages of many sites spends half as much.
+
+* At most PLAYWRIGHT_MAX_PAGES_PER_CONTEXT tabs are open; a render that finds none free and the limit reached
+  waits for one here, before the download handler (whose own page limit would otherwise wait for a tab that
+  only this pool can give back).
+* A tab is used for at most GOVAUDIT_RENDER_TAB_USES renders, then closed; a tab whose render failed (time
+  limit, crash, closed) is closed, never reused: a hostile page cannot carry anything into the next render.
+* The page never travels with the request beyond the download (the retry and redirect middlewares copy
+  requests into the scheduler, whose queues hold plain data).
+Each render still binds its own scope policy to the tab (govaudit.crawl.render.init_page, called by
+scrapy-playwright for a reused tab as for a new one)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+_PAGE = "playwright_page"
+_INCLUDE = "playwright_include_page"
+_LEASED = "govaudit_tab"  # this request holds a place in the pool (a reused tab, or one being opened)
+
+
+class TabPool:
+    """Free tabs and how many are open; `lease` waits while `size` tabs are all in use."""
+
+    def __init__(self, size: int, max_uses: int) -> None:
+        self.size = max(size, 1)
+        self.max_uses = max(max_uses, 1)
+        self.free: list[Any] = []
+        self.open = 0  # tabs in use or free, counting those being opened for a lease
+        self.uses: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        self._changed: asyncio.Condition | None = None
+
+    def _cond(self) -> asyncio.Condition:
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    async def lease(self) -> Any:
+        """A free tab, or None: the caller may open a new one (its place is counted already)."""
+        async with self._cond():
+            while True:
+                while self.free:
+                    page = self.free.pop()
+                    if not page.is_closed():
+                        return page
+                    self.open -= 1
+                if self.open < self.size:
+                    self.open += 1
+                    return None
+                await self._cond().wait()
+
+    async def give_back(self, page: Any, reusable: bool) -> None:
+        """The lease is over: the tab goes back to the pool, or is closed."""
+        close = page is not None and not page.is_closed()
+        async with self._cond():
+            if page is not None and reusable and close:
+                self.uses[page] = self.uses.get(page, 0) + 1
+                if self.uses[page] < self.max_uses:
+                    self.free.append(page)
+                    close = False
+                else:
+                    self.open -= 1
+            else:
+                self.open -= 1
+            self._cond().notify()
+        if close:
+            await _close(page)
+
+
+async def _close(page: Any) -> None:
+    try:
+        await page.close()
+    except Exception:  # closing a crashed tab, or one whose browser is gone, has nothing left to do
+        logger.debug("closing a rendering tab failed", exc_info=True)
+
+
+class ReuseRenderTabs:
+    def __init__(self, pool: TabPool) -> None:
+        self.pool = pool
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ReuseRenderTabs:
+        s = crawler.settings
+        uses = s.getint("GOVAUDIT_RENDER_TAB_USES")
+        if uses <= 1:
+            raise NotConfigured("every render opens its own tab (GOVAUDIT_RENDER_TAB_USES <= 1)")
+        return cls(TabPool(s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4), uses))  # closed with the browser
+
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        meta = request.meta
+        if not meta.get("playwright") or meta.get(_INCLUDE) or _PAGE in meta:
+            return  # not a render, or one that manages its own page
+        page = await self.pool.lease()
+        meta[_LEASED] = True
+        meta[_INCLUDE] = True  # scrapy-playwright leaves the tab open and hands it back in the meta
+        if page is not None:
+            meta[_PAGE] = page
+
+    async def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        await self._end_lease(request, reusable=True)
+        return response
+
+    async def process_exception(self, request: Any, exception: BaseException, spider: Any = None) -> None:
+        await self._end_lease(request, reusable=False)
+
+    async def _end_lease(self, request: Any, reusable: bool) -> None:
+        meta = request.meta
+        if not meta.pop(_LEASED, False):
+            return
+        meta.pop(_INCLUDE, None)
+        await self.pool.give_back(meta.pop(_PAGE, None), reusable)
