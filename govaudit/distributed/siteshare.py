@@ -49,6 +49,7 @@ class SharedSites:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._scored: list[tuple[int, str]] = []  # (archive mark when scored, site) not released yet
         self._loop: task.LoopingCall | None = None
+        self._targets: frozenset[str] | None = None  # see _among
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedSites:
@@ -69,7 +70,7 @@ class SharedSites:
             self._loop = task.LoopingCall(self._tick)
             self._loop.start(max(self.lease_s / 3, 0.2), now=False)
         with self.Session() as session:
-            got = claims.claim_next(session, self.run.run_id, self.worker, self.lease_s)
+            got = claims.claim_next(session, self.run.run_id, self.worker, self.lease_s, self._among(session))
         if got is not None and got.taken_from is not None:
             logger.warning("govaudit: worker %s of run %s stopped renewing its claim on site %s; its evidence is "
                            "cleared and the site crawled again", got.taken_from, self.run.run_id, got.site_id)
@@ -79,12 +80,21 @@ class SharedSites:
         """Nothing left for this worker to wait for: every site scored and, for the worker that owns the run
         (it reports on every site), none held by another worker whose evidence may be on its way."""
         with self.Session() as session:
-            now = claims.progress(session, self.run.run_id, self.worker)
+            now = claims.progress(session, self.run.run_id, self.worker, self._among(session))
         return now.complete if self.run.owns_run else now.unscored == 0
+
+    def _among(self, session: Any) -> frozenset[str] | None:
+        """The sites this worker may claim and waits for: None (all the run's rows) unless the run's rows name
+        sites outside its targets (the run resumed with another selection: those are not this run's work)."""
+        if self._targets is None:
+            targets = frozenset(s.site_id for s in self.run.targets)
+            self._targets = targets if claims.outside(session, self.run.run_id, targets) else frozenset()
+        return self._targets or None
 
     def unfinished(self) -> list[str]:
         with self.Session() as session:
-            return claims.unscored(session, self.run.run_id)
+            among = self._among(session)
+            return [s for s in claims.unscored(session, self.run.run_id) if among is None or s in among]
 
     # --- lease and release ------------------------------------------------------------------------------------
     def item_scraped(self, item: Any, response: Any = None, spider: Any = None) -> None:

@@ -97,16 +97,24 @@ class RunProgress:
         return self.unscored == 0 and self.held_elsewhere == 0
 
 
-def progress(session: Session, run_id: str, worker: str) -> RunProgress:
+def progress(session: Session, run_id: str, worker: str, among: frozenset[str] | None = None) -> RunProgress:
     rs = m.RunSite
     now = _now()
-    unscored = session.scalar(select(func.count()).select_from(rs).where(rs.run_id == run_id, rs.done.is_(False)))
-    held = session.scalar(select(func.count()).select_from(rs).where(
-        rs.run_id == run_id, rs.claimed_by.is_not(None), rs.claimed_by != worker, rs.claim_expires >= now))
+    unscored = select(func.count()).select_from(rs).where(rs.run_id == run_id, rs.done.is_(False))
+    held = select(func.count()).select_from(rs).where(
+        rs.run_id == run_id, rs.claimed_by.is_not(None), rs.claimed_by != worker, rs.claim_expires >= now)
+    if among is not None:
+        unscored, held = unscored.where(rs.site_id.in_(sorted(among))), held.where(rs.site_id.in_(sorted(among)))
+    counts = RunProgress(int(session.scalar(unscored) or 0), int(session.scalar(held) or 0))
     session.commit()
-    return RunProgress(int(unscored or 0), int(held or 0))
+    return counts
 
 
 def unscored(session: Session, run_id: str) -> list[str]:
     return sorted(session.scalars(select(m.RunSite.site_id).where(m.RunSite.run_id == run_id,
                                                                   m.RunSite.done.is_(False))))
+
+
+def outside(session: Session, run_id: str, targets: frozenset[str]) -> frozenset[str]:
+    """Sites of the run's rows that are not among `targets` (a run resumed with another selection)."""
+    return frozenset(set(session.scalars(select(m.RunSite.site_id).where(m.RunSite.run_id == run_id))) - targets)

@@ -79,3 +79,22 @@ def test_scored_and_released_sites_and_lease_expiry(db_url: str) -> None:
         assert claims.progress(session, RUN["id"], "other").held_elsewhere == 0
         # released but not scored: claimable again, and not a take-over (nothing of it to clear)
         assert claims.claim_next(session, RUN["id"], "other", 60) == claims.Claimed(SITES[0]["site_id"], None)
+
+
+def test_a_resumed_selection_claims_and_waits_for_its_own_sites_only(db_url: str) -> None:
+    """Rows of sites the run no longer targets (resumed with another selection) are neither claimed nor
+    waited for."""
+    _open(db_url)
+    Session = session_factory(db_url)
+    targets = frozenset(s["site_id"] for s in SITES[:3])
+    with Session() as session:
+        assert claims.outside(session, RUN["id"], targets) == {s["site_id"] for s in SITES[3:]}
+        assert claims.outside(session, RUN["id"], frozenset(s["site_id"] for s in SITES)) == frozenset()
+        got = [c.site_id for c in iter(lambda: claims.claim_next(session, RUN["id"], "w", 60, targets), None)]
+        assert sorted(got) == sorted(targets)
+        session.execute(update(m.RunSite).where(m.RunSite.site_id.in_(got)).values(done=True))
+        session.commit()
+        assert claims.progress(session, RUN["id"], "other", targets) == claims.RunProgress(0, 3)
+        claims.release(session, RUN["id"], "w")
+        assert claims.progress(session, RUN["id"], "other", targets).complete
+        assert not claims.progress(session, RUN["id"], "other").complete  # the whole run's rows: 37 unscored
