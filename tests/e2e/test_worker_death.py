@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,32 @@ def _joiner_sites(url: str, pid: int) -> int:
         r.close()
 
 
+def _kill_joiner_midway(tmp_path: Path, env: dict[str, str], seeder_cmd: list[str], joiner_cmd: list[str],
+                        midway: Callable[[int], bool]) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], str]:
+    """Start a seeding and a joining worker, SIGKILL the joiner once `midway(its pid)`, wait for the seeder;
+    (seeder, joiner, the seeder's log)."""
+    logs = {name: tmp_path / f"{name}.log" for name in ("seeder", "joiner")}
+    procs: list[subprocess.Popen[bytes]] = []
+    for name, cmd in (("seeder", seeder_cmd), ("joiner", joiner_cmd)):
+        with logs[name].open("wb") as out:
+            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+    seeder, joiner = procs
+    try:
+        deadline = time.monotonic() + 120
+        while not midway(joiner.pid):
+            assert joiner.poll() is None and time.monotonic() < deadline, logs["joiner"].read_text()[-3000:]
+            time.sleep(0.1)
+        joiner.send_signal(signal.SIGKILL)
+        joiner.wait(10)
+        seeder.wait(timeout=300)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+    return seeder, joiner, logs["seeder"].read_text(encoding="utf-8", errors="replace")
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dict[str, object]:
     """One uninterrupted single-worker run of the demo province: what every shared run must end with."""
@@ -68,31 +95,13 @@ def reference(tmp_path_factory: pytest.TempPathFactory, demo: ServedDemo) -> dic
 def test_killed_worker_sites_are_taken_over(tmp_path: Path, pg_url: str, redis_url: str,  # noqa: F811
                                             demo: ServedDemo, reference: dict[str, object]) -> None:
     base = ["crawl", "audit", "-a", demo.arg, "-a", f"asof={DEMO_ASOF}", *SETTINGS]
-
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": pg_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
            "GOVAUDIT_PROGRESS_INTERVAL": "5", "GOVAUDIT_REDIS_URL": redis_url}
     lease = ["-s", "GOVAUDIT_WORKER_LEASE=3"]
-    logs = {name: tmp_path / f"{name}.log" for name in ("seeder", "joiner")}
-    with logs["seeder"].open("wb") as out:
-        seeder = subprocess.Popen([sys.executable, "-m", "scrapy", *base, "-a", f"run={RUN}", *lease],
-                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    with logs["joiner"].open("wb") as out:
-        joiner = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"join={RUN}",
-                                   *SETTINGS, *lease], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while _joiner_sites(redis_url, joiner.pid) < 3:  # the joiner holds requests of several sites
-            assert joiner.poll() is None and time.monotonic() < deadline, logs["joiner"].read_text()[-3000:]
-            time.sleep(0.2)
-        joiner.send_signal(signal.SIGKILL)
-        joiner.wait(10)
-        seeder.wait(timeout=300)
-    finally:
-        for proc in (seeder, joiner):
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-    log = logs["seeder"].read_text(encoding="utf-8", errors="replace")
+    seeder_cmd = [sys.executable, "-m", "scrapy", *base, "-a", f"run={RUN}", *lease]
+    joiner_cmd = [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"join={RUN}", *SETTINGS, *lease]
+    seeder, _, log = _kill_joiner_midway(tmp_path, env, seeder_cmd, joiner_cmd,
+                                         lambda pid: _joiner_sites(redis_url, pid) >= 3)  # several sites held
     assert seeder.returncode == 0, log[-4000:]
     assert "stopped renewing its lease" in log, log[-4000:]
     after = _snapshot(pg_url)
@@ -169,28 +178,11 @@ def test_killed_worker_sharing_sites_is_taken_over(tmp_path: Path, pg_url: str, 
     them again (their evidence cleared), and the run ends exactly as one uninterrupted worker's."""
     env = {**os.environ, "GOVAUDIT_DATABASE_URL": pg_url, "GOVAUDIT_REPORTS_DIR": str(tmp_path / "reports"),
            "GOVAUDIT_SHARE_SITES": "1", "GOVAUDIT_REDIS_URL": "", "GOVAUDIT_WORKER_LEASE": "3"}
-    logs = {name: tmp_path / f"{name}.log" for name in ("seeder", "joiner")}
-    with logs["seeder"].open("wb") as out:
-        seeder = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "audit", "-a", demo.arg,
-                                   "-a", f"asof={DEMO_ASOF}", "-a", f"run={RUN}", *SETTINGS],
-                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    with logs["joiner"].open("wb") as out:
-        joiner = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"join={RUN}", *SETTINGS],
-                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while _held_by(pg_url, joiner.pid)[1] < 2:  # the joiner is in the middle of several sites
-            assert joiner.poll() is None and time.monotonic() < deadline, logs["joiner"].read_text()[-3000:]
-            time.sleep(0.1)
-        joiner.send_signal(signal.SIGKILL)
-        joiner.wait(10)
-        seeder.wait(timeout=300)
-    finally:
-        for proc in (seeder, joiner):
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-    log = logs["seeder"].read_text(encoding="utf-8", errors="replace")
+    seeder_cmd = [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", demo.arg, "-a", f"asof={DEMO_ASOF}",
+                  "-a", f"run={RUN}", *SETTINGS]
+    joiner_cmd = [sys.executable, "-m", "scrapy", "crawl", "audit", "-a", f"join={RUN}", *SETTINGS]
+    seeder, joiner, log = _kill_joiner_midway(tmp_path, env, seeder_cmd, joiner_cmd,
+                                              lambda pid: _held_by(pg_url, pid)[1] >= 2)  # mid-way through sites
     assert seeder.returncode == 0, log[-4000:]
     assert re.search(rf"worker \S+:{joiner.pid}:\S+ of run {RUN} stopped renewing its claim on site", log), log[-4000:]
     assert _snapshot(pg_url) == reference
