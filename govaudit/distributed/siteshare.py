@@ -16,9 +16,13 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from twisted.internet import task
 
 from govaudit.distributed.scheduling import JoinError
@@ -135,15 +139,28 @@ def wait_until_owned(database_url: str, run_id: str, wait_s: float, lease_s: flo
     """A joining worker waits for the run to be open in SQL under a live owner: its sites are written and, for
     a resumed run, the ones to crawl again already cleared (the owner does both in one transaction)."""
     deadline = time.monotonic() + wait_s
-    while True:
-        with session_factory(database_url)() as session:
-            run = session.get(m.Run, run_id)
-            if run is not None and run.status == "running" and owner_alive(run.owner, run.heartbeat, lease_s):
-                return
+    while not _owned(database_url, run_id, lease_s):
         if time.monotonic() > deadline:
             raise JoinError(f"join={run_id}: no live worker has opened this run in the database ({wait_s:.0f} s "
                             f"waited); start it first with -a run={run_id}")
         time.sleep(0.5)
+
+
+def _owned(database_url: str, run_id: str, lease_s: float) -> bool:
+    """Is the run open under a live owner? Read without creating anything: the owner makes a new database's
+    schema, and a joiner making it at the same moment would race it."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return False
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            run = session.get(m.Run, run_id)
+            return run is not None and run.status == "running" and owner_alive(run.owner, run.heartbeat, lease_s)
+    except DBAPIError:  # no tables yet
+        return False
+    finally:
+        engine.dispose()
 
 
 def shared_sites(crawler: Any) -> SharedSites | None:
