@@ -152,6 +152,9 @@ class Column(Record):
     blank_note: bool = False  # empty, but with an explanatory note (未产生信息说明)
     pages_fetched: int = 0
     rendered: bool = False  # list built by JavaScript, rendered in Chromium
+    # list built by JavaScript from the request its own script makes, read from that request without a browser
+    # (extract/feeds.py): the first page's address ("POST <address>" for a form post); "" otherwise
+    feed_url: str = ""
     entries_count: int = 0  # entries listed (at least len(entries); more when duplicates were merged)
     entries: list[Entry] = field(default_factory=list)
 

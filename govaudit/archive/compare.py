@@ -24,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from govaudit.crawl.responses import fetched_at
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import page_features
+from govaudit.extract.feeds import decode, read_feed
 from govaudit.extract.listpage import extract_list
 from govaudit.store import models as m
 
@@ -169,15 +170,25 @@ def compare_warc(session: Session, warc: Path | str, run_id: str | None = None, 
         articles.setdefault((a.site_id, a.column_url), {})[a.url] = a.date
     for col in session.scalars(select(m.Column).where(m.Column.run_id == evidence_run).order_by(m.Column.site_id,
                                                                                                   m.Column.url)):
-        found = bodies.get((col.url, True)) if col.rendered else None
-        found = found or bodies.get((col.url, False))
+        feed_url = col.feed_url or ""
+        if " " in feed_url:
+            continue  # a list read from a form post: not archived as a page to read again
+        found = bodies.get((feed_url, False)) if feed_url else None
+        if not feed_url:
+            found = bodies.get((col.url, True)) if col.rendered else None
+            found = found or bodies.get((col.url, False))
         if found is None:
             continue
         body, charset, date = found
         body = body[:max_parse] if max_parse else body  # the spider's cut (GOVAUDIT_MAX_PARSE_BYTES)
-        listing = extract_list(body, col.url, charset, asof, fetched=_fetched(date, tz))
-        text, _ = decode_html(body, charset)
-        links = _links(text, col.url)
+        if feed_url:  # the list's first page is its script's request (extract/feeds.py)
+            spec = {"url": feed_url, "method": "GET", "form": [], "page": 1, "base": col.url}
+            listing, _ = read_feed(body, charset, spec, asof, _fetched(date, tz))
+            text, links = decode(body, charset).replace("\\/", "/"), set()
+        else:
+            listing = extract_list(body, col.url, charset, asof, fetched=_fetched(date, tz))
+            text, _ = decode_html(body, charset)
+            links = _links(text, col.url)
         stored = {u: d for u, d in articles.get((col.site_id, col.url), {}).items() if _on_page(u, links, text)}
         current = {e.url: e.date for e in listing.entries}
         newest = lambda dates: max((d for d in dates if d is not None and d <= asof), default=None)  # noqa: E731

@@ -26,12 +26,13 @@ from govaudit.crawl.hops import Hop, home_hop
 from govaudit.crawl.identity import identity_reason
 from govaudit.extract.document import Document
 from govaudit.extract.features import looks_blocked, page_features, page_links
+from govaudit.extract.feeds import find_feeds, read_feed
 from govaudit.extract.guides import GuideInfo, find_guide_links, guide_info
 from govaudit.extract.letters import Letter, extract_letters
 from govaudit.extract.listpage import ListPage, extract_list
 from govaudit.extract.navigation import discover_columns, offsite_nav_links
 from govaudit.extract.pagination import PageRequest, form_next_page
-from govaudit.extract.scripts import runs_scripts
+from govaudit.extract.scripts import runs_scripts, script_parts
 
 HOME, COLUMN, GUIDE, ARTICLE = "home", "column", "guide", "article"
 
@@ -76,6 +77,7 @@ class ParseJob:
     probe: bool = False  # a page of another host fetched to see whose it is: read its identity
     site_code: str = ""  # the site's 网站标识码 (the registry id), for a probe
     organizer: str = ""  # the site's 主办单位, for a probe
+    feed: dict[str, Any] | None = None  # the page is a script-fed list's answer (extract.feeds), not HTML
     caps: PageCaps = field(default_factory=PageCaps)
 
 
@@ -99,13 +101,19 @@ class Parsed:
     letters: list[Letter] = field(default_factory=list)
     sub_columns: list[tuple[str, str]] = field(default_factory=list)  # (name, absolute url)
     guide: GuideInfo | None = None
+    feeds: list[dict[str, Any]] = field(default_factory=list)  # a script-built list: the requests its script makes
+    feed_understood: bool = False  # a feed's answer held a list (possibly empty): no browser needed
     notes: list[str] = field(default_factory=list)  # caps applied, in the report's language
 
 
 def analyse(job: ParseJob) -> Parsed:
     """Every extractor `job` asks for, over one decoded and parsed page."""
-    doc = Document(job.body, job.url, job.charset)
     out = Parsed()
+    if job.feed is not None:
+        out.listing, out.feed_understood = read_feed(job.body, job.charset, job.feed, job.asof, job.fetched)
+        _cap(out, job.caps)
+        return out
+    doc = Document(job.body, job.url, job.charset)
     if job.kind == HOME:
         out.challenge = looks_blocked(job.status, doc.text, doc=doc)
         if job.status >= 400 or out.challenge:
@@ -125,6 +133,8 @@ def analyse(job: ParseJob) -> Parsed:
         if job.probe:
             out.identity = identity_reason(doc.text, job.url, job.site_code, job.organizer,
                                            features=out.features, doc=doc)
+        if out.listing.needs_render and out.listing.blank:
+            out.feeds = find_feeds(script_parts(doc.text).code, job.url)
         if job.follow:
             if not out.listing.entries:
                 out.frames = frame_sources(doc.text, job.url)

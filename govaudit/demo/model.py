@@ -108,6 +108,7 @@ class ColumnSpec:
     blank: str = ""  # "" | "empty" (list with no rows) | "placeholder" (暂无信息) | "note" (explanatory note)
     status: int = 200  # 404 = the column's page does not exist
     js: bool = False  # list built in the browser from a JSON endpoint
+    js_bundled: bool = False  # ... by the site's script file (/js/list.js), not by a script in the page
     no_charset: bool = False  # first list page sent with neither a header nor a meta charset
     children: list[ColumnSpec] = field(default_factory=list)
     unanswered: int = 0  # letters columns: letters older than 3 months without a reply, planted here

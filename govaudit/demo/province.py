@@ -338,6 +338,9 @@ class _Builder:
                      f'<div class="article-content"><p>{text}</p></div></div></div>\n'))
         self.add("/css/style.css", lambda: Response(200, "text/css", assets.CSS.encode("utf-8")))
         self.add("/js/common.js", lambda: Response(200, "application/javascript", assets.COMMON_JS.encode("utf-8")))
+        if self.spec.family == "jsapp":
+            self.add("/js/list.js",
+                     lambda: Response(200, "application/javascript", lists.list_script().encode("utf-8")))
         if self.spec.family == "hanweb":
             self.add("/module/web/jpage/jpage.js",
                      lambda: Response(200, "application/javascript", assets.JPAGE_JS.encode("utf-8")))

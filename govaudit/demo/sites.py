@@ -188,7 +188,7 @@ def province_specs() -> list[SiteSpec]:
         SiteSpec(
             "2300000010", "示范省自然资源厅", "示范省自然资源厅", "省直", "省级", "department",
             "zrzyt.sfs.gov.cn", family="jsapp", phone="0451-82620010", forms="broken",
-            columns=[c if c.name not in ("工作动态", "通知公告", "政策文件") else _js(c)
+            columns=[c if c.name not in ("工作动态", "通知公告", "政策文件") else _js(c, bundled=c.name == "通知公告")
                      for c in _dept_columns(news="工作动态")],
             note="main lists built by JavaScript from a JSON endpoint: qualified when rendered; the guides' "
                  "form links answer 404 (C19-D15 on the 2 guides sampled)",
@@ -245,8 +245,9 @@ def province_specs() -> list[SiteSpec]:
     return sites
 
 
-def _js(col: C) -> C:
+def _js(col: C, *, bundled: bool = False) -> C:
     col.js = True
+    col.js_bundled = bundled
     return col
 
 

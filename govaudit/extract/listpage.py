@@ -52,7 +52,7 @@ from govaudit.extract.encoding import decode_html
 from govaudit.extract.pagestate import one_document, placeholder_and_note
 from govaudit.extract.pagination import PageInfo, link_pagination
 from govaudit.extract.phrases import list_phrases
-from govaudit.extract.scripts import builds_by_script, executable_text
+from govaudit.extract.scripts import builds_by_script, executable_text, site_script_files
 from govaudit.extract.tree import (
     CHROME_RE,
     NO_HOME_RE,
@@ -883,7 +883,24 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
         if page.placeholder is None and page.note_text is None and page.total_records != 0:
             # what a browser runs and shows decides, not a comment that mentions fetch( (extract/scripts.py)
             dynamic = getattr(family, "dynamic", None) if family is not generic else None
-            page.needs_render = builds_by_script(text) or bool(dynamic is not None and dynamic(executable_text(text)))
+            page.needs_render = builds_by_script(text) or bool(dynamic is not None and dynamic(executable_text(text))) \
+                or (_empty_container(scope) and bool(site_script_files(text)))
+
+
+_CONTAINER_NAME = re.compile(r"list|news|article|info|data|content|items|rows|records|xxgk|gk|wz|doc", re.IGNORECASE)
+
+
+def _empty_container(scope: Any) -> bool:
+    """An empty element a script fills with the list: an empty <ul>/<ol>/<tbody>, or an empty block named
+    like a list (id or class: list, news, article, info, data, content…)."""
+    for el in scope.iter("ul", "ol", "tbody", "div", "table", "section"):
+        if len(el) or (el.text or "").strip():
+            continue
+        if el.tag in ("ul", "ol", "tbody"):
+            return True
+        if _CONTAINER_NAME.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            return True
+    return False
 
 
 def to_json(page: ListPage) -> dict[str, Any]:

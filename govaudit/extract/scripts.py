@@ -73,6 +73,18 @@ def builds_by_script(html: str) -> bool:
     return any(r.search(low_markup) for r in MARKUP_MARKERS)
 
 
+# third-party libraries a page loads that do not build a site's list by themselves
+_LIBRARY = re.compile(
+    r"(?:^|[/_-])(?:jquery|bootstrap|html5shiv|respond|polyfill|modernizr|swiper|superslide|hm\.js|analytics|gtag|"
+    r"jweixin|wdatepicker|laydate|layer|echarts|pdf|flexible|font|icon)[\w.-]*\.js(?:$|[?#])", re.IGNORECASE)
+
+
+def site_script_files(html: str) -> list[str]:
+    """External scripts a page loads that are not well-known third-party libraries: the site's own code,
+    which may build a list into an empty container."""
+    return [src for src in script_parts(html).srcs if not _LIBRARY.search(src)]
+
+
 def runs_scripts(html: str) -> bool:
     """Does the page run any script at all (inline code or an external file)? A page without one cannot
     build its menu by script."""

@@ -176,7 +176,11 @@ def _take_over_audit(session: Session, plan: SitePlan, audit: tuple[str, dt.date
             state = plan.columns.get(col.url) or ColumnState(url=col.url, name=col.name, first_day=asof)
             plan.columns[col.url] = state
             state.name, state.category, state.depth = col.name, col.category, col.depth
-            state.parent_url, state.role, state.rendered = col.parent_url, role, col.rendered
+            state.parent_url, state.role = col.parent_url, role
+            # a list the audit read from its script's request is script-built too: read from that request
+            state.rendered = col.rendered or bool(col.feed_url)
+            if col.feed_url and " " not in col.feed_url:  # a GET (a form post is rendered)
+                state.data_url = col.feed_url
             state.gone_day = None
         readable = col.http_status is not None and col.http_status < 400
         if readable and (state.last_read is None or state.last_read < asof):  # the audit read it after the monitor

@@ -32,6 +32,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
+from govaudit.crawl.feedlists import ScriptFedLists
 from govaudit.crawl.hops import http_hops
 from govaudit.crawl.identity import IdentityScope
 from govaudit.crawl.links import LinkChecks
@@ -66,7 +67,7 @@ class SiteCrawl:
     host: str
 
 
-class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
+class AuditSpider(ColumnPaging, ScriptFedLists, LinkChecks, IdentityScope, scrapy.Spider):
     name = "audit"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -181,7 +182,8 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
     # --- request bookkeeping ---------------------------------------------------------------------------
     def _request(self, sc: SiteCrawl, url: str, fn: str, *, meta: dict[str, Any] | None = None,
                  method: str = "GET", priority: int = 0, render: bool = False,
-                 formdata: tuple[tuple[str, str], ...] | None = None) -> scrapy.Request:
+                 formdata: tuple[tuple[str, str], ...] | None = None,
+                 headers: dict[str, str] | None = None) -> scrapy.Request:
         self.accounting.request_made(sc.site.site_id)
         meta = {"scope": "site", **self._scope_meta(sc.site.site_id, url), **(meta or {}),
                 "site_id": sc.site.site_id, "host": sc.host, "fn": fn}
@@ -193,9 +195,10 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             self.crawler.stats.inc_value("govaudit/pages_rendered")
         if formdata is not None:  # a pager that posts its form back
             return scrapy.FormRequest(url, formdata=list(formdata), callback=self._on_response,
-                                      errback=self._on_error, meta=meta, priority=priority, dont_filter=True)
+                                      errback=self._on_error, meta=meta, priority=priority, dont_filter=True,
+                                      headers=headers)
         return scrapy.Request(url, callback=self._on_response, errback=self._on_error, meta=meta,
-                              method=method, priority=priority, dont_filter=True)
+                              method=method, priority=priority, dont_filter=True, headers=headers)
 
     def _site_crawl(self, meta: dict[str, Any]) -> SiteCrawl:
         site = self.run.site(meta["site_id"])
@@ -241,7 +244,8 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             col = meta["col"]
             category = classify_column(col["name"])
             probe = bool(meta.get("probe")) and col["pages"] == 0 and not self._in_scope(response.url, sc)
-            return ParseJob(COLUMN, **common, fetched=fetched_at(response, self.run.timezone),
+            feed = col.get("feed") if not meta.get("playwright") else None
+            return ParseJob(COLUMN, **common, fetched=fetched_at(response, self.run.timezone), feed=feed,
                             selectors=sc.site.overrides.get("selectors"), parser=sc.site.overrides.get("parser"),
                             follow=col["pages"] == 0, category=category, letters=category in LETTER_CATEGORIES,
                             sub_columns=col["depth"] < self.budget.max_depth, probe=probe,
@@ -439,6 +443,7 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             parent_url=col["parent"], depth=col["depth"], source=col["source"], http_status=status,
             error=error or "; ".join(col["errors"]), blank=col["blank"] and not error,
             blank_note=col["blank_note"], pages_fetched=col["pages"], rendered=col["rendered"],
+            feed_url=col.get("feed_url", ""),
             entries=col["entries"],
         )
 
@@ -457,7 +462,9 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
             if admitted is not None:
                 yield admitted
         if response.status >= 400:
-            if first:
+            if first and col.get("feed") is not None:
+                yield from self._feed_failed(sc, meta, f"列表数据接口 {response.url} 返回 HTTP {response.status}")
+            elif first:
                 yield self._column_item(sc, meta, response.status, f"栏目页面返回 HTTP {response.status}")
             else:
                 col["errors"].append(f"翻页 {response.url} 返回 HTTP {response.status}")
@@ -466,34 +473,42 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         assert parsed is not None and parsed.listing is not None
         listing = parsed.listing
         rendered_now = bool(meta.get("playwright"))
-        if first and not listing.entries and not col["frame"] and not rendered_now:
+        feed = col.get("feed")
+        if feed is not None and first and not listing.entries and not parsed.feed_understood:
+            yield from self._feed_failed(sc, meta, f"列表数据接口 {response.url} 的应答无法读取")
+            return
+        if first and not listing.entries and not col["frame"] and not rendered_now and feed is None:
             frame = next((u for u in parsed.frames if self._in_scope(u, sc)), None)
             if frame is not None and self.accounting.claim(sc.site.site_id, clean(frame)):
                 # the column's list is the document of its frame: read that as the column's page
                 col["frame"] = frame
                 yield self._request(sc, frame, "parse_column", meta={"col": col})
                 return
-        if (first and not rendered_now and not listing.entries and self.render_mode != "never"
-                and ((listing.needs_render and listing.blank) or sc.site.overrides.get("render_js"))):
-            # the list is built by scripts: pay for a browser on this page only
-            col["rendered"] = True
-            yield self._request(sc, response.url, "parse_column", meta={"col": col}, render=True)
-            return
+        override = bool(sc.site.overrides.get("render_js"))
+        if first and not rendered_now and feed is None and not listing.entries and (
+                (listing.needs_render and listing.blank) or override):
+            # the list is built by scripts: ask the site for it as the script does, else pay for a browser
+            # on this page only
+            # (letters are read from what a visitor sees: a letters column is rendered)
+            req = self._feed_request(sc, col, parsed) if not override and self.render_mode != "always" \
+                and classify_column(col["name"]) not in LETTER_CATEGORIES else None
+            if req is not None:
+                col["status"] = response.status
+                yield from self._first_page(response, sc, col, parsed)
+                yield req
+                return
+            if self.render_mode != "never":
+                col["rendered"] = True
+                yield self._request(sc, response.url, "parse_column", meta={"col": col}, render=True)
+                return
         col["pages"] += 1
         category = classify_column(col["name"])
         if first:
-            col["status"] = response.status
             col["blank"] = listing.blank and not listing.blank_note and not listing.subcolumns
             col["blank_note"] = listing.blank_note
-            yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
-                           status=response.status, features=parsed.features or {})
-            yield from self._follow_ups(response, sc, col, parsed)
-            if col["depth"] < self.budget.max_depth:
-                for name, url in parsed.sub_columns:
-                    req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
-                                               source="subcolumn", branch=col.get("branch", False))
-                    if req is not None:
-                        yield req
+            if feed is None:  # a feed's page is its list's answer: the column's page was read before it
+                col["status"] = response.status
+                yield from self._first_page(response, sc, col, parsed)
         elif listing.entries:
             col["blank"] = False
         if category in LETTER_CATEGORIES:  # letters on every page read, not only the first
@@ -506,14 +521,30 @@ class AuditSpider(ColumnPaging, LinkChecks, IdentityScope, scrapy.Spider):
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
         if col["entries"]:
             col["blank"] = False
-        nxt = self._next_page(response, sc, col, listing, parsed.next_form, category)
+        form = parsed.next_form if feed is None else self._next_feed(col, listing)
+        nxt = self._next_page(response, sc, col, listing, form, category)
         if nxt is not None:
             yield nxt
             return
         yield self._column_item(sc, meta, col["status"])
 
+    def _first_page(self, response: Response, sc: SiteCrawl, col: dict[str, Any], parsed: Parsed):
+        """A column's own page: its page record, its follow-ups (guides, samples) and its sub-columns."""
+        yield PageItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, kind="column",
+                       status=response.status, features=parsed.features or {})
+        yield from self._follow_ups(response, sc, col, parsed)
+        if col["depth"] < self.budget.max_depth:
+            for name, url in parsed.sub_columns:
+                req = self._column_request(sc, name, url, depth=col["depth"] + 1, parent=col["url"],
+                                           source="subcolumn", branch=col.get("branch", False))
+                if req is not None:
+                    yield req
+
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
+        if col.get("feed") is not None and col["pages"] == 0:
+            yield from self._feed_failed(sc, request.meta, f"列表数据接口 {request.url} 无法访问：{reason}")
+            return
         if request.meta.get("probe") and not self._in_scope(request.url, sc):
             self._probe_settled(sc.site.site_id, col["url"], False)
             return  # another host that could not show whose it is: not the site's

@@ -30,8 +30,10 @@ from govaudit.crawl.responses import capped, charset, failure_text, fetched_at
 from govaudit.crawl.urls import clean, host_of, same_site
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import looks_blocked
+from govaudit.extract.feeds import feed_request, find_feeds
 from govaudit.extract.listpage import extract_list
 from govaudit.extract.navigation import discover_columns
+from govaudit.extract.scripts import script_parts
 from govaudit.items import SiteDoneItem, SiteItem
 from govaudit.monitoring.pagedate import article_date
 from govaudit.monitoring.payload import DataRecorder, entries_from_payload
@@ -288,6 +290,12 @@ class MonitorSpider(scrapy.Spider):
         if (not rendered and not entries and self.render_mode != "never" and listing.needs_render and listing.blank
                 and (col.rendered or sp.rediscovering or col.snapshot or col.last_read is None)):
             col.rendered = True  # the list is built by scripts: from now on it is rendered
+            feed = self._feed_url(response) if self.render_mode != "always" else ""
+            if feed:  # ... or, when the page's script names its request, read from that (extract/feeds.py)
+                col.data_url = feed
+                self.crawler.stats.inc_value("govaudit/lists_from_feeds")
+                yield self._column_request(sp, col)
+                return
             if not self.browser:  # no browser today: not read (the next pass starts one)
                 col.data_url = ""
                 sp.column_failed(col, None, "列表由脚本生成，本次未渲染")
@@ -316,6 +324,15 @@ class MonitorSpider(scrapy.Spider):
                 child = sp.add_column(name, clean(url), depth=col.depth + 1, parent=col.url, source="subcolumn")
                 if child is not None and same_site(child.url, host):
                     yield self._column_request(sp, child)
+
+    def _feed_url(self, response: Response) -> str:
+        """The address a page's inline script asks for its list (a GET on the same site), else ""."""
+        text, _ = decode_html(response.body, charset(response))
+        for feed in find_feeds(script_parts(text).code, response.url):
+            url, method, _data = feed_request(feed)
+            if method == "GET" and same_site(url, host_of(response.url)):
+                return url
+        return ""
 
     def _parse_payload(self, response: Response, sp: SitePass, col: ColumnState):
         entries = entries_from_payload(response.body, col.url, self.run.asof) if response.status < 400 else None

@@ -178,6 +178,7 @@ class Column(Base):
     blank_note: Mapped[bool] = mapped_column(Boolean, default=False)
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     rendered: Mapped[bool] = mapped_column(Boolean, default=False)
+    feed_url: Mapped[str | None] = mapped_column(Text, nullable=True, default="")  # records.Column.feed_url
     entries_count: Mapped[int] = mapped_column(Integer, default=0)
     undated: Mapped[int] = mapped_column(Integer, default=0)
     latest: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -49,3 +49,21 @@ def test_a_page_without_scripts_cannot_write_its_menu() -> None:
     assert not runs_scripts("<html><body><!-- <script src='/menu.js'></script> --><a href='/a/'>a</a></body></html>")
     assert runs_scripts("<html><body><script src='/js/menu.js'></script></body></html>")
     assert runs_scripts("<script>document.write('<a href=\"/a/\">a</a>')</script>")
+
+
+@pytest.mark.parametrize(("body", "renders"), [
+    # the site's own script file fills an empty list: a browser is needed to see it
+    ("<h2>通知公告</h2><ul id='list' data-channel='tzgg'></ul><script src='/js/list.js'></script>", True),
+    ("<h2>通知公告</h2><div class='news-list'></div><script src='/static/app.3f2a.js'></script>", True),
+    # only third-party libraries, or no empty container for anything to fill: nothing to render
+    (("<h2>通知公告</h2><ul class='list'></ul><script src='/js/jquery-1.11.3.min.js'></script>"
+     "<script src='/js/bootstrap.min.js'></script>"), False),
+    ("<h2>通知公告</h2><p></p><script src='/js/common.js'></script>", False),
+    # a placeholder is the server's own answer, whatever the scripts
+    ("<h2>通知公告</h2><ul id='list'></ul><p>暂无信息</p><script src='/js/list.js'></script>", False),
+])
+def test_an_empty_list_filled_by_a_site_script_file_is_rendered(body: str, renders: bool) -> None:
+    html = f"<html><head><title>通知公告</title></head><body>{body}</body></html>".encode()
+    page = extract_list(html, "http://www.example.gov.cn/tzgg/", "utf-8", ASOF)
+    assert page.blank and not page.entries
+    assert page.needs_render is renders

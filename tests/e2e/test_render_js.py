@@ -19,7 +19,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ASOF = dt.date(2026, 11, 20)
 
 
-def _pages() -> dict[str, tuple[int, str, bytes]]:
+_BUILD_LIST = ("const ul=document.getElementById('list');d.rows.forEach(x=>{const li=document.createElement('li');"
+               "li.innerHTML='<a href=\"'+x.url+'\">'+x.title+'</a><span>'+x.date+'</span>';ul.appendChild(li);});")
+_BUILD_FROM_ARRAYS = ("const ul=document.getElementById('list');d.forEach(x=>{const li=document.createElement('li');"
+                      "li.innerHTML='<a href=\"'+x[1]+'\">'+x[0]+'</a><span>'+x[2]+'</span>';ul.appendChild(li);});")
+
+
+def _pages(how: str = "inline") -> dict[str, tuple[int, str, bytes]]:
+    """A site whose 通知公告 list is built by a script from /api/tzgg.json. `how`: "inline" (the fetch is in the
+    page), "bundled" (in the site's /js/list.js), "arrays" (in the page, answering rows as bare arrays that only
+    the page's own script knows how to read)."""
     html = "text/html; charset=utf-8"
     days = [ASOF - dt.timedelta(days=d) for d in (1, 3, 8, 20, 40)]
     static_rows = "".join(f'<li><a href="/xwdt/{i}.html">工作动态{i}</a><span>{d}</span></li>'
@@ -27,19 +36,20 @@ def _pages() -> dict[str, tuple[int, str, bytes]]:
     home = ("<html><head><title>示范市测试局</title></head><body><div class='nav'><ul>"
             "<li><a href='/xwdt/'>工作动态</a></li><li><a href='/tzgg/'>通知公告</a></li></ul></div>"
             f"<ul class='list'>{static_rows}</ul><div class='footer'>主办单位：示范市测试局</div></body></html>")
+    script = "fetch('/api/tzgg.json').then(r=>r.json()).then(d=>{" + (
+        _BUILD_FROM_ARRAYS if how == "arrays" else _BUILD_LIST) + "});"
+    tag = "<script src='/js/list.js'></script>" if how == "bundled" else f"<script>{script}</script>"
     column_js = ("<html><head><title>通知公告</title></head><body><div class='nav'><a href='/'>首页</a></div>"
-                 "<h2>通知公告</h2><ul id='list'></ul><div id='pager'></div><script>"
-                 "fetch('/api/tzgg.json').then(r=>r.json()).then(d=>{const ul=document.getElementById('list');"
-                 "d.rows.forEach(x=>{const li=document.createElement('li');"
-                 "li.innerHTML='<a href=\"'+x.url+'\">'+x.title+'</a><span>'+x.date+'</span>';ul.appendChild(li);});});"
-                 "</script></body></html>")
+                 f"<h2>通知公告</h2><ul id='list'></ul><div id='pager'></div>{tag}</body></html>")
     rows = [{"title": f"关于开展第{i}批专项检查的通知", "url": f"/tzgg/{i}.html", "date": str(d)}
             for i, d in enumerate(days)]
+    answer = [[r["title"], r["url"], r["date"]] for r in rows] if how == "arrays" else {"rows": rows}
     static_col = (f"<html><body><h2>工作动态</h2><ul class='list'>{static_rows}</ul></body></html>")
     pages = {
         "/": (200, html, home.encode()),
         "/tzgg/": (200, html, column_js.encode()),
-        "/api/tzgg.json": (200, "application/json", json.dumps({"rows": rows}).encode()),
+        "/api/tzgg.json": (200, "application/json", json.dumps(answer, ensure_ascii=False).encode()),
+        "/js/list.js": (200, "application/javascript", script.encode()),
         "/xwdt/": (200, html, static_col.encode()),
     }
     for i in range(5):
@@ -62,17 +72,39 @@ def _audit_one(pages: dict[str, tuple[int, str, bytes]], host: str, site_id: str
     return out, create_engine(db_url)
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
-def test_js_built_column_is_rendered(tmp_path: Path) -> None:
-    out, engine = _audit_one(_pages(), "127.0.0.71", "JS00000001", tmp_path)
+def _columns(engine: Any) -> dict[str, Any]:
     with engine.connect() as c:
-        cols = {r.name: r for r in c.execute(select(m.Column)).all()}
+        return {r.name: r for r in c.execute(select(m.Column)).all()}
+
+
+def test_script_fed_list_is_read_from_its_feed_without_a_browser(tmp_path: Path) -> None:
+    """The page's own script names the request for its list: the audit asks the site the same way and reads
+    the answer; no browser is started for it."""
+    out, engine = _audit_one(_pages("inline"), "127.0.0.71", "JS00000001", tmp_path)
+    cols = _columns(engine)
+    assert cols["通知公告"].entries_count == 5 and not cols["通知公告"].rendered, out[-3000:]
+    assert cols["通知公告"].latest == ASOF - dt.timedelta(days=1) and not cols["通知公告"].blank
+    assert "govaudit/lists_from_feeds': 1" in out and "govaudit/pages_rendered" not in out
+    with engine.connect() as c:
+        urls = set(c.execute(select(m.Article.url).where(m.Article.column_url.like("%/tzgg/"))).scalars())
+    # links are the page's, resolved where the browser would put them (not against the endpoint)
+    assert {u.split("/", 3)[3] for u in urls} == {f"tzgg/{i}.html" for i in range(5)}, urls
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+@pytest.mark.parametrize("how", ["bundled", "arrays"])
+def test_js_built_column_is_rendered(tmp_path: Path, how: str) -> None:
+    """A list built by the site's script file (nothing in the page names its request), or from an answer only
+    the page's script can read, is read from the page as Chromium renders it."""
+    out, engine = _audit_one(_pages(how), "127.0.0.71", "JS00000001", tmp_path)
+    cols = _columns(engine)
     assert cols["通知公告"].rendered and cols["通知公告"].entries_count == 5, out[-3000:]
     assert cols["通知公告"].latest == ASOF - dt.timedelta(days=1)
     assert not cols["工作动态"].rendered and cols["工作动态"].entries_count == 5
     # only the script-built column is rendered: the home page has two navigation columns (too few for a
     # department) but runs no script at all, so no script can have written its menu
     assert "govaudit/pages_rendered': 1" in out
+    assert ("govaudit/feeds_failed': 1" in out) == (how == "arrays")
     with engine.connect() as c:
         site = c.execute(select(m.RunSite)).one()
     assert not site.reach.get("rendered_nav")

@@ -195,16 +195,31 @@ def js_slug(col: Column) -> str:
 
 
 def js_page(col: Column) -> str:
+    """The column page: an empty list filled from its JSON endpoint by a script in the page, or (js_bundled)
+    by the site's /js/list.js reading the channel from the list's data attribute."""
     channel = js_slug(col)
+    head = (f'<div class="main w1200">\n{sidebar(col)}<div class="list-box">\n'
+            f'<div class="list-title"><h2>{escape(col.name)}</h2></div>\n')
+    if col.spec.js_bundled:
+        return (head + f'<ul id="list" class="list" data-channel="{channel}"></ul>\n<div id="pager" class="page"></div>\n'
+                '<script type="text/javascript" src="/js/list.js"></script>\n</div>\n</div>\n')
+    return head + '<ul id="list" class="list"></ul>\n<div id="pager" class="page"></div>\n' + (
+        "<script type=\"text/javascript\">\n" + _list_script(f"'/api/list?channel={channel}&page=' + page")
+        + "</script>\n</div>\n</div>\n")
+
+
+def list_script() -> str:
+    """/js/list.js: the bundled list script (the channel read from the list's data-channel attribute)."""
+    return _list_script("'/api/list?channel=' + document.getElementById('list').getAttribute('data-channel') "
+                        "+ '&page=' + page")
+
+
+def _list_script(address: str) -> str:
     return (
-        f'<div class="main w1200">\n{sidebar(col)}<div class="list-box">\n'
-        f'<div class="list-title"><h2>{escape(col.name)}</h2></div>\n'
-        '<ul id="list" class="list"></ul>\n<div id="pager" class="page"></div>\n'
-        "<script type=\"text/javascript\">\n"
         "(function () {\n"
         "  var m = /[?&]page=(\\d+)/.exec(location.search); var page = m ? parseInt(m[1], 10) : 1;\n"
         "  var xhr = new XMLHttpRequest();\n"
-        f"  xhr.open('GET', '/api/list?channel={channel}&page=' + page, true);\n"
+        f"  xhr.open('GET', {address}, true);\n"
         "  xhr.onload = function () {\n"
         "    var data = JSON.parse(xhr.responseText), ul = document.getElementById('list'), html = '';\n"
         "    for (var i = 0; i < data.list.length; i++) { var it = data.list[i];\n"
@@ -218,7 +233,6 @@ def js_page(col: Column) -> str:
         "  };\n"
         "  xhr.send();\n"
         "})();\n"
-        "</script>\n</div>\n</div>\n"
     )
 
 
