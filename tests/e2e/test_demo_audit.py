@@ -322,3 +322,21 @@ def test_rendering_reuses_tabs(audit: dict[str, Any]) -> None:
     rendered = int(re.search(r"'govaudit/pages_rendered': (\d+)", stats).group(1))
     opened = int(re.search(r"'playwright/page_count': (\d+)", stats).group(1))
     assert rendered >= 3 and 1 <= opened < rendered, (opened, rendered)
+
+
+def test_script_fed_lists_are_read_without_a_browser(audit: dict[str, Any]) -> None:
+    """The JS-app site: the two lists whose request is in the page's own script are read from that request (no
+    browser), the one built by the site's script file is rendered; each reads the planted newest date."""
+    site_id = "2300000010"
+    exp = {c["name"]: c for c in audit["expected"][site_id]["columns"]}
+    engine = create_engine(audit["db_url"])
+    with engine.connect() as c:
+        cols = {r.name: r for r in c.execute(select(m.Column).where(m.Column.site_id == site_id)).all()}
+    for name in ("工作动态", "政策文件"):
+        got = cols[name]
+        assert got.feed_url and "/api/list?channel=" in got.feed_url and not got.rendered, name
+        assert got.latest is not None and got.latest.isoformat() == exp[name]["latest"], name
+        assert got.entries_count > 20 and got.pages_fetched >= 2, name  # pages followed by the page number
+    got = cols["通知公告"]
+    assert got.rendered and not got.feed_url and got.latest.isoformat() == exp["通知公告"]["latest"]
+    assert int(re.search(r"'govaudit/lists_from_feeds': (\d+)", audit["log"]).group(1)) >= 2
