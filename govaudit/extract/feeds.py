@@ -396,7 +396,7 @@ def parse_answer(text: str) -> Any:
         text = m.group(1)
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser will follow
         return None
 
 

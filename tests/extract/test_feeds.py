@@ -150,3 +150,10 @@ def test_next_page_stops_when_the_records_are_all_seen() -> None:
     assert next_feed(feed, 10, None, 45, 30) == {**feed, "page": 4}
     assert next_feed(feed, 0, None, None, 30) is None  # an empty page ends the list
     assert next_feed({**feed, "url": "http://x.gov.cn/api"}, 10, None, None, 10) is None  # no page number to turn
+
+
+def test_a_hostile_answer_is_not_understood_and_breaks_nothing() -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    assert _read(None, text=deep)[2] is False
+    _feed, page, understood = _read({"list": [{"title": "x" * 100_000, "date": "9999-99-99"}] * 3})
+    assert understood and all(e.date is None and len(e.title) <= 300 for e in page.entries)
