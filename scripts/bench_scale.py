@@ -51,6 +51,9 @@ class Proc:
         return int(self.stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
 
 
+SAMPLE_S = 2.0  # memory sampling period
+
+
 def _tree_memory_mb(root: int) -> float:
     """Memory of `root` and all its descendants (parse workers, fork server, browser, redis-server), in MB:
     the sum of their proportional set sizes (shared pages counted once over the tree), else of their RSS."""
@@ -83,8 +86,9 @@ def _tree_memory_mb(root: int) -> float:
 
 def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
     """Run a command to completion; its wall time, CPU (its own and its children's) and peak memory (the largest
-    proportional-set-size sum over the process tree, sampled every half second, or the largest single process's
-    RSS if that is larger)."""
+    proportional-set-size sum over the process tree, sampled every SAMPLE_S seconds, or the largest single
+    process's RSS if that is larger). Reading every process's smaps_rollup costs CPU (Chromium's processes most):
+    every half second it took about a tenth of a core from the runs it measured."""
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -92,7 +96,7 @@ def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.5):
+            while not done.wait(SAMPLE_S):
                 peak[0] = max(peak[0], _tree_memory_mb(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
