@@ -172,6 +172,10 @@ class Screenshotter:
     async def _take_all(self, db: Any, targets: list[ShotTarget]) -> list[dict[str, Any]]:
         from playwright.async_api import async_playwright
 
+        from govaudit.crawl.render import lean_driver
+
+        lean_driver()
+
         rows: list[tuple[int, dict[str, Any]]] = []
         total = 0
         queue = list(enumerate(targets))

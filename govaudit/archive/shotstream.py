@@ -158,6 +158,10 @@ class ShotStream:
             return
         from playwright.async_api import async_playwright
 
+        from govaudit.crawl.render import lean_driver
+
+        lean_driver()
+
         pw = await stack.enter_async_context(async_playwright())
         await shots.open(pw)
 
