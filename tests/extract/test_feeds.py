@@ -10,6 +10,7 @@ import pytest
 
 from govaudit.extract.feeds import PAGE, feed_request, find_feeds, next_feed, read_feed
 from govaudit.extract.scripts import script_parts
+from tests.conftest import REALPAGES
 
 PAGE_URL = "http://www.example.gov.cn/col/tzgg/index.html"
 ASOF = dt.date(2026, 11, 20)
@@ -157,3 +158,16 @@ def test_a_hostile_answer_is_not_understood_and_breaks_nothing() -> None:
     assert _read(None, text=deep)[2] is False
     _feed, page, understood = _read({"list": [{"title": "x" * 100_000, "date": "9999-99-99"}] * 3})
     assert understood and all(e.date is None and len(e.title) <= 300 for e in page.entries)
+
+
+@pytest.mark.skipif(not (REALPAGES / "truth.json").is_file(), reason="no ../shared/realpages")
+def test_a_real_datastore_payload_read_as_a_feed_answer() -> None:
+    """海门区 行政许可: the JSONP a Hanweb-style jpage asks its data proxy for (`raw({result: '<datastore>…'})`),
+    read as a feed's answer equals the hand-checked truth."""
+    truth = next(p for p in json.loads((REALPAGES / "truth.json").read_text("utf-8"))
+                 if p["kind"] == "list_payload")
+    feed = {"url": f"http://www.haimen.gov.cn/module/web/jpage/dataproxy.jsp?page={PAGE}", "method": "GET",
+            "form": [], "page": 1, "base": "http://www.haimen.gov.cn/hmsgtj/xzxk/index.html"}
+    page, understood = read_feed((REALPAGES / truth["file"]).read_bytes(), "utf-8", feed, dt.date(2026, 8, 1))
+    assert understood and len(page.entries) == truth["entries"]
+    assert str(page.latest()) == truth["newest"] and str(page.oldest()) == truth["oldest"]
