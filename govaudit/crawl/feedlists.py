@@ -53,9 +53,10 @@ class ScriptFedLists:
                                  formdata=tuple(data) if method == "POST" else None)
         return None
 
-    def _next_feed(self, col: dict[str, Any], listing: Any) -> PageRequest | None:
-        nxt = next_feed(col["feed"], len(listing.entries), listing.total_pages, listing.total_records,
-                        len(col["entries"]))
+    def _next_feed(self, col: dict[str, Any], listing: Any, added: int) -> PageRequest | None:
+        """The feed's next page; `added`: entries this page added to the column (a server that ignores the
+        page number answers the same rows again, and that ends the list)."""
+        nxt = next_feed(col["feed"], added, listing.total_pages, listing.total_records, len(col["entries"]))
         if nxt is None:
             return None
         col["feed"] = nxt

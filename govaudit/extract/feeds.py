@@ -330,8 +330,8 @@ def feed_request(feed: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]
 
 def next_feed(feed: dict[str, Any], entries: int, total_pages: int | None, total_records: int | None,
               seen: int) -> dict[str, Any] | None:
-    """The feed's next page, when it has a page number, the page read had entries and the answer does not say
-    it was the last (its page count, or its record count against the entries seen so far)."""
+    """The feed's next page, when it has a page number, the page read gave new entries (`entries`) and the answer
+    does not say it was the last (its page count, or its record count against the entries seen so far)."""
     if not _has_page(feed) or entries == 0:
         return None
     page = int(feed.get("page") or 1)

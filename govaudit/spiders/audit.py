@@ -519,9 +519,10 @@ class AuditSpider(ColumnPaging, ScriptFedLists, LinkChecks, IdentityScope, scrap
             col["errors"].append(f"页面过大（{response.meta['truncated']} 字节），仅解析前 {len(response.body)} 字节")
         known = {e.url for e in col["entries"]}
         col["entries"].extend(_entry(e) for e in listing.entries if e.url not in known)
+        added = len(col["entries"]) - len(known)
         if col["entries"]:
             col["blank"] = False
-        form = parsed.next_form if feed is None else self._next_feed(col, listing)
+        form = parsed.next_form if feed is None else self._next_feed(col, listing, added)
         nxt = self._next_page(response, sc, col, listing, form, category)
         if nxt is not None:
             yield nxt

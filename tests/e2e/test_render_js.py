@@ -28,7 +28,7 @@ _BUILD_FROM_ARRAYS = ("const ul=document.getElementById('list');d.forEach(x=>{co
 def _pages(how: str = "inline") -> dict[str, tuple[int, str, bytes]]:
     """A site whose 通知公告 list is built by a script from /api/tzgg.json. `how`: "inline" (the fetch is in the
     page), "bundled" (in the site's /js/list.js), "arrays" (in the page, answering rows as bare arrays that only
-    the page's own script knows how to read)."""
+    the page's own script knows how to read), "repeats" (in the page, with a page number the server ignores)."""
     html = "text/html; charset=utf-8"
     days = [ASOF - dt.timedelta(days=d) for d in (1, 3, 8, 20, 40)]
     static_rows = "".join(f'<li><a href="/xwdt/{i}.html">工作动态{i}</a><span>{d}</span></li>'
@@ -36,7 +36,8 @@ def _pages(how: str = "inline") -> dict[str, tuple[int, str, bytes]]:
     home = ("<html><head><title>示范市测试局</title></head><body><div class='nav'><ul>"
             "<li><a href='/xwdt/'>工作动态</a></li><li><a href='/tzgg/'>通知公告</a></li></ul></div>"
             f"<ul class='list'>{static_rows}</ul><div class='footer'>主办单位：示范市测试局</div></body></html>")
-    script = "fetch('/api/tzgg.json').then(r=>r.json()).then(d=>{" + (
+    address = "'/api/tzgg.json?page=' + page" if how == "repeats" else "'/api/tzgg.json'"
+    script = "var page = 1; fetch(" + address + ").then(r=>r.json()).then(d=>{" + (
         _BUILD_FROM_ARRAYS if how == "arrays" else _BUILD_LIST) + "});"
     tag = "<script src='/js/list.js'></script>" if how == "bundled" else f"<script>{script}</script>"
     column_js = ("<html><head><title>通知公告</title></head><body><div class='nav'><a href='/'>首页</a></div>"
@@ -49,6 +50,9 @@ def _pages(how: str = "inline") -> dict[str, tuple[int, str, bytes]]:
         "/": (200, html, home.encode()),
         "/tzgg/": (200, html, column_js.encode()),
         "/api/tzgg.json": (200, "application/json", json.dumps(answer, ensure_ascii=False).encode()),
+        # "repeats": a server that ignores the page number and answers the first page again
+        "/api/tzgg.json?page=1": (200, "application/json", json.dumps(answer, ensure_ascii=False).encode()),
+        "/api/tzgg.json?page=2": (200, "application/json", json.dumps(answer, ensure_ascii=False).encode()),
         "/js/list.js": (200, "application/javascript", script.encode()),
         "/xwdt/": (200, html, static_col.encode()),
     }
@@ -89,6 +93,13 @@ def test_script_fed_list_is_read_from_its_feed_without_a_browser(tmp_path: Path)
         urls = set(c.execute(select(m.Article.url).where(m.Article.column_url.like("%/tzgg/"))).scalars())
     # links are the page's, resolved where the browser would put them (not against the endpoint)
     assert {u.split("/", 3)[3] for u in urls} == {f"tzgg/{i}.html" for i in range(5)}, urls
+
+
+def test_a_feed_whose_server_ignores_the_page_number_ends_when_a_page_adds_nothing(tmp_path: Path) -> None:
+    _out, engine = _audit_one(_pages("repeats"), "127.0.0.72", "JS00000003", tmp_path)
+    col = _columns(engine)["通知公告"]
+    assert col.entries_count == 5 and col.pages_fetched == 2 and not col.error, (col.pages_fetched, col.error)
+    assert col.feed_url.endswith("/api/tzgg.json?page=1") and not col.rendered
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
