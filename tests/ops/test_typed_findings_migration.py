@@ -24,6 +24,11 @@ findings = sa.table("findings", *(sa.column(c) for c in ("id", "run_id", "site_i
                                                           "points", "message", "manual")),
                     sa.column("evidence", sa.JSON))
 
+# `columns` as the revision before 0005 has it: the model's columns without those later revisions added
+LATER_COLUMNS = {"feed_url"}  # 0012_column_feed
+OLD_COLUMNS = sa.Table("columns", sa.MetaData(),
+                       *(c._copy() for c in m.Column.__table__.columns if c.name not in LATER_COLUMNS))
+
 
 def _old_rows(url: str) -> None:
     """A crawl, a rescore of it and a rescore of that rescore (as 0003 left them), with findings of the last
@@ -38,7 +43,7 @@ def _old_rows(url: str) -> None:
             {**base, "id": "r1", "kind": "rescore", "parent_run_id": "crawl", "evidence_run_id": "crawl"},
             {**base, "id": "r2", "kind": "rescore", "parent_run_id": "r1", "evidence_run_id": "r1"},
         ])
-        c.execute(m.Column.__table__.insert(), [
+        c.execute(OLD_COLUMNS.insert(), [
             {"run_id": "crawl", "site_id": "a1", "url": u, "name": n, "parent_url": HOME, "depth": d, "source": s,
              "on_home": True, "category": k, "http_status": 200, "error": "", "blank": False, "blank_note": False,
              "pages_fetched": 1, "rendered": False, "entries_count": 3, "undated": 0, "latest": dt.date(2024, 1, 2),
