@@ -24,7 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from govaudit.crawl.responses import fetched_at
 from govaudit.extract.encoding import decode_html
 from govaudit.extract.features import page_features
-from govaudit.extract.feeds import decode, read_feed
+from govaudit.extract.feeds import read_feed
 from govaudit.extract.listpage import extract_list
 from govaudit.store import models as m
 
@@ -184,7 +184,7 @@ def compare_warc(session: Session, warc: Path | str, run_id: str | None = None, 
         if feed_url:  # the list's first page is its script's request (extract/feeds.py)
             spec = {"url": feed_url, "method": "GET", "form": [], "page": 1, "base": col.url}
             listing, _ = read_feed(body, charset, spec, asof, _fetched(date, tz))
-            text, links = decode(body, charset).replace("\\/", "/"), set()
+            text, links = decode_html(body, charset)[0].replace("\\/", "/"), set()
         else:
             listing = extract_list(body, col.url, charset, asof, fetched=_fetched(date, tz))
             text, _ = decode_html(body, charset)

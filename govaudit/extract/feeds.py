@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 from govaudit.extract import dates
+from govaudit.extract.encoding import decode_html
 
 PAGE = "\ue000"  # stands for the page number inside a feed's URL or data until it is filled in
 MAX_CODE = 400_000  # script code read for feeds (pages are capped before parsing; this bounds the scan)
@@ -372,17 +373,6 @@ _CHINA = dt.timezone(dt.timedelta(hours=8))
 _LINKISH = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|jsp|aspx?|php|shtml|jhtml)(?:$|[?#])", re.IGNORECASE)
 
 
-def decode(body: bytes, charset: str | None) -> str:
-    for enc in (charset, "utf-8", "gb18030"):
-        if not enc:
-            continue
-        try:
-            return body.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("utf-8", "replace")
-
-
 def parse_answer(text: str) -> Any:
     """The JSON an endpoint answered (a JSONP wrapper and anti-hijacking prefixes removed); None if not JSON."""
     text = text.lstrip("\ufeff").strip()
@@ -561,7 +551,7 @@ def read_feed(body: bytes, charset: str | None, feed: dict[str, Any], asof: dt.d
     from govaudit.extract.listpage import Entry, ListPage, extract_list
 
     base = feed.get("base") or feed["url"]
-    text = decode(body, charset)
+    text, _ = decode_html(body, charset)
     answer = parse_answer(text)
     if answer is None:
         if "<" not in text:

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from govaudit.crawl.urls import clean, host_of
-from govaudit.extract.feeds import decode, parse_answer, read_records
+from govaudit.extract.encoding import decode_html
+from govaudit.extract.feeds import parse_answer, read_records
 
 
 class DataRecorder:
@@ -38,7 +39,7 @@ def entries_from_payload(body: bytes, base_url: str, asof: dt.date) -> list[dict
     column's page); [] for a document whose list is empty; None when the body is no such JSON. The records are
     read as the audit reads a script-fed list (`extract.feeds.read_records`); records without a link are left
     out (a daily pass follows entries by their address)."""
-    answer = parse_answer(decode(body, "utf-8"))
+    answer = parse_answer(decode_html(body, "utf-8")[0])
     if answer is None:
         return None
     records, understood, _pages, _total = read_records(answer, asof)
