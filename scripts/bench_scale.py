@@ -11,7 +11,10 @@ throwaway cluster from scripts/pg.sh unless --pg-url names an empty database); w
 with 1 and 2 crawler processes (python -m govaudit.parallel) sharing whole sites through SQLite, and sharing
 requests over one Redis queue on PostgreSQL; with
 --delay, the audit with DOWNLOAD_DELAY per site, next to its floor (the largest site's pages x delay) and
-the sum (all pages x delay). CPU figures are per process (user+sys, the process and its children).
+the sum (all pages x delay). `cpu` is the operating system's accounting of the process and the children it
+waited for (user+sys): it misses Chromium's processes, whose parent is the Playwright driver, which does not
+wait for them all. `machine cpu` is the machine's busy CPU during the run less the demo server's and this
+script's own: on a machine running nothing else, every process of the run, browsers included.
 Figures only; nothing is asserted. The last line is
     bench: sites=N pages=P wall=S audit_pages_per_s=X bare_pages_per_s=Y ratio=R peak_rss_mb=M
 """
@@ -46,6 +49,8 @@ class Proc:
     code: int
     out: str
     stats: dict[str, object] = field(default_factory=dict)
+    machine_cpu: float = 0.0  # the machine's busy CPU during the run, less the demo server's and the benchmark's
+    server_cpu: float = 0.0  # the demo server's CPU during the run
 
     def pages(self) -> int:
         return int(self.stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
@@ -84,12 +89,31 @@ def _tree_memory_mb(root: int) -> float:
     return total_kb / 1024
 
 
+SERVER_PID: list[int] = []  # the demo server's process, once started: its CPU is not the audit's
+
+
+def _busy_cpu_s() -> float:
+    """CPU seconds the whole machine has been busy since boot (every state of /proc/stat but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields[:8]) - fields[3] - fields[4]  # user nice system idle iowait irq softirq steal
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu_s(pid: int) -> float:
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
     """Run a command to completion; its wall time, CPU (its own and its children's) and peak memory (the largest
     proportional-set-size sum over the process tree, sampled every SAMPLE_S seconds, or the largest single
     process's RSS if that is larger). Reading every process's smaps_rollup costs CPU (Chromium's processes most):
     every half second it took about a tenth of a core from the runs it measured."""
     with log.open("wb") as out:
+        busy0, server0, self0 = _busy_cpu_s(), sum(map(_process_cpu_s, SERVER_PID)), time.process_time()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         peak = [0.0]
@@ -105,6 +129,8 @@ def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
         wall = time.perf_counter() - t0
         done.set()
         sampler.join()
+        server = sum(map(_process_cpu_s, SERVER_PID)) - server0
+        machine = _busy_cpu_s() - busy0 - server - (time.process_time() - self0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
     stats: dict[str, object] = {}
@@ -112,7 +138,8 @@ def run(cmd: list[str], env: dict[str, str], log: Path) -> Proc:
         one = ast.literal_eval(re.sub(r"datetime\.datetime\([^)]*\)", "None", dump))
         for k, v in one.items():  # several workers: counters add up
             stats[k] = stats.get(k, 0) + v if isinstance(v, int | float) and k in stats else v
-    return Proc(wall, ru.ru_utime + ru.ru_stime, max(ru.ru_maxrss / 1024, peak[0]), proc.returncode, text, stats)
+    return Proc(wall, ru.ru_utime + ru.ru_stime, max(ru.ru_maxrss / 1024, peak[0]), proc.returncode, text, stats,
+                machine, server)
 
 
 def checked(p: Proc, what: str) -> Proc:
@@ -141,7 +168,9 @@ def env_for(db: str, reports: Path, **more: str) -> dict[str, str]:
 
 def line(name: str, p: Proc, pages: int) -> str:
     return (f"{name:<28} wall {p.wall:7.1f} s  cpu {p.cpu:7.1f} s  {pages / p.wall:7.1f} pages/s  "
-            f"{1000 * p.cpu / max(pages, 1):5.2f} ms cpu/page  peak rss {p.rss_mb:6.0f} MB")
+            f"{1000 * p.cpu / max(pages, 1):5.2f} ms cpu/page  peak rss {p.rss_mb:6.0f} MB  "
+            f"machine cpu {p.machine_cpu:7.1f} s ({1000 * p.machine_cpu / max(pages, 1):5.2f} ms/page)  "
+            f"demo server cpu {p.server_cpu:6.1f} s")
 
 
 @dataclass
@@ -159,6 +188,7 @@ class Bench:
                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for out in server.stdout:  # type: ignore[union-attr]
             if out.startswith("registry written"):
+                SERVER_PID[:] = [server.pid]
                 return server
         sys.exit("bench: the demo server did not start")
 

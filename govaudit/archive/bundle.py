@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govaudit.archive.index import ArchiveMissing, read_body
-from govaudit.extract.encoding import decode_html
+from govaudit.extract.encoding import content_type_charset, decode_html
 
 if TYPE_CHECKING:
     from govaudit.reporting.views import SiteView
@@ -69,13 +69,6 @@ def write_archived_copies(sites: list[SiteView], bundle: Path, evidence_dir: Pat
     return written
 
 
-def _charset(content_type: str) -> str | None:
-    ctype = content_type.lower()
-    if "charset=" in ctype:
-        return ctype.split("charset=", 1)[1].split(";")[0].strip().strip('"') or None
-    return None
-
-
 def _page_text(evidence_dir: Path, copy: Any) -> tuple[str | None, str]:
     if not copy.body_file:
         return None, "该页面正文超过存档大小上限，存档中只有响应头。"
@@ -86,7 +79,7 @@ def _page_text(evidence_dir: Path, copy: Any) -> tuple[str | None, str]:
         return None, "存档文件已按保存期限清理或无法读取。"
     if not (copy.content_type or "text/html").lower().startswith(("text/", "application/xhtml")):
         return None, f"存档内容为 {copy.content_type}（{len(body)} 字节），不以网页显示。"
-    text, _ = decode_html(body, _charset(copy.content_type))
+    text, _ = decode_html(body, content_type_charset(copy.content_type))
     return inert_html(text), ""
 
 

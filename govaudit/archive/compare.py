@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
 from govaudit.crawl.responses import fetched_at
-from govaudit.extract.encoding import decode_html
+from govaudit.extract.encoding import content_type_charset, decode_html
 from govaudit.extract.features import page_features
 from govaudit.extract.feeds import read_feed
 from govaudit.extract.listpage import extract_list
@@ -69,11 +69,6 @@ class Comparison:
         return [p for p in self.pages if p.changes]
 
 
-def _charset(content_type: str) -> str | None:
-    ctype = (content_type or "").lower()
-    return ctype.split("charset=", 1)[1].split(";")[0].strip().strip('"') or None if "charset=" in ctype else None
-
-
 Bodies = dict[tuple[str, bool], tuple[bytes, str | None, str]]
 
 
@@ -113,11 +108,11 @@ def _bodies(path: Path) -> tuple[str, Bodies]:
                     body = by_digest.get(digest, b"")
                 key = (head.get_header("WARC-Target-URI"), False)
                 if 200 <= status < 300 and body and not head.get_header("WARC-Truncated"):
-                    out[key] = (body, _charset(rec.http_headers.get_header("Content-Type") or ""), _date_of(rec))
+                    out[key] = (body, content_type_charset(rec.http_headers.get_header("Content-Type")), _date_of(rec))
                     last = (head.get_header("WARC-Record-ID"), key)
             elif rec.rec_type == "conversion" and not head.get_header("WARC-Truncated"):
                 out[(head.get_header("WARC-Target-URI"), True)] = (
-                    rec.content_stream().read(), _charset(head.get_header("Content-Type") or ""), _date_of(rec))
+                    rec.content_stream().read(), content_type_charset(head.get_header("Content-Type")), _date_of(rec))
     return run_id, out
 
 

@@ -13,18 +13,21 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import html
 import json
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govaudit.archive.index import ArchiveMissing, find_record, read_record
+from govaudit.extract.encoding import content_type_charset, decode_html
 from govaudit.runs import AuditRun
 from govaudit.store import models as m
 from govaudit.store.db import get_engine, upsert
@@ -228,7 +231,12 @@ class Screenshotter:
             page = await live.new_page()
             page.set_default_timeout(self.timeout_ms)
         try:
-            await page.goto(target.url, wait_until="load")
+            if page_copy is not None:
+                # written into the tab, not navigated to: a navigation to another site's page costs Chromium a
+                # new document in a new renderer process, twice the CPU of the whole screenshot
+                await page.set_content(archived_html(page_copy), wait_until="load")
+            else:
+                await page.goto(target.url, wait_until="load")
             captured = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             fetched = page_copy.fetched_at if page_copy is not None else None
             height = int(await page.evaluate(_BANNER_JS, self._banner(target.url, captured, fetched,
@@ -333,6 +341,28 @@ class ShotBrowser:
     async def close(self) -> None:
         if self.browser is not None:
             await self.browser.close()
+
+
+_HEAD = re.compile(r"<head(?:\s[^>]{0,2000})?>", re.IGNORECASE)
+_HTML = re.compile(r"<html(?:\s[^>]{0,2000})?>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"\s*<!doctype[^>]{0,500}>", re.IGNORECASE)
+_BASE = re.compile(r"<base\s[^>]{0,2000}?href\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+def archived_html(page_copy: Any) -> str:
+    """The archived page as the text the tab is given: decoded as a browser would (its declared charset weighed
+    against the bytes), without a meta refresh (the shot is of this page), and with a <base> naming where it
+    was fetched from, so that its relative stylesheets, images and frames are asked for (and answered from the
+    archive) at the addresses the browser asked for them. A page's own <base> is kept, made absolute."""
+    text, _ = decode_html(_META_REFRESH.sub(b"", page_copy.body), content_type_charset(page_copy.header("Content-Type")))
+    own = _BASE.search(text[:100_000])
+    base = urljoin(page_copy.url, own.group(1)) if own else page_copy.url
+    tag = f'<base href="{html.escape(base, quote=True)}">'
+    for pattern in (_HEAD, _HTML, _DOCTYPE):
+        found = pattern.match(text) if pattern is _DOCTYPE else pattern.search(text[:100_000])
+        if found:
+            return text[:found.end()] + tag + text[found.end():]
+    return tag + text  # no doctype: a <base> first starts the document's head as the parser would
 
 
 def store_shots(database_url: str, rows: list[dict[str, Any]]) -> None:

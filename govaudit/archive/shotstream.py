@@ -73,6 +73,9 @@ class ShotStream:
         self._shot: dict[Key, dict[str, Any]] = {}  # pages shot so far, with their rows
         self._broken: set[Key] = set()  # pages whose shot failed (not retried at the end)
         self._bytes = 0
+        self.taken = 0  # pages shot, in the crawl and at its end (a shot the run's plan drops included)
+        self.at_end = 0  # of them, shot after the crawl finished
+        self.dropped = 0  # shots taken in the crawl that the run's plan did not keep (deleted)
         self._rows: list[dict[str, Any]] = []
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="govaudit-screenshots", daemon=True)
@@ -187,6 +190,7 @@ class ShotStream:
     async def _shoot(self, shots: ShotBrowser, target: ShotTarget) -> None:
         skipped = len(self.shotter.skipped)
         row = await shots.shoot(target)
+        self.taken += 1
         if row is not None:
             self._shot[self._key(target)] = row
             self._bytes += row["bytes"]
@@ -212,9 +216,12 @@ class ShotStream:
             if row is None and key not in self._broken:
                 await self._open(stack, shots)
                 row = await shots.shoot(target)
+                self.taken += 1
+                self.at_end += 1
             if row is not None:
                 rows.append({**row, "reason": target.reason})
                 total += row["bytes"]
+        self.dropped += len(self._shot)
         self._delete(list(self._shot))  # shot early, not kept by the run's plan
         return rows
 
@@ -281,6 +288,8 @@ class Screenshots:
             if self.stream is not None:
                 targets = shot_plan(self.settings, self.run)
                 rows = self.stream.finish(targets)
+                for name in ("taken", "at_end", "dropped"):
+                    self.crawler.stats.set_value(f"govaudit/screenshots_{name}", getattr(self.stream, name))
                 store_shots(self.settings.get("GOVAUDIT_DATABASE_URL"), rows)
                 for target, why in self.stream.shotter.skipped[:20]:
                     logger.info("no screenshot of %s (%s): %s", target.url, target.reason, why)

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 
 from twisted.python.failure import Failure
 
+from govaudit.extract.encoding import content_type_charset
+
 
 def charset(response: Any) -> str | None:
     """The charset the Content-Type header declares, if any (the HTML decoder weighs it against the body)."""
-    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-    if "charset=" in ctype:
-        return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
-    return None
+    return content_type_charset(response.headers.get(b"Content-Type", b"").decode("latin-1"))
 
 
 def failure_text(failure: Failure) -> str:

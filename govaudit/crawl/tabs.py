@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 _PAGE = "playwright_page"
 _INCLUDE = "playwright_include_page"
 _LEASED = "govaudit_tab"  # this request holds a place in the pool (a reused tab, or one being opened)
+PARK_S = 5.0  # time for a tab to leave its page for about:blank before it is closed instead
 
 
 class TabPool:
@@ -60,8 +61,10 @@ class TabPool:
                 await self._cond().wait()
 
     async def give_back(self, page: Any, reusable: bool) -> None:
-        """The lease is over: the tab goes back to the pool, or is closed."""
+        """The lease is over: the tab goes back to the pool, parked on a blank page, or is closed."""
         close = page is not None and not page.is_closed()
+        if close and reusable and self.uses.get(page, 0) + 1 < self.max_uses:
+            reusable = await _park(page)
         async with self._cond():
             if page is not None and reusable and close:
                 self.uses[page] = self.uses.get(page, 0) + 1
@@ -75,6 +78,18 @@ class TabPool:
             self._cond().notify()
         if close:
             await _close(page)
+
+
+async def _park(page: Any) -> bool:
+    """Leave the rendered page for a blank one, so that nothing it runs goes on while the tab waits in the pool:
+    a WAF challenge reloading itself, a page polling its server, a carousel or a marquee kept Chromium busy
+    (the browser, its compositor and the site) for the rest of the crawl. False: the tab is not reused."""
+    try:
+        await asyncio.wait_for(page.goto("about:blank"), PARK_S)
+        return True
+    except Exception:  # a tab that cannot leave its page (hung, crashed) is closed instead
+        logger.debug("parking a rendering tab failed", exc_info=True)
+        return False
 
 
 async def _close(page: Any) -> None:

@@ -55,6 +55,14 @@ def normalize_encoding(name: str | None) -> str | None:
         return None
 
 
+def content_type_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type header value declares (``text/html; charset="gbk"`` -> ``gbk``), if any."""
+    ctype = (content_type or "").lower()
+    if "charset=" not in ctype:
+        return None
+    return ctype.split("charset=", 1)[1].split(";")[0].strip().strip("\"'") or None
+
+
 def meta_charset(body: bytes) -> str | None:
     """The charset named by a ``<meta>`` tag in the first bytes of the page."""
     m = _META_RE.search(body[:_SNIFF_BYTES])

@@ -83,6 +83,8 @@ def test_sites_are_shot_as_scored_and_the_end_keeps_the_plan(archive: Archive) -
         assert image.with_suffix(".json").exists()
     leftovers = list((Path(archive.evidence) / RUN / "screenshots").rglob("*.json"))
     assert len(leftovers) == len(rows)  # the early shots the plan does not keep are gone with their notes
+    # counted for the crawl's stats: 6 early, s05's veto page at the end; 3 early home pages not kept
+    assert (stream.taken, stream.at_end, stream.dropped) == (7, 1, 3)
 
 
 def test_an_interrupted_crawl_keeps_no_early_screenshot(archive: Archive) -> None:
