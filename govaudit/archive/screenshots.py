@@ -231,7 +231,7 @@ class Screenshotter:
             page = await live.new_page()
             page.set_default_timeout(self.timeout_ms)
         try:
-            if page_copy is not None:
+            if page_copy is not None and _is_html(page_copy):
                 # written into the tab, not navigated to: a navigation to another site's page costs Chromium a
                 # new document in a new renderer process, twice the CPU of the whole screenshot
                 await page.set_content(archived_html(page_copy), wait_until="load")
@@ -347,6 +347,14 @@ _HEAD = re.compile(r"<head(?:\s[^>]{0,2000})?>", re.IGNORECASE)
 _HTML = re.compile(r"<html(?:\s[^>]{0,2000})?>", re.IGNORECASE)
 _DOCTYPE = re.compile(r"\s*<!doctype[^>]{0,500}>", re.IGNORECASE)
 _BASE = re.compile(r"<base\s[^>]{0,2000}?href\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+def _is_html(page_copy: Any) -> bool:
+    """An HTML page (a PDF or an image is navigated to, its archived copy answering the request as before)."""
+    ctype = page_copy.header("Content-Type").lower()
+    if ctype:
+        return "html" in ctype
+    return page_copy.body[:1024].lstrip()[:1] == b"<"
 
 
 def archived_html(page_copy: Any) -> str:

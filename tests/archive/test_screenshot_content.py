@@ -53,7 +53,8 @@ def test_tab_shows_the_archived_page_with_its_relative_resources(archive: Archiv
             "<body><div class='wrap'>栏目</div><img src='img/logo.png'></body></html>").encode("gbk")
     archive.add(fetch(f"{base}/zwgk/index.html", page, headers=GBK),
                 fetch(f"{base}/css/main.css", TALL, headers=CSS),
-                fetch(f"{base}/zwgk/other.html", b"<html><head><title>x</title></head><body>short</body></html>"))
+                fetch(f"{base}/zwgk/other.html", b"<html><head><title>x</title></head><body>short</body></html>"),
+                fetch(f"{base}/files/notice.txt", "关于开展网站检查的通知".encode(), headers=[("Content-Type", "text/plain")]))
     archive.close()
     shotter = Screenshotter(database_url=archive.db_url, evidence_dir=archive.evidence, run_id=RUN,
                             archive_run_id=RUN, timeout_ms=10000)
@@ -76,6 +77,7 @@ def test_tab_shows_the_archived_page_with_its_relative_resources(archive: Archiv
                 try:
                     rows = [await shots.shoot(ShotTarget("s1", f"{base}/zwgk/index.html", "veto")),
                             await shots.shoot(ShotTarget("s1", f"{base}/zwgk/other.html", "home"))]
+                    rows.append(await shots.shoot(ShotTarget("s1", f"{base}/files/notice.txt", "deduction")))
                     await shots.shoot(ShotTarget("s1", f"{base}/zwgk/index.html", "veto"))
                     title = await shots.tab.evaluate("document.title")
                 finally:
@@ -83,11 +85,12 @@ def test_tab_shows_the_archived_page_with_its_relative_resources(archive: Archiv
         return rows, title
 
     rows, title = asyncio.run(shoot())
-    tall, short = rows
-    assert tall is not None and short is not None
+    tall, short, plain = rows
+    assert tall is not None and short is not None and plain is not None
     assert title == "政务公开_示范市"  # the GBK page decoded as GBK
     assert tall["height"] >= 2400 > short["height"]  # the stylesheet, fetched relative to the page, applied
     assert f"{base}/css/main.css" in asked and f"{base}/zwgk/img/logo.png" in asked  # at the browser's addresses
     assert f"{base}/zwgk/img/bg.png" not in asked and f"{base}/css/img/bg.png" in asked  # CSS urls: the sheet's
     assert not [u for u in asked if u.endswith((".html", "/"))]  # the pages themselves were written, not fetched
+    assert f"{base}/files/notice.txt" in asked  # a file that is not HTML is opened as the browser opens it
     assert Path(archive.evidence, tall["path"]).read_bytes()[:3] == b"\xff\xd8\xff"
