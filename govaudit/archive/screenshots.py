@@ -233,7 +233,7 @@ class Screenshotter:
         try:
             if page_copy is not None and _is_html(page_copy):
                 # written into the tab, not navigated to: a navigation to another site's page costs Chromium a
-                # new document in a new renderer process, twice the CPU of the whole screenshot
+                # new document in a new renderer process, a third of the CPU of the whole screenshot
                 await page.set_content(archived_html(page_copy), wait_until="load")
             else:
                 await page.goto(target.url, wait_until="load")

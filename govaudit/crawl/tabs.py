@@ -82,8 +82,8 @@ class TabPool:
 
 async def _park(page: Any) -> bool:
     """Leave the rendered page for a blank one, so that nothing it runs goes on while the tab waits in the pool:
-    a WAF challenge reloading itself, a page polling its server, a carousel or a marquee kept Chromium busy
-    (the browser, its compositor and the site) for the rest of the crawl. False: the tab is not reused."""
+    a WAF challenge reloading itself, a page polling its server, a carousel or a marquee would keep Chromium
+    (the browser, its compositor) and the site busy until the tab's next render. False: the tab is closed."""
     try:
         await asyncio.wait_for(page.goto("about:blank"), PARK_S)
         return True
