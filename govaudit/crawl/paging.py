@@ -1,6 +1,7 @@
 """How far a column's list is followed: the next page while the rubric windows are not covered (far enough
 back for the longest window; for letters columns, until a letter older than the letters window is seen), by a
-link or by a form post (ASP.NET pagers); and the letters of every page read."""
+link or by a form post (ASP.NET pagers), or, for a rendered list, from the feed the browser was seen asking
+(crawl.feedlists); and the letters of every page read."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class ColumnPaging:
     plan: CrawlPlan
 
     _request: Callable[..., scrapy.Request]
+    _rendered_feed_check: Callable[..., scrapy.Request | None]  # crawl.feedlists: a rendered list's feed
 
     _in_scope: Callable[[str, SiteCrawl], bool]
 
@@ -61,7 +63,8 @@ class ColumnPaging:
         for nxt in listing.next_pages[:1]:
             nxt = clean(response.urljoin(nxt))
             if self._in_scope(nxt, sc) and self.accounting.claim(sc.site.site_id, nxt):
-                return self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered)
+                check = self._rendered_feed_check(response, sc, col, nxt) if rendered else None
+                return check or self._request(sc, nxt, "parse_column", meta={"col": col}, render=rendered)
             return None
         form = form if not listing.next_pages else None
         if form is not None and self._in_scope(form.url, sc) and self.accounting.claim(

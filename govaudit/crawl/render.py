@@ -7,7 +7,9 @@ render at once.
 * `abort_request` (PLAYWRIGHT_ABORT_REQUEST) aborts what the page asks for outside that scope: other hosts,
   loopback/private/link-local/metadata addresses (IP literals and resolved names), non-http(s) schemes, and
   the resource types not needed to read a page (GOVAUDIT_RENDER_SKIP_TYPES). What was aborted is listed in
-  `meta["render_aborted"]` (evidence: a script that tried to reach another host).
+  `meta["render_aborted"]` (evidence: a script that tried to reach another host). The data requests it lets
+  through (XHR and fetch: method, address, form fields) are listed in `meta["render_requests"]`, so a list
+  built from one can have its later pages asked for directly (crawl.feedlists).
 * A page whose script navigated to another host is dropped by ScopeGuard.process_response
   (`final_url_ok` says the same for a spider that checks itself).
 * Memory: `LimitedChromiumProvider` (PLAYWRIGHT_BROWSER_PROVIDER) starts Chromium through a wrapper that caps
@@ -28,6 +30,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 from govaudit.crawl.addresses import address_kind, parse_ip
 from govaudit.crawl.scope import SiteScope, check_url, url_netloc
@@ -38,6 +41,9 @@ CONTEXT = "govaudit"
 CONTEXT_KWARGS = {"accept_downloads": False, "service_workers": "block", "ignore_https_errors": True}
 META_POLICY = "govaudit_render_policy"
 META_ABORTED = "render_aborted"
+META_REQUESTS = "render_requests"
+MAX_REQUESTS_RECORDED = 20
+DATA_TYPES = ("xhr", "fetch")
 INIT_CALLBACK = "govaudit.crawl.render.init_page"
 MAX_ABORTED_RECORDED = 50
 IN_PAGE_SCHEMES = ("data", "blob", "about")
@@ -75,7 +81,9 @@ def prepare_request(request: Any, scope: SiteScope | None, policy: RenderPolicyS
 class PagePolicy:
     """What one rendered page may request."""
 
-    def __init__(self, data: dict[str, Any], aborted: list[str]) -> None:
+    def __init__(self, data: dict[str, Any], aborted: list[str], requests: list[dict[str, Any]] | None = None
+                 ) -> None:
+        self.requests = requests if requests is not None else []
         self.scoped = bool(data.get("scoped"))
         self.hosts = set(data.get("hosts") or ())
         self.named = {(h, p) for h, p in data.get("named") or ()}
@@ -120,6 +128,23 @@ class PagePolicy:
         return self._resolved[host]
 
 
+    def record(self, pw_request: Any) -> None:
+        """A data request the page was let make (plain data: it travels in the response's meta)."""
+        if pw_request.resource_type not in DATA_TYPES or len(self.requests) >= MAX_REQUESTS_RECORDED:
+            return
+        try:
+            method, url = pw_request.method, pw_request.url
+            form: list[list[str]] | None = None
+            if method == "POST":
+                ctype = (pw_request.headers or {}).get("content-type", "")
+                body = pw_request.post_data or ""
+                if "application/x-www-form-urlencoded" in ctype.lower() and len(body) <= 4000:
+                    form = [[k, v] for k, v in parse_qsl(body, keep_blank_values=True)]
+        except Exception:  # a request whose body cannot be read as text is no form
+            return
+        self.requests.append({"url": url[:2000], "method": method, "form": form})
+
+
 def _not_public(address: str) -> bool:
     ip = parse_ip(address.split("%", 1)[0])  # fe80::1%eth0
     return ip is None or address_kind(ip) is not None
@@ -134,7 +159,7 @@ async def init_page(page: Any, request: Any) -> None:
     shows its error page, and ScopeGuard drops the render as "rendered-offsite" (a visitor would have
     left the site too), naming the address the script went for."""
     aborted = request.meta.setdefault(META_ABORTED, [])
-    _PAGES[page] = PagePolicy(request.meta.get(META_POLICY) or {}, aborted)
+    _PAGES[page] = PagePolicy(request.meta.get(META_POLICY) or {}, aborted, request.meta.setdefault(META_REQUESTS, []))
 
 
 _FALLBACK = PagePolicy({"scoped": False, "allow_private": False, "skip_types": []}, [])
@@ -149,7 +174,11 @@ async def abort_request(pw_request: Any) -> bool:
     policy = _PAGES.get(page)
     if policy is None:  # a page rendered without ScopeGuard: at least no private addresses, no other schemes
         policy = _FALLBACK
-    return await policy.should_abort(pw_request.resource_type, pw_request.url)
+    if await policy.should_abort(pw_request.resource_type, pw_request.url):
+        return True
+    if policy is not _FALLBACK:
+        policy.record(pw_request)
+    return False
 
 
 def final_url_ok(crawler: Any, site_id: str, url: str) -> bool:

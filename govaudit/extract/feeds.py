@@ -15,6 +15,8 @@ itself, asking the site for it directly gives the same list for a fraction of th
   ``pubDate``/``publishTime``/``fbrq``, epoch milliseconds…), or an HTML fragment read like any list page.
   A record's link is resolved against the page (where the browser would put it), not the endpoint.
 * `next_feed(…)`: the same request for the next page, while the answer says there is one.
+* `feeds_seen(…)`: the same for the requests a rendered page was seen making (its script could not be read):
+  the list's later pages are then asked for directly instead of being rendered one by one.
 
 Everything here is plain data (JSON-safe dicts), so a feed travels in request meta and through the queue.
 """
@@ -315,6 +317,52 @@ def find_feeds(code: str, page_url: str) -> list[dict[str, Any]]:
         seen.add(key)
         found.append(feed)
     found.sort(key=lambda f: (not _has_page(f), not _LISTISH.search(f["url"])))
+    return found[:MAX_FEEDS]
+
+
+_QUERY_PAGE = re.compile(r"(?P<name>[^&=]+)=1(?=&|$)")
+
+
+def _mark_page(query: str) -> str | None:
+    """`query` with the value of each page-named field that says 1 replaced by PAGE; None when none does."""
+    out = _QUERY_PAGE.sub(lambda m: f"{m.group('name')}={PAGE}" if is_page_name(m.group("name")) else m.group(0),
+                          query)
+    return out if PAGE in out else None
+
+
+def feeds_seen(requests: list[dict[str, Any]], page_url: str) -> list[dict[str, Any]]:
+    """Feeds among the requests a rendered list page was seen making (`{"url", "method", "form"}`, `form`:
+    the fields of a form-encoded POST, None for any other body): those that ask for page 1 in a page-named
+    query or form field (``pageNo=1``, ``curPage=1``), that field standing for the feed's page number. The
+    caller checks the answer against the list the page showed before paging through it. Not taken: other
+    page numbers (the first page is rendered), zero-based or offset paging, JSON bodies, static files and
+    counters, sign-in and the like; those whose address reads like a list come first; at most MAX_FEEDS."""
+    found: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for req in requests:
+        url, method, form = str(req.get("url") or ""), str(req.get("method") or "GET").upper(), req.get("form")
+        parts = urlsplit(url)
+        feed: dict[str, Any]
+        if parts.scheme not in ("http", "https") or _STATIC.search(parts.path) \
+                or _NOT_A_LIST.search(parts.path) or url.split("#", 1)[0] == page_url.split("#", 1)[0]:
+            continue
+        if method == "GET":
+            query = _mark_page(parts.query)
+            if query is None:
+                continue
+            feed = {"url": parts._replace(query=query, fragment="").geturl(), "method": "GET", "form": []}
+        elif method == "POST" and form is not None:
+            fields = [(str(k), PAGE if str(v) == "1" and is_page_name(str(k)) else str(v)) for k, v in form]
+            if not any(v == PAGE for _, v in fields):
+                continue
+            feed = {"url": parts._replace(fragment="").geturl(), "method": "POST", "form": fields}
+        else:
+            continue
+        key = (feed["url"], feed["method"], json.dumps(feed["form"]))
+        if key not in seen:
+            seen.add(key)
+            found.append({**feed, "page": 1, "base": page_url})
+    found.sort(key=lambda f: not _LISTISH.search(urlsplit(f["url"]).path))
     return found[:MAX_FEEDS]
 
 

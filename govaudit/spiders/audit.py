@@ -32,7 +32,7 @@ from govaudit.classify import classify_column
 from govaudit.crawl.accounting import SiteAccounting, get_accounting
 from govaudit.crawl.admission import SiteAdmission
 from govaudit.crawl.budget import CrawlBudget
-from govaudit.crawl.feedlists import ScriptFedLists
+from govaudit.crawl.feedlists import META_CHECK, ScriptFedLists
 from govaudit.crawl.hops import http_hops
 from govaudit.crawl.identity import IdentityScope
 from govaudit.crawl.links import LinkChecks
@@ -304,6 +304,8 @@ class AuditSpider(ColumnPaging, ScriptFedLists, LinkChecks, IdentityScope, scrap
             yield ColumnItem(run_id=self.run.run_id, site_id=sc.site.site_id, url=response.url, name="首页",
                              source="home", on_home=True, depth=0, http_status=response.status, pages_fetched=1,
                              entries=[], error=reason)
+        elif fn == "parse_column" and response.meta.get(META_CHECK):
+            yield from self._feed_rejected(sc, response.meta)
         elif fn == "parse_column":
             col = response.meta["col"]
             if response.meta.get("probe") and col["pages"] == 0 and not self._in_scope(response.url, sc):
@@ -450,6 +452,9 @@ class AuditSpider(ColumnPaging, ScriptFedLists, LinkChecks, IdentityScope, scrap
     def parse_column(self, response: Response, sc: SiteCrawl, parsed: Parsed | None):
         meta = response.meta
         col = meta["col"]
+        if meta.get(META_CHECK):  # a feed seen while rendering this list, asked for its page 1
+            yield from self._feed_checked(response, sc, parsed)
+            return
         first = col["pages"] == 0
         if meta.get("probe") and first and not self._in_scope(response.url, sc):
             admitted = self._admit(response, sc, parsed.identity if parsed is not None else None)
@@ -543,6 +548,9 @@ class AuditSpider(ColumnPaging, ScriptFedLists, LinkChecks, IdentityScope, scrap
 
     def parse_column_error(self, request: scrapy.Request, sc: SiteCrawl, reason: str):
         col = request.meta["col"]
+        if request.meta.get(META_CHECK):
+            yield from self._feed_rejected(sc, request.meta)
+            return
         if col.get("feed") is not None and col["pages"] == 0:
             yield from self._feed_failed(sc, request.meta, f"列表数据接口 {request.url} 无法访问：{reason}")
             return

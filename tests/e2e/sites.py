@@ -12,7 +12,8 @@ from urllib.parse import parse_qs
 class LoopbackSite:
     """Serve a dict of path -> (status, content type, bytes) on 127.0.0.x:port (port 0 = any free).
 
-    A form POST is answered from the key ``"POST <path> <__EVENTARGUMENT>"`` (an ASP.NET pager posting back);
+    A form POST is answered from the key ``"POST <path> <body>"`` (a list endpoint asked with a form), else
+    ``"POST <path> <__EVENTARGUMENT>"`` (an ASP.NET pager posting back);
     ``tls=(certfile, keyfile)`` serves https with that certificate."""
 
     def __init__(self, pages: dict[str, tuple[int, str, bytes]], host: str = "127.0.0.1",
@@ -38,8 +39,11 @@ class LoopbackSite:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                form = parse_qs(self.rfile.read(length).decode("utf-8"))
-                self._send(True, f"POST {self.path} {form.get('__EVENTARGUMENT', [''])[0]}")
+                raw = self.rfile.read(length).decode("utf-8")
+                key = f"POST {self.path} {raw}"
+                if key not in pages_:
+                    key = f"POST {self.path} {parse_qs(raw).get('__EVENTARGUMENT', [''])[0]}"
+                self._send(True, key)
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,88 @@ def test_script_written_menu_is_read_from_the_rendered_home(tmp_path: Path) -> N
     assert {"工作动态", "通知公告", "政策文件", "领导信箱", "办事指南"} <= set(cols), sorted(cols)
     assert cols["通知公告"].entries_count == 3 and not cols["通知公告"].rendered  # columns themselves fetched raw
     assert "govaudit/pages_rendered': 1" in out
+
+
+_PAGED_SCRIPT = (
+    "(function(){var m=/[?&]page=(\\d+)/.exec(location.search);var page=m?parseInt(m[1],10):1;"
+    "var ch=document.getElementById('list').getAttribute('data-channel');"
+    "function ask(method,url,body,done){var x=new XMLHttpRequest();x.open(method,url,true);"
+    "if(body){x.setRequestHeader('Content-Type','application/x-www-form-urlencoded');}"
+    "x.onload=function(){done(JSON.parse(x.responseText));};x.send(body);}"
+    "function show(d){var ul=document.getElementById('list');d.rows.forEach(function(x){var li=document.createElement('li');"
+    "li.innerHTML='<a href=\"'+x.url+'\">'+x.title+'</a><span>'+x.date+'</span>';ul.appendChild(li);});"
+    "document.getElementById('pager').innerHTML=page<d.pages?'<a href=\"?page='+(page+1)+'\">下一页</a>':'';}"
+    "function hot(d){document.getElementById('hot').innerHTML=d.rows.map(function(x){"
+    "return '<li><a href=\"'+x.url+'\">'+x.title+'</a><span>'+x.date+'</span></li>';}).join('');}"
+    "ASK})();"
+)
+_PAGED_ASK = {
+    "get": "ask('GET','/api/list?channel='+ch+'&pageNo='+page,null,show);",
+    "post": "ask('POST','/api/list','channel='+ch+'&pageNo='+page,show);",
+    # the list asked with its page in the path (not taken); a sidebar's own list asked with page=1 first
+    "sidebar": "ask('GET','/api/hot.json?page=1',null,hot);ask('GET','/api/list/'+ch+'/'+page+'.json',null,show);",
+}
+
+
+def _paged_pages(how: str) -> dict[str, tuple[int, str, bytes]]:
+    """A site whose 通知公告 (24 notices, 8 a page) is built by /js/list.js, which reads the channel from the page
+    and the page number from the address bar; the pager links are ?page=N. `how`: see _PAGED_ASK."""
+    html = "text/html; charset=utf-8"
+    home = ("<html><head><title>示范市测试局</title></head><body><div class='nav'><ul>"
+            "<li><a href='/tzgg/'>通知公告</a></li></ul></div>"
+            "<div class='footer'>主办单位：示范市测试局</div></body></html>")
+    column = ("<html><head><title>通知公告</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+              "<h2>通知公告</h2><ul id='list' data-channel='tzgg'></ul><div id='pager'></div>"
+              "<div class='side'><h3>热点信息</h3><ul id='hot'></ul></div>"
+              "<script src='/js/list.js'></script></body></html>")
+    pages = {"/": (200, html, home.encode()), "/tzgg/": (200, html, column.encode()),
+             "/js/list.js": (200, "application/javascript", _PAGED_SCRIPT.replace("ASK", _PAGED_ASK[how]).encode())}
+    for n in range(1, 4):
+        rows = [{"title": f"关于做好第{i}项重点工作的通知", "url": f"/tzgg/{i}.html", "date": str(ASOF - dt.timedelta(days=i))}
+                for i in range(8 * n - 7, 8 * n + 1)]
+        answer = json.dumps({"page": n, "pages": 3, "total": 24, "rows": rows}, ensure_ascii=False).encode()
+        key = {"get": f"/api/list?channel=tzgg&pageNo={n}", "post": f"POST /api/list channel=tzgg&pageNo={n}",
+               "sidebar": f"/api/list/tzgg/{n}.json"}[how]
+        pages[key] = (200, "application/json", answer)
+        pages[f"/tzgg/?page={n}"] = pages["/tzgg/"]
+    hot = [{"title": f"热点专题第{i}期", "url": f"/rdzt/{i}.html", "date": str(ASOF - dt.timedelta(days=2 * i))}
+           for i in range(1, 6)]
+    pages["/api/hot.json?page=1"] = (200, "application/json", json.dumps({"rows": hot}, ensure_ascii=False).encode())
+    for i in range(1, 25):
+        pages[f"/tzgg/{i}.html"] = (200, html, "<html><body>通知</body></html>".encode())
+    return pages
+
+
+def _stat(out: str, name: str) -> int:
+    found = re.search(rf"'govaudit/{name}': (\d+)", out)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+@pytest.mark.parametrize("how", ["get", "post"])
+def test_a_rendered_lists_later_pages_are_read_from_the_request_the_browser_made(tmp_path: Path, how: str) -> None:
+    """Nothing in the page names the list's request, so its first page is rendered; the browser was seen asking
+    for page 1 of it, that answer is the list it showed, and pages 2 and 3 are asked for directly."""
+    out, engine = _audit_one(_paged_pages(how), "127.0.0.74", "JS00000004", tmp_path)
+    col = _columns(engine)["通知公告"]
+    assert (col.entries_count, col.pages_fetched, col.rendered) == (24, 3, True), out[-3000:]
+    assert col.latest == ASOF - dt.timedelta(days=1) and not col.error
+    expected = "/api/list?channel=tzgg&pageNo=1" if how == "get" else "POST "
+    assert expected in col.feed_url, col.feed_url
+    assert _stat(out, "pages_rendered") == 1 and _stat(out, "lists_from_rendered_feeds") == 1
+    with engine.connect() as c:
+        urls = set(c.execute(select(m.Article.url).where(m.Article.column_url.like("%/tzgg/"))).scalars())
+    assert {u.split("/", 3)[3] for u in urls} == {f"tzgg/{i}.html" for i in range(1, 25)}
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_a_request_that_answers_another_list_is_checked_and_the_pages_are_rendered(tmp_path: Path) -> None:
+    """The only request seen with a page number is a sidebar's: its answer is not the list the page showed, so
+    it is not followed, and the list's later pages are rendered as a visitor would see them."""
+    out, engine = _audit_one(_paged_pages("sidebar"), "127.0.0.75", "JS00000005", tmp_path)
+    col = _columns(engine)["通知公告"]
+    assert (col.entries_count, col.pages_fetched, col.rendered, col.feed_url) == (24, 3, True, ""), out[-3000:]
+    assert _stat(out, "pages_rendered") == 3 and _stat(out, "rendered_feeds_rejected") == 1
+    with engine.connect() as c:
+        urls = set(c.execute(select(m.Article.url).where(m.Article.column_url.like("%/tzgg/"))).scalars())
+    assert not any("/rdzt/" in u for u in urls) and len(urls) == 24

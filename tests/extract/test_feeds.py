@@ -171,3 +171,52 @@ def test_a_real_datastore_payload_read_as_a_feed_answer() -> None:
     page, understood = read_feed((REALPAGES / truth["file"]).read_bytes(), "utf-8", feed, dt.date(2026, 8, 1))
     assert understood and len(page.entries) == truth["entries"]
     assert str(page.latest()) == truth["newest"] and str(page.oldest()) == truth["oldest"]
+
+
+# ---------------------------------------------------------------------------------------- seen while rendering
+
+def _seen(*requests: tuple[str, str, list[list[str]] | None]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    from govaudit.extract.feeds import feeds_seen
+
+    seen = [{"url": url, "method": method, "form": form} for url, method, form in requests]
+    return [feed_request({**f, "page": 2}) for f in feeds_seen(seen, PAGE_URL)]
+
+
+@pytest.mark.parametrize(("request_", "page_2"), [
+    # a query field named for the page, as CMS list endpoints name it; the other fields kept byte for byte
+    (("http://www.example.gov.cn/api/list?channel=tzgg&pageNo=1&pageSize=15", "GET", None),
+     ("http://www.example.gov.cn/api/list?channel=tzgg&pageNo=2&pageSize=15", "GET", [])),
+    (("http://www.example.gov.cn/common/search?q=%E9%80%9A%E7%9F%A5&curPage=1", "GET", None),
+     ("http://www.example.gov.cn/common/search?q=%E9%80%9A%E7%9F%A5&curPage=2", "GET", [])),
+    (("http://www.example.gov.cn/info/list.json?p=1", "GET", None),
+     ("http://www.example.gov.cn/info/list.json?p=2", "GET", [])),
+    # a form-encoded POST: the page field of the form
+    (("http://www.example.gov.cn/cms/article/list", "POST", [["channelId", "12"], ["pageIndex", "1"], ["rows", "1"]]),
+     ("http://www.example.gov.cn/cms/article/list", "POST", [("channelId", "12"), ("pageIndex", "2"), ("rows", "1")])),
+])
+def test_a_request_seen_while_rendering_becomes_the_lists_feed(request_: tuple[str, str, list[list[str]] | None],
+                                                               page_2: tuple[str, str, list[tuple[str, str]]]) -> None:
+    assert _seen(request_) == [page_2]
+
+
+@pytest.mark.parametrize("request_", [
+    ("http://www.example.gov.cn/api/list?channel=tzgg", "GET", None),  # no page number: nothing to page through
+    ("http://www.example.gov.cn/api/list?channel=tzgg&pageNo=2", "GET", None),  # not the first page
+    ("http://www.example.gov.cn/api/list?channel=tzgg&pageIndex=0", "GET", None),  # zero-based: not guessed
+    ("http://www.example.gov.cn/api/list?start=1&limit=15", "GET", None),  # an offset, not a page
+    ("http://www.example.gov.cn/api/list?xpage=1", "GET", None),
+    ("http://www.example.gov.cn/api/list", "POST", None),  # a JSON (not form) body
+    ("http://www.example.gov.cn/api/visitCount?page=1", "GET", None),  # a counter
+    ("http://www.example.gov.cn/js/list.js?page=1", "GET", None),  # a static file
+    ("http://www.example.gov.cn/col/tzgg/index.html", "GET", None),  # the page itself
+])
+def test_requests_that_name_no_first_page_are_not_taken(request_: tuple[str, str, list[list[str]] | None]) -> None:
+    assert _seen(request_) == []
+
+
+def test_a_listish_request_seen_later_comes_first() -> None:
+    got = _seen(("http://www.example.gov.cn/api/weibo?page=1", "GET", None),
+                ("http://www.example.gov.cn/api/articleList?page=1", "GET", None),
+                ("http://www.example.gov.cn/api/articleList?page=1", "GET", None))
+    assert [u for u, _, _ in got] == ["http://www.example.gov.cn/api/articleList?page=2",
+                                      "http://www.example.gov.cn/api/weibo?page=2"]
