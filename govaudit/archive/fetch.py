@@ -7,6 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+# a rendered page's record names the data requests the browser was seen making for it (JSON; crawl.render):
+# a replay gives them back, so a list read from one is read the same way offline
+RENDER_REQUESTS_HEADER = "Govaudit-Render-Requests"
+META_REQUESTS = "render_requests"  # the request meta that lists them (written by crawl.render)
+
 # hop-by-hop framing the body no longer has once Scrapy hands it over (it is de-chunked)
 _DROP_HEADERS = {"transfer-encoding"}
 
@@ -35,6 +40,7 @@ class Fetch:
     request_body: bytes = b""
     rendered: bool = False  # the DOM after scripts (scrapy-playwright), not bytes from the network
     encoding: str = ""  # of a rendered body
+    render_requests: list[dict[str, Any]] = field(default_factory=list)  # of a rendered page (crawl.render)
     ip_address: str = ""
     fetched_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
@@ -54,6 +60,7 @@ class Fetch:
             request_body=request.body or b"",
             rendered=rendered,
             encoding=getattr(response, "encoding", "") if rendered else "",
+            render_requests=list(request.meta.get(META_REQUESTS) or []) if rendered else [],
             ip_address=str(ip) if ip else "",
         )
 

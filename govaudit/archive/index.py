@@ -4,8 +4,9 @@ warcio's ArchiveIterator (a revisit's body is read from the record its payload d
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
+from govaudit.archive.fetch import RENDER_REQUESTS_HEADER
 from govaudit.crawl.urls import clean
 from govaudit.store.models import ArchiveRecord
 
@@ -35,6 +37,7 @@ class ArchivedFetch:
     raw: bytes
     body: bytes
     truncated: bool
+    render_requests: list[dict[str, Any]] = field(default_factory=list)  # of a rendered page (archive.fetch)
 
     @property
     def url(self) -> str:
@@ -128,7 +131,16 @@ def read_record(db: Session | Connection, evidence_dir: Path | str, row: Any) ->
             raise ArchiveMissing(f"{row.url}: revisit of {row.digest} whose original record is gone")
         _, raw = _read_at(evidence_dir, original.warc_file, original.offset)
     body = _decode(raw, headers) if record.rec_type != "conversion" else raw
-    return ArchivedFetch(row=row, status=status, headers=headers, raw=raw, body=body, truncated=truncated)
+    return ArchivedFetch(row=row, status=status, headers=headers, raw=raw, body=body, truncated=truncated,
+                         render_requests=_render_requests(record.rec_headers.get_header(RENDER_REQUESTS_HEADER)))
+
+
+def _render_requests(value: str | None) -> list[dict[str, Any]]:
+    try:
+        found = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
 
 def read_body(evidence_dir: Path | str, warc_file: str, offset: int) -> bytes:

@@ -6,13 +6,15 @@
   profile, WARC-Refers-To the first record) instead of the response, with its own headers;
 * a body over the size limit: the response's headers only, `WARC-Truncated: length`;
 * a rendered page (scrapy-playwright's DOM after scripts): a `conversion` record referring to the
-  response record of the same URL when this process archived one."""
+  response record of the same URL when this process archived one, naming the data requests the browser made
+  for it (`Govaudit-Render-Requests`, JSON)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import io
+import json
 from collections import OrderedDict
 from http import HTTPStatus
 from typing import Any
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 
-from govaudit.archive.fetch import Fetch
+from govaudit.archive.fetch import RENDER_REQUESTS_HEADER, Fetch
 from govaudit.archive.warcfile import WarcFiles
 
 
@@ -119,6 +121,8 @@ class FetchArchiver:
         if original:
             headers["WARC-Refers-To"] = original
         kind = "rendered-truncated" if truncated else "rendered"
+        if fetch.render_requests:
+            headers[RENDER_REQUESTS_HEADER] = json.dumps(fetch.render_requests, separators=(",", ":"))
         body = b"" if truncated else fetch.body
         if truncated:
             headers["WARC-Truncated"] = "length"

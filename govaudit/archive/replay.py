@@ -23,6 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
+from govaudit.archive.fetch import META_REQUESTS
 from govaudit.archive.index import ArchiveMissing, find_record, read_record
 from govaudit.crawl.guard import OutOfScope
 from govaudit.crawl.refusals import refusal_of_run
@@ -83,6 +84,7 @@ class ArchiveReplay:
         if fetch.rendered:
             flags.append("playwright")
             headers.pop("Content-Encoding", None)
+            request.meta[META_REQUESTS] = fetch.render_requests  # what the browser asked for, as it did
         if not headers.get("Date"):
             # the fetch time is the page's "now" (relative and year-less dates count from it): a rendered
             # DOM or a server that sent no Date gets the archive's record of when it was fetched

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
+from govaudit.archive.fetch import META_REQUESTS  # the archive keeps them with the rendered page
 from govaudit.crawl.addresses import address_kind, parse_ip
 from govaudit.crawl.scope import SiteScope, check_url, url_netloc
 
@@ -41,7 +42,6 @@ CONTEXT = "govaudit"
 CONTEXT_KWARGS = {"accept_downloads": False, "service_workers": "block", "ignore_https_errors": True}
 META_POLICY = "govaudit_render_policy"
 META_ABORTED = "render_aborted"
-META_REQUESTS = "render_requests"
 MAX_REQUESTS_RECORDED = 20
 DATA_TYPES = ("xhr", "fetch")
 INIT_CALLBACK = "govaudit.crawl.render.init_page"

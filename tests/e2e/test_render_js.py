@@ -230,11 +230,14 @@ def test_a_rendered_lists_later_pages_are_read_from_the_request_the_browser_made
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 def test_a_request_that_answers_another_list_is_checked_and_the_pages_are_rendered(tmp_path: Path) -> None:
     """The only request seen with a page number is a sidebar's: its answer is not the list the page showed, so
-    it is not followed, and the list's later pages are rendered as a visitor would see them."""
+    it is not followed, and the list's later pages are rendered as a visitor would see them, in the tab the
+    first render used."""
     out, engine = _audit_one(_paged_pages("sidebar"), "127.0.0.75", "JS00000005", tmp_path)
     col = _columns(engine)["通知公告"]
     assert (col.entries_count, col.pages_fetched, col.rendered, col.feed_url) == (24, 3, True, ""), out[-3000:]
     assert _stat(out, "pages_rendered") == 3 and _stat(out, "rendered_feeds_rejected") == 1
+    opened = int(re.search(r"'playwright/page_count': (\d+)", out).group(1))  # type: ignore[union-attr]
+    assert opened == 1  # the three renders share one tab (govaudit.crawl.tabs)
     with engine.connect() as c:
         urls = set(c.execute(select(m.Article.url).where(m.Article.column_url.like("%/tzgg/"))).scalars())
     assert not any("/rdzt/" in u for u in urls) and len(urls) == 24
