@@ -4,6 +4,7 @@ index pointing at each record, digests that verify, rotation by size."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -106,6 +107,20 @@ def test_rendered_dom_is_a_conversion_of_the_response(archive: Archive) -> None:
     with Session(archive.engine) as s:
         assert read_record(s, archive.evidence, find_record(s, RUN, "http://a.gov.cn/js/")).body == dom
         assert read_record(s, archive.evidence, find_record(s, RUN, "http://a.gov.cn/js/", rendered=False)).body == plain
+
+
+def test_a_rendered_page_keeps_the_data_requests_the_browser_made(archive: Archive) -> None:
+    """The XHR/fetch requests of a render travel with its record (a replay gives them back, crawl.feedlists)."""
+    seen = [{"url": "http://a.gov.cn/api/list?ch=tzgg&pageNo=1", "method": "GET", "form": None},
+            {"url": "http://a.gov.cn/api/list", "method": "POST", "form": [["ch", "通知"], ["pageIndex", "1"]]}]
+    page = fetch("http://a.gov.cn/js/", "<html><body><ul><li>条目</li></ul></body></html>".encode(), rendered=True)
+    page.render_requests = seen
+    (_row,) = archive.add(page)
+    archive.close()
+    with Session(archive.engine) as s:
+        assert read_record(s, archive.evidence, find_record(s, RUN, "http://a.gov.cn/js/")).render_requests == seen
+    conv = next(r for t, _, (r, _) in _records(archive.evidence / RUN) if t == "conversion")
+    assert json.loads(conv.rec_headers.get_header("Govaudit-Render-Requests")) == seen  # one header line, JSON
 
 
 def test_rotation_by_size_and_every_file_checks(tmp_path: Path) -> None:
