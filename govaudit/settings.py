@@ -171,6 +171,9 @@ GOVAUDIT_MAX_RENDERS = _env("GOVAUDIT_MAX_RENDERS", 4)
 # Renders one Chromium tab serves before it is closed (a new tab costs about as much as a render); 1 = a new
 # tab for every render. A render that fails closes its tab.
 GOVAUDIT_RENDER_TAB_USES = _env("GOVAUDIT_RENDER_TAB_USES", 20)
+# Seconds a rendering tab may wait unused before it is closed (it holds a renderer process, about 40 MB);
+# 0 = kept until its last use.
+GOVAUDIT_RENDER_TAB_IDLE_S = _env("GOVAUDIT_RENDER_TAB_IDLE_S", 30.0)
 # Data segment (RLIMIT_DATA) of each Chromium process, MB: bounds a script's allocation bomb.
 GOVAUDIT_RENDER_MEMORY_MB = _env("GOVAUDIT_RENDER_MEMORY_MB", 1024)
 # V8 old-space (JS heap) limit of a rendered page, MB.

@@ -6,7 +6,9 @@ renderer process, a new frame tree), so a crawl that renders pages of many sites
 * At most PLAYWRIGHT_MAX_PAGES_PER_CONTEXT tabs are open; a render that finds none free and the limit reached
   waits for one here, before the download handler (whose own page limit would otherwise wait for a tab that
   only this pool can give back).
-* A tab is used for at most GOVAUDIT_RENDER_TAB_USES renders, then closed; a tab whose render failed (time
+* A tab is used for at most GOVAUDIT_RENDER_TAB_USES renders, then closed; a tab left free for
+  GOVAUDIT_RENDER_TAB_IDLE_S seconds is closed too (renders are rare in most crawls: each open tab holds a
+  renderer process); a tab whose render failed (time
   limit, crash, closed) is closed, never reused: a hostile page cannot carry anything into the next render.
 * The page never travels with the request beyond the download (the retry and redirect middlewares copy
   requests into the scheduler, whose queues hold plain data).
@@ -33,10 +35,13 @@ PARK_S = 5.0  # time for a tab to leave its page for about:blank before it is cl
 class TabPool:
     """Free tabs and how many are open; `lease` waits while `size` tabs are all in use."""
 
-    def __init__(self, size: int, max_uses: int) -> None:
+    def __init__(self, size: int, max_uses: int, idle_s: float = 0.0) -> None:
         self.size = max(size, 1)
         self.max_uses = max(max_uses, 1)
+        self.idle_s = idle_s  # a tab free this long is closed (0: kept until its last use)
         self.free: list[Any] = []
+        self._parked: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # page -> its parking
+        self._parkings = 0
         self.open = 0  # tabs in use or free, counting those being opened for a lease
         self.uses: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         self._changed: asyncio.Condition | None = None
@@ -71,6 +76,7 @@ class TabPool:
                 if self.uses[page] < self.max_uses:
                     self.free.append(page)
                     close = False
+                    self._expire_later(page)
                 else:
                     self.open -= 1
             else:
@@ -78,6 +84,26 @@ class TabPool:
             self._cond().notify()
         if close:
             await _close(page)
+
+
+    def _expire_later(self, page: Any) -> None:
+        if self.idle_s <= 0:
+            return
+        self._parkings += 1
+        self._parked[page] = parking = self._parkings
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.idle_s, lambda: loop.create_task(self._expire(page, parking)))
+
+    async def _expire(self, page: Any, parking: int) -> None:
+        """Close a tab still free since `parking`: renders have become rare, and an open tab holds a renderer
+        process (about 40 MB) until its next render."""
+        async with self._cond():
+            if self._parked.get(page) != parking or page not in self.free:
+                return  # leased again since (and perhaps parked again: that parking has its own time limit)
+            self.free.remove(page)
+            self.open -= 1
+            self._cond().notify()
+        await _close(page)
 
 
 async def _park(page: Any) -> bool:
@@ -109,7 +135,8 @@ class ReuseRenderTabs:
         uses = s.getint("GOVAUDIT_RENDER_TAB_USES")
         if uses <= 1:
             raise NotConfigured("every render opens its own tab (GOVAUDIT_RENDER_TAB_USES <= 1)")
-        return cls(TabPool(s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4), uses))  # closed with the browser
+        return cls(TabPool(s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4), uses,  # closed with the browser
+                           idle_s=s.getfloat("GOVAUDIT_RENDER_TAB_IDLE_S")))
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         meta = request.meta

@@ -63,3 +63,21 @@ def test_a_tab_at_its_last_use_is_closed_not_parked() -> None:
 
     closed, still_open = _run(check)
     assert closed and still_open == 0
+
+
+def test_a_tab_left_free_is_closed_after_its_idle_time_and_a_reused_one_is_not() -> None:
+    async def check(context: Any) -> tuple[bool, bool, int, int, bool]:
+        pool = TabPool(size=2, max_uses=10, idle_s=0.4)
+        await pool.lease()
+        await pool.lease()
+        kept, idle = await context.new_page(), await context.new_page()
+        await pool.give_back(kept, reusable=True)
+        await pool.give_back(idle, reusable=True)
+        await asyncio.sleep(0.2)
+        again = await pool.lease()  # the last given back is leased first, before its idle time is over
+        await asyncio.sleep(0.6)  # the other waits past its idle time; the leased one is in use meanwhile
+        return again is idle, idle.is_closed(), len(pool.free), pool.open, kept.is_closed()
+
+    reused, reused_closed, free, still_open, idle_closed = _run(check)
+    assert reused and not reused_closed
+    assert idle_closed and free == 0 and still_open == 1  # its place is given back: a new tab may be opened
