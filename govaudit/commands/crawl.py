@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from govaudit.crawl.redact import skip_unemitted_records
 from govaudit.extensions.summary import EXIT_ATTR, LINES_ATTR
 
 
@@ -17,6 +19,8 @@ class Command(ScrapyCrawl):
             raise UsageError("give one spider: scrapy crawl audit | probe")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
+        # once the crawler has (re)installed Scrapy's root handler, which sets the root logger to NOTSET again
+        crawler.signals.connect(skip_unemitted_records, signal=signals.engine_started, weak=False)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
