@@ -93,7 +93,6 @@ class ScriptFedLists:
         col["rendered"] = True
         yield self._request(sc, col["url"], "parse_column", meta={"col": col}, render=True)
 
-
     def _rendered_feed_check(self, response: Any, sc: SiteCrawl, col: dict[str, Any],
                              next_url: str) -> scrapy.Request | None:
         """Instead of rendering a column's next page (`next_url`, claimed already): the check of the feed the

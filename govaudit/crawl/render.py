@@ -43,6 +43,7 @@ CONTEXT_KWARGS = {"accept_downloads": False, "service_workers": "block", "ignore
 META_POLICY = "govaudit_render_policy"
 META_ABORTED = "render_aborted"
 MAX_REQUESTS_RECORDED = 20
+MAX_RECORDED_URL = 2000  # a longer address is not recorded (cut, it would name another request)
 DATA_TYPES = ("xhr", "fetch")
 INIT_CALLBACK = "govaudit.crawl.render.init_page"
 MAX_ABORTED_RECORDED = 50
@@ -127,10 +128,10 @@ class PagePolicy:
                 self._resolved[host] = any(_not_public(str(info[4][0])) for info in infos)
         return self._resolved[host]
 
-
     def record(self, pw_request: Any) -> None:
         """A data request the page was let make (plain data: it travels in the response's meta)."""
-        if pw_request.resource_type not in DATA_TYPES or len(self.requests) >= MAX_REQUESTS_RECORDED:
+        if pw_request.resource_type not in DATA_TYPES or len(self.requests) >= MAX_REQUESTS_RECORDED \
+                or len(pw_request.url) > MAX_RECORDED_URL:
             return
         try:
             method, url = pw_request.method, pw_request.url
@@ -142,7 +143,7 @@ class PagePolicy:
                     form = [[k, v] for k, v in parse_qsl(body, keep_blank_values=True)]
         except Exception:  # a request whose body cannot be read as text is no form
             return
-        self.requests.append({"url": url[:2000], "method": method, "form": form})
+        self.requests.append({"url": url, "method": method, "form": form})
 
 
 def _not_public(address: str) -> bool:
