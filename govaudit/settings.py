@@ -209,6 +209,8 @@ ROBOTSTXT_OBEY = False  # government sites are public records; the rubric requir
 USER_AGENT = "Mozilla/5.0 (compatible; govaudit/0.1; +government website inspection)"
 CONCURRENT_REQUESTS = _env("CONCURRENT_REQUESTS", 64)
 CONCURRENT_REQUESTS_PER_DOMAIN = _env("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+# Scrapy's downloader starts a slot's whole queue at once under the asyncio reactor; this one keeps the limit
+DOWNLOADER = "govaudit.crawl.downloader.SlotLimitedDownloader"
 CONCURRENT_ITEMS = 10  # stack-notes: 100 starts too many tasks per response
 DOWNLOAD_DELAY = _env("DOWNLOAD_DELAY", 0.0)
 DOWNLOAD_TIMEOUT = _env("DOWNLOAD_TIMEOUT", 15)  # the rubric's 15 s "cannot open" limit
