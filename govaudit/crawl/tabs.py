@@ -8,8 +8,8 @@ renderer process, a new frame tree), so a crawl that renders pages of many sites
   only this pool can give back).
 * A tab is used for at most GOVAUDIT_RENDER_TAB_USES renders, then closed; a tab left free for
   GOVAUDIT_RENDER_TAB_IDLE_S seconds is closed too (renders are rare in most crawls: each open tab holds a
-  renderer process); a tab whose render failed (time
-  limit, crash, closed) is closed, never reused: a hostile page cannot carry anything into the next render.
+  renderer process); a tab whose render failed (time limit, crash, closed) is closed, never reused: a hostile
+  page cannot carry anything into the next render.
 * The page never travels with the request beyond the download (the retry and redirect middlewares copy
   requests into the scheduler, whose queues hold plain data).
 Each render still binds its own scope policy to the tab (govaudit.crawl.render.init_page, called by
@@ -42,6 +42,7 @@ class TabPool:
         self.free: list[Any] = []
         self._parked: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()  # page -> its parking
         self._parkings = 0
+        self._expiring: set[asyncio.Task[None]] = set()  # closes under way (kept: a task is held weakly)
         self.open = 0  # tabs in use or free, counting those being opened for a lease
         self.uses: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         self._changed: asyncio.Condition | None = None
@@ -85,14 +86,18 @@ class TabPool:
         if close:
             await _close(page)
 
-
     def _expire_later(self, page: Any) -> None:
         if self.idle_s <= 0:
             return
         self._parkings += 1
         self._parked[page] = parking = self._parkings
         loop = asyncio.get_running_loop()
-        loop.call_later(self.idle_s, lambda: loop.create_task(self._expire(page, parking)))
+        loop.call_later(self.idle_s, self._start_expiry, page, parking)
+
+    def _start_expiry(self, page: Any, parking: int) -> None:
+        task = asyncio.get_running_loop().create_task(self._expire(page, parking))
+        self._expiring.add(task)
+        task.add_done_callback(self._expiring.discard)
 
     async def _expire(self, page: Any, parking: int) -> None:
         """Close a tab still free since `parking`: renders have become rare, and an open tab holds a renderer
