@@ -271,8 +271,8 @@ STATS_DUMP = _env("STATS_DUMP", False)  # the run summary ends the output; -s ST
 
 # --- scrapy-playwright on Debian's Chromium (only requests with meta["playwright"]) ---
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "govaudit.crawl.browser.SharedBrowserHandler",
+    "https": "govaudit.crawl.browser.SharedBrowserHandler",
     # only http(s): a file:// link in a pager must never read local files into a report
     "file": None,
     "data": None,
@@ -289,7 +289,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = GOVAUDIT_MAX_RENDERS
 PLAYWRIGHT_ABORT_REQUEST = "govaudit.crawl.render.abort_request"  # other hosts, private addresses, images
-PLAYWRIGHT_BROWSER_PROVIDER = "govaudit.crawl.render.LimitedChromiumProvider"  # memory limits
+PLAYWRIGHT_BROWSER_PROVIDER = "govaudit.crawl.browser.LimitedChromiumProvider"  # shared; memory limits
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20000
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 

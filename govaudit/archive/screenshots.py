@@ -11,12 +11,14 @@ GOVAUDIT_SCREENSHOTS_MAX_MB per run, GOVAUDIT_SCREENSHOT_MAX_HEIGHT pixels per i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,7 +177,7 @@ class Screenshotter:
     async def _take_all(self, db: Any, targets: list[ShotTarget]) -> list[dict[str, Any]]:
         from playwright.async_api import async_playwright
 
-        from govaudit.crawl.render import lean_driver
+        from govaudit.crawl.browser import lean_driver
 
         lean_driver()
 
@@ -187,8 +189,8 @@ class Screenshotter:
         async def worker(pw: Any) -> None:
             # a browser per worker (tabs of one browser side by side were no faster than one tab)
             nonlocal total
-            shots = ShotBrowser(self, db)
-            await shots.open(pw)
+            shots = ShotBrowser.launching(self, db, pw)
+            await shots.open()
             try:
                 while queue:
                     n, target = queue.pop()
@@ -299,21 +301,32 @@ class Screenshotter:
 
 
 class ShotBrowser:
-    """One Chromium taking a shotter's screenshots in one tab reused for every archived page (a new tab costs
-    as much as the screenshot); the tab's requests are answered from the archive copy of the page it shows
-    now, and the tab is replaced after a failure (whatever the page left going must not reach the next)."""
+    """A shotter's screenshots in a browser context of their own, in one tab reused for every archived page (a
+    new tab costs as much as the screenshot); the tab's requests are answered from the archive copy of the page
+    it shows now, and the tab is replaced after a failure (whatever the page left going must not reach the
+    next), the context too when the browser died. `launch` gives the browser: one launched for the shots
+    (`own_browser`, closed with them) or the crawl's (govaudit.crawl.browser.CHROMIUM, left open)."""
 
-    def __init__(self, shotter: Screenshotter, db: Any) -> None:
+    def __init__(self, shotter: Screenshotter, db: Any, launch: Callable[[], Awaitable[Any]], *,
+                 own_browser: bool = False) -> None:
         self.shotter = shotter
         self.db = db
+        self.launch = launch
+        self.own_browser = own_browser
         self.current: dict[str, Any] = {}
         self.browser: Any = None
         self.archived: Any = None
         self.tab: Any = None
 
-    async def open(self, pw: Any) -> None:
-        self.browser = await pw.chromium.launch(executable_path=self.shotter.chromium, headless=True,
-                                                args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
+    @classmethod
+    def launching(cls, shotter: Screenshotter, db: Any, pw: Any) -> ShotBrowser:
+        """Shots in a browser of their own, launched by the Playwright driver `pw` and closed with them."""
+        return cls(shotter, db, lambda: pw.chromium.launch(executable_path=shotter.chromium, headless=True,
+                                                           args=["--no-sandbox", "--disable-gpu", "--disable-quic"]),
+                   own_browser=True)
+
+    async def open(self) -> None:
+        self.browser = await self.launch()
         # archived pages: scripts off, every request answered by the archive
         self.archived = await self.browser.new_context(viewport=VIEWPORT, java_script_enabled=False,
                                                        service_workers="block", accept_downloads=False)
@@ -332,15 +345,26 @@ class ShotBrowser:
         except Exception as exc:  # one hostile page must not cost the others their screenshots
             logger.warning("screenshot of %s failed: %s", target.url, exc)
             self.shotter.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
-            await self.tab.close()
-            self.tab = await self._new_tab()
+            await self._mend()
             return None
         finally:
             self.db.rollback()
 
+    async def _mend(self) -> None:
+        """A new tab after a failure; a new context (in a browser launched again) when the browser died."""
+        if self.browser.is_connected():
+            with contextlib.suppress(Exception):
+                await self.tab.close()
+            self.tab = await self._new_tab()
+            return
+        await self.open()
+
     async def close(self) -> None:
-        if self.browser is not None:
-            await self.browser.close()
+        if self.browser is None:
+            return
+        with contextlib.suppress(Exception):  # the browser may have died with its last page
+            await (self.browser.close() if self.own_browser else self.archived.close())
+        self.browser = None
 
 
 _HEAD = re.compile(r"<head(?:\s[^>]{0,2000})?>", re.IGNORECASE)

@@ -1,8 +1,9 @@
 """Screenshots taken while the crawl runs, so that Chromium works on a core the crawl leaves idle instead of
 after the crawl (at the cap of 200 pages that was a minute at the end of every large run).
 
-Each site, once scored (its SiteDoneItem has passed the pipelines), is planned on the browser's own thread
-(its veto pages, home page and deduction pages: govaudit.archive.screenshots.ranked_plan) as soon as the
+The shots run as a task on the crawl's event loop, in a context of their own in the crawl's browser
+(govaudit.crawl.browser.CHROMIUM: one Playwright driver and one Chromium per process, not two). Each site,
+once scored (its SiteDoneItem has passed the pipelines), is planned (its veto pages, home page and deduction pages: govaudit.archive.screenshots.ranked_plan) as soon as the
 archive index holds every response downloaded before it was scored. The browser takes the pending pages best
 rank first, at most GOVAUDIT_SCREENSHOTS_MAX of them, while the crawl goes on. When the run will plan more
 pages than the cap keeps (projected from the pages per site planned so far), only veto pages are shot during
@@ -20,8 +21,6 @@ import asyncio
 import contextlib
 import heapq
 import logging
-import queue
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,8 @@ from govaudit.archive.screenshots import (
     shot_plan,
     store_shots,
 )
+from govaudit.crawl.browser import CHROMIUM, SharedChromium
+from govaudit.extensions import close_order
 from govaudit.items import SiteDoneItem
 from govaudit.runs import AuditRun, current_run
 from govaudit.store.db import get_engine
@@ -57,11 +58,13 @@ Key = tuple[str, str]  # (site id, url)
 
 
 class ShotStream:
-    """A browser on a thread of its own, fed the sites as they are scored (`site_scored`, from the reactor
-    thread), finished with the run's plan (`finish`, blocking) or abandoned (`abandon`)."""
+    """Screenshots as a task on the running event loop, fed the sites as they are scored (`site_scored`),
+    finished with the run's plan (`await finish`) or abandoned (`await abandon`). The browser is the process's
+    shared one (`chromium`, launched with `launch_options` if it is not running), used from `start` to the end."""
 
     def __init__(self, shotter: Screenshotter, limit: int, evidence_run_id: str, indexed: Callable[[], int],
-                 sites: int = 0) -> None:
+                 sites: int = 0, *, launch_options: dict[str, Any] | None = None,
+                 chromium: SharedChromium = CHROMIUM) -> None:
         self.shotter = shotter
         self.limit = limit
         self.sites = sites  # sites of the run: with the pages per site seen so far, whether the cap will bind
@@ -69,7 +72,11 @@ class ShotStream:
         self._planned_pages = 0
         self.evidence_run_id = evidence_run_id
         self.indexed = indexed  # how far the archive index has caught up with the downloads (ArchiveCapture)
-        self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.launch_options = launch_options or {"executable_path": shotter.chromium, "headless": True}
+        self.chromium = chromium
+        self._inbox: list[tuple[Any, ...]] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
         self._shot: dict[Key, dict[str, Any]] = {}  # pages shot so far, with their rows
         self._broken: set[Key] = set()  # pages whose shot failed (not retried at the end)
         self._bytes = 0
@@ -78,95 +85,110 @@ class ShotStream:
         self.dropped = 0  # shots taken in the crawl that the run's plan did not keep (deleted)
         self._rows: list[dict[str, Any]] = []
         self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="govaudit-screenshots", daemon=True)
 
-    # --- reactor thread ----------------------------------------------------------------------------------
+    # --- the crawl's side --------------------------------------------------------------------------------
     def start(self) -> None:
-        self._thread.start()
+        """Begin (on the running loop); the browser is held from now until the stream ends."""
+        self.chromium.use()
+        self._wake = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="govaudit-screenshots")
 
     def site_scored(self, site_id: str, mark: int) -> None:
         """`site_id` is scored; its pages are in the archive once the index reaches `mark`."""
-        self._inbox.put(("site", site_id, mark))
+        self._post(("site", site_id, mark))
 
-    def finish(self, targets: list[ShotTarget]) -> list[dict[str, Any]]:
-        """The rows of `targets` (the run's plan, in its order), shot now where not shot already (blocking)."""
-        self._inbox.put(("finish", targets))
-        self._thread.join()
+    async def finish(self, targets: list[ShotTarget]) -> list[dict[str, Any]]:
+        """The rows of `targets` (the run's plan, in its order), shot now where not shot already."""
+        self._post(("finish", targets))
+        await self._ended()
         if self.error is not None:
             raise self.error
         return self._rows
 
-    def abandon(self) -> None:
-        """The crawl stopped before its end: no screenshot is kept (blocking until the browser is closed)."""
-        self._inbox.put(("stop",))
-        self._thread.join()
+    async def abandon(self) -> None:
+        """The crawl stopped before its end: no screenshot is kept."""
+        self._post(("stop",))
+        await self._ended()
 
-    # --- browser thread ----------------------------------------------------------------------------------
-    def _run(self) -> None:
+    def _post(self, msg: tuple[Any, ...]) -> None:
+        self._inbox.append(msg)
+        if self._wake is not None:
+            self._wake.set()
+
+    async def _ended(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)  # the stream's end (its deletions, the release) is not cancelled
+
+    # --- the stream --------------------------------------------------------------------------------------
+    async def _run(self) -> None:
         try:
-            asyncio.run(self._main())
-        except BaseException as exc:  # reported by finish(); the extension then shoots at close as before
+            await self._main()
+        except Exception as exc:  # reported by finish(); the extension then shoots at close as before
             self.error = exc
             self._delete(list(self._shot))
+        finally:
+            await self.chromium.release()
 
     async def _main(self) -> None:
         engine = get_engine(self.shotter.database_url)
-        async with contextlib.AsyncExitStack() as stack:
-            db = stack.enter_context(engine.connect())
-            session = stack.enter_context(Session(engine))
-            shots = ShotBrowser(self.shotter, db)  # its browser is launched at the first shot
-            waiting: list[tuple[int, str]] = []  # (archive mark, site id) of scored sites not planned yet
-            pending: list[tuple[int, int, ShotTarget]] = []  # heap of (rank, order, target)
-            order = 0
-            while True:
-                final: list[ShotTarget] | None = None
-                for msg in self._drain():
-                    if msg[0] == "stop":
-                        await shots.close()
-                        self._delete(list(self._shot))
-                        return
-                    if msg[0] == "finish":
-                        final = msg[1]
-                    else:
-                        waiting.append((msg[2], msg[1]))
-                if final is not None:
-                    self._rows = await self._finish(stack, shots, final)
-                    await shots.close()
+        with engine.connect() as db, Session(engine) as session:
+            shots = ShotBrowser(self.shotter, db, lambda: self.chromium.browser(self.launch_options))
+            try:
+                await self._loop(session, shots)
+            finally:
+                await shots.close()
+
+    async def _loop(self, session: Session, shots: ShotBrowser) -> None:
+        waiting: list[tuple[int, str]] = []  # (archive mark, site id) of scored sites not planned yet
+        pending: list[tuple[int, int, ShotTarget]] = []  # heap of (rank, order, target)
+        order = 0
+        while True:
+            final: list[ShotTarget] | None = None
+            for msg in self._drain():
+                if msg[0] == "stop":
+                    self._delete(list(self._shot))
                     return
-                indexed = self.indexed()
-                for _mark, site_id in [w for w in waiting if w[0] <= indexed]:
-                    ranked = ranked_plan(session, self.shotter.run_id, self.evidence_run_id, site_id)
-                    session.rollback()
-                    self._planned_sites += 1
-                    self._planned_pages += len(ranked)
-                    for rank, target in ranked:
-                        heapq.heappush(pending, (rank, order, target))
-                        order += 1
-                if self._cap_binds():  # only veto pages are sure to be kept: the rest waits for the run's plan
-                    pending = [p for p in pending if p[0] == VETO_RANK]
-                    heapq.heapify(pending)
-                waiting = [w for w in waiting if w[0] > indexed]
-                if pending and len(self._shot) < self.limit and self._bytes < self.shotter.max_bytes:
-                    target = heapq.heappop(pending)[2]
-                    if self._key(target) in self._shot or self._key(target) in self._broken:
-                        continue
-                    await self._open(stack, shots)
-                    await self._shoot(shots, target)
+                if msg[0] == "finish":
+                    final = msg[1]
+                else:
+                    waiting.append((msg[2], msg[1]))
+            if final is not None:
+                self._rows = await self._finish(shots, final)
+                return
+            indexed = self.indexed()
+            for _mark, site_id in [w for w in waiting if w[0] <= indexed]:
+                ranked = ranked_plan(session, self.shotter.run_id, self.evidence_run_id, site_id)
+                session.rollback()
+                self._planned_sites += 1
+                self._planned_pages += len(ranked)
+                for rank, target in ranked:
+                    heapq.heappush(pending, (rank, order, target))
+                    order += 1
+            if self._cap_binds():  # only veto pages are sure to be kept: the rest waits for the run's plan
+                pending = [p for p in pending if p[0] == VETO_RANK]
+                heapq.heapify(pending)
+            waiting = [w for w in waiting if w[0] > indexed]
+            if pending and len(self._shot) < self.limit and self._bytes < self.shotter.max_bytes:
+                target = heapq.heappop(pending)[2]
+                if self._key(target) in self._shot or self._key(target) in self._broken:
                     continue
-                await asyncio.sleep(POLL_S)
+                await self._open(shots)
+                await self._shoot(shots, target)
+                continue
+            await self._sleep(POLL_S if waiting else None)
 
-    async def _open(self, stack: contextlib.AsyncExitStack, shots: ShotBrowser) -> None:
-        """Launch the browser, the first time only (a run with nothing to shoot starts none)."""
-        if shots.browser is not None:
-            return
-        from playwright.async_api import async_playwright
+    async def _sleep(self, timeout: float | None) -> None:
+        """Until a message comes, or `timeout` (the archive index is polled while scored sites wait for it)."""
+        assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        self._wake.clear()
 
-        from govaudit.crawl.render import lean_driver
-
-        lean_driver()
-
-        pw = await stack.enter_async_context(async_playwright())
-        await shots.open(pw)
+    @staticmethod
+    async def _open(shots: ShotBrowser) -> None:
+        """The shots' context in the browser, the first time only (a run with nothing to shoot opens none)."""
+        if shots.browser is None:
+            await shots.open()
 
     def _cap_binds(self) -> bool:
         """Whether the run will plan more pages than the cap keeps, projected from the sites planned so far.
@@ -176,12 +198,8 @@ class ShotStream:
         return self._planned_pages / self._planned_sites * max(self.sites, self._planned_sites) > self.limit
 
     def _drain(self) -> list[tuple[Any, ...]]:
-        out = []
-        while True:
-            try:
-                out.append(self._inbox.get_nowait())
-            except queue.Empty:
-                return out
+        out, self._inbox = self._inbox, []
+        return out
 
     @staticmethod
     def _key(target: ShotTarget) -> Key:
@@ -201,8 +219,7 @@ class ShotStream:
             self._broken.add(self._key(target))
             self.shotter.skipped.append((target, reasons[0] if reasons else "failed"))
 
-    async def _finish(self, stack: contextlib.AsyncExitStack, shots: ShotBrowser,
-                      targets: list[ShotTarget]) -> list[dict[str, Any]]:
+    async def _finish(self, shots: ShotBrowser, targets: list[ShotTarget]) -> list[dict[str, Any]]:
         wanted = {self._key(t) for t in targets}
         self.shotter.skipped = [(t, why) for t, why in self.shotter.skipped if self._key(t) in wanted]
         rows: list[dict[str, Any]] = []
@@ -214,7 +231,7 @@ class ShotStream:
                 continue
             row = self._shot.pop(key, None)
             if row is None and key not in self._broken:
-                await self._open(stack, shots)
+                await self._open(shots)
                 row = await shots.shoot(target)
                 self.taken += 1
                 self.at_end += 1
@@ -238,8 +255,10 @@ class ShotStream:
 class Screenshots:
     """The extension: the run's screenshots, taken while the crawl runs (a ShotStream fed every site scored
     by this process) and completed when it finishes, after the scores and the archive index and before the
-    report (which links them). Without the archive (GOVAUDIT_ARCHIVE_ENABLED off) they are all taken at the
-    end. The close waits for the browser, so the report finds every screenshot."""
+    report (which links them: it waits for close step STEP). Without the archive (GOVAUDIT_ARCHIVE_ENABLED off)
+    they are all taken at the end."""
+
+    STEP = close_order.SCREENSHOTS
 
     def __init__(self, run: AuditRun, crawler: Any, archive: ArchiveCapture | None) -> None:
         self.run = run
@@ -249,7 +268,8 @@ class Screenshots:
         self.stream: ShotStream | None = None
         if archive is not None:
             self.stream = ShotStream(settings_shotter(self.settings, run), self.settings.getint("GOVAUDIT_SCREENSHOTS_MAX"),
-                                     run.evidence_run_id, lambda: archive.indexed, sites=len(run.targets))
+                                     run.evidence_run_id, lambda: archive.indexed, sites=len(run.targets),
+                                     launch_options=self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or None)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Screenshots:
@@ -259,6 +279,7 @@ class Screenshots:
         if not crawler.settings.getbool("GOVAUDIT_SCREENSHOTS_ENABLED"):
             raise NotConfigured("GOVAUDIT_SCREENSHOTS_ENABLED is off")
         ext = cls(run, crawler, archive_of(crawler))
+        close_order.expect(crawler, cls.STEP)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -272,43 +293,39 @@ class Screenshots:
         if self.stream is not None and self.archive is not None and isinstance(item, SiteDoneItem):
             self.stream.site_scored(item.site_id, self.archive.mark())
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        if reason != "finished":
-            if self.stream is not None:
-                self.stream.abandon()
-            return  # an interrupted run is screenshotted when it finishes
-        rows = self._finish()
-        self.crawler.stats.set_value("govaudit/screenshots", len(rows))
-        if rows:
-            logger.info("govaudit screenshots: %d (%.1f MB) under %s", len(rows), sum(r["bytes"] for r in rows) / 1e6,
-                        Path(self.settings.get("GOVAUDIT_EVIDENCE_DIR")) / self.run.run_id / "screenshots")
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        try:
+            if reason != "finished":
+                if self.stream is not None:
+                    await self.stream.abandon()
+                return  # an interrupted run is screenshotted when it finishes
+            rows = await self._finish()
+            self.crawler.stats.set_value("govaudit/screenshots", len(rows))
+            if rows:
+                logger.info("govaudit screenshots: %d (%.1f MB) under %s", len(rows),
+                            sum(r["bytes"] for r in rows) / 1e6,
+                            Path(self.settings.get("GOVAUDIT_EVIDENCE_DIR")) / self.run.run_id / "screenshots")
+        finally:
+            close_order.finished(self.crawler, self.STEP)
 
-    def _finish(self) -> list[dict[str, Any]]:
+    async def _finish(self) -> list[dict[str, Any]]:
         try:
             if self.stream is not None:
                 targets = shot_plan(self.settings, self.run)
-                rows = self.stream.finish(targets)
+                rows = await self.stream.finish(targets)
                 for name in ("taken", "at_end", "dropped"):
                     self.crawler.stats.set_value(f"govaudit/screenshots_{name}", getattr(self.stream, name))
                 store_shots(self.settings.get("GOVAUDIT_DATABASE_URL"), rows)
                 for target, why in self.stream.shotter.skipped[:20]:
                     logger.info("no screenshot of %s (%s): %s", target.url, target.reason, why)
                 return rows
-        except Exception:  # the browser thread failed: every screenshot is taken now, as without the stream
+        except Exception:  # the stream failed: every screenshot is taken now, as without the stream
             logger.exception("screenshots during the crawl of run %s failed; taking them now", self.run.run_id)
-        return self._at_close()
+        return await asyncio.to_thread(self._at_close)  # a browser of its own, on its own loop
 
     def _at_close(self) -> list[dict[str, Any]]:
-        result: dict[str, Any] = {}
-
-        def work() -> None:  # playwright runs its own event loop: not on the reactor's thread
-            try:
-                result["rows"] = screenshot_run(self.settings, self.run)
-            except Exception:  # the results are stored; screenshots are evidence, not the verdict
-                logger.exception("screenshots of run %s failed", self.run.run_id)
-
-        thread = threading.Thread(target=work, name="govaudit-screenshots", daemon=True)
-        thread.start()
-        thread.join()
-        rows: list[dict[str, Any]] = result.get("rows") or []
-        return rows
+        try:
+            return screenshot_run(self.settings, self.run)
+        except Exception:  # the results are stored; screenshots are evidence, not the verdict
+            logger.exception("screenshots of run %s failed", self.run.run_id)
+            return []

@@ -29,7 +29,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from w3lib.url import safe_url_string
 
-from govaudit.crawl import render
+from govaudit.crawl import browser, render
 from govaudit.crawl.addresses import KIND_WORDS, address_kind, parse_ip
 from govaudit.crawl.scope import ScopeBook, SiteScope, check_url, scope_book, url_netloc
 
@@ -89,7 +89,7 @@ class ScopeGuard:
         self.allow_private = settings.getbool("GOVAUDIT_ALLOW_PRIVATE_HOSTS")
         self.resolve: Callable[[str], Awaitable[str]] = _twisted_resolver(settings.getfloat("DNS_TIMEOUT", 10))
         self.render = render.RenderPolicySettings.from_settings(settings)
-        render.configure_browser_limits(settings)
+        browser.configure_browser_limits(settings)
         self._legacy_warned = False
 
     @classmethod

@@ -12,24 +12,18 @@ render at once.
   built from one can have its later pages asked for directly (crawl.feedlists).
 * A page whose script navigated to another host is dropped by ScopeGuard.process_response
   (`final_url_ok` says the same for a spider that checks itself).
-* Memory: `LimitedChromiumProvider` (PLAYWRIGHT_BROWSER_PROVIDER) starts Chromium through a wrapper that caps
-  each browser process's data segment (RLIMIT_DATA, GOVAUDIT_RENDER_MEMORY_MB: this also bounds ArrayBuffers,
-  which V8's heap limit does not) and sets V8's old-space limit (GOVAUDIT_RENDER_JS_HEAP_MB). Concurrent
-  renders are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT on the one context (GOVAUDIT_MAX_RENDERS).
+* Memory: Chromium runs under the limits of govaudit.crawl.browser (one driver and one browser per process,
+  shared with the screenshots). Concurrent renders are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT on the one
+  context (GOVAUDIT_MAX_RENDERS).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import shutil
-import tempfile
 import weakref
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qsl
 
 from govaudit.archive.fetch import META_REQUESTS  # the archive keeps them with the rendered page
@@ -196,119 +190,3 @@ def attempted_navigation(meta: dict[str, Any]) -> str:
         if kind == "document":
             return url
     return ""
-
-
-# --- browser memory --------------------------------------------------------------------------------------
-# the Playwright driver is a Node process; with V8's default young generation (16 MB semi-spaces) it held about
-# 65 MB more per driver at 100 sites than with 1 MB ones (benchmarks/README.md); its CPU is small either way
-DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
-
-
-def lean_driver() -> None:
-    """Before a Playwright driver starts (it inherits this environment): a small young generation for its Node,
-    unless the operator set NODE_OPTIONS."""
-    os.environ.setdefault("NODE_OPTIONS", DRIVER_NODE_OPTIONS)
-
-
-_LIMITS = {"memory_mb": 1024, "js_heap_mb": 512}
-
-
-def configure_browser_limits(settings: Any) -> None:
-    _LIMITS["memory_mb"] = settings.getint("GOVAUDIT_RENDER_MEMORY_MB", _LIMITS["memory_mb"])
-    _LIMITS["js_heap_mb"] = settings.getint("GOVAUDIT_RENDER_JS_HEAP_MB", _LIMITS["js_heap_mb"])
-
-
-def limited_launch_options(options: dict[str, Any], workdir: Path) -> dict[str, Any]:
-    """Launch options that start Chromium through a wrapper with RLIMIT_DATA and a V8 heap limit."""
-    opts = dict(options)
-    args = list(opts.get("args") or [])
-    if _LIMITS["js_heap_mb"] and not any(a.startswith("--js-flags") for a in args):
-        args.append(f"--js-flags=--max-old-space-size={_LIMITS['js_heap_mb']}")
-    opts["args"] = args
-    exe = opts.get("executable_path") or shutil.which("chromium") or "/usr/bin/chromium"
-    if _LIMITS["memory_mb"]:
-        wrapper = workdir / "chromium-limited"
-        wrapper.write_text(f"#!/bin/sh\nulimit -d {_LIMITS['memory_mb'] * 1024} || exit 111\n"
-                           f"exec '{exe}' \"$@\"\n", encoding="utf-8")
-        wrapper.chmod(0o700)
-        opts["executable_path"] = str(wrapper)
-    return opts
-
-
-def _provider_base() -> type:
-    from scrapy_playwright.provider import PlaywrightBrowserProvider
-
-    return PlaywrightBrowserProvider
-
-
-class LimitedChromiumProvider(_provider_base()):  # type: ignore[misc]
-    """scrapy-playwright's provider, launching Chromium with the memory limits above, and once per process.
-
-    Scrapy makes one download handler per scheme (http, https), and each would start its own Playwright driver
-    (a Node process, about 100 MB) when the crawl starts and its own Chromium at its first render. Here the
-    handlers share one driver and one browser (each keeps its own context in it), the driver starts at the first
-    render (a crawl that renders nothing starts none), and the last handler to close stops both. A browser that
-    died (a hostile page) is launched again by the next render, as scrapy-playwright asks."""
-
-    _shared: ClassVar[dict[str, Any]] = {"users": 0, "cm": None, "playwright": None, "browser": None,
-                                          "workdir": None, "lock": None}
-
-    async def start(self) -> None:
-        self._shared["users"] += 1  # the driver itself starts at the first render (launch_browser)
-
-    async def _driver(self) -> None:
-        shared = self._shared
-        if shared["playwright"] is None:
-            from playwright.async_api import PlaywrightContextManager
-
-            lean_driver()
-            shared["cm"] = PlaywrightContextManager()
-            shared["playwright"] = await shared["cm"].start()
-        self.browser_type = getattr(shared["playwright"], self.config.browser_type_name)
-
-    def _lock(self) -> asyncio.Lock:
-        if self._shared["lock"] is None:
-            self._shared["lock"] = asyncio.Lock()
-        return self._shared["lock"]
-
-    async def launch_browser(self) -> Any:
-        async with self._lock():
-            await self._driver()
-            if self.config.cdp_url or self.config.connect_url or self.config.browser_type_name != "chromium":
-                return await super().launch_browser()
-            shared = self._shared
-            browser = shared["browser"]
-            if browser is not None and browser.is_connected():
-                return browser
-            if shared["workdir"] is None:
-                shared["workdir"] = Path(tempfile.mkdtemp(prefix="govaudit-chromium-"))  # 0700
-            options = limited_launch_options(self.config.launch_options, shared["workdir"])
-            logger.info("Launching Chromium (each process's data segment <= %d MB, JS heap <= %d MB)",
-                        _LIMITS["memory_mb"], _LIMITS["js_heap_mb"])
-            shared["browser"] = await self.browser_type.launch(**options)
-            return shared["browser"]
-
-    async def launch_persistent_context(self, context_kwargs: dict[str, Any]) -> Any:
-        async with self._lock():
-            await self._driver()
-        return await super().launch_persistent_context(context_kwargs)
-
-    async def close(self) -> None:
-        shared = self._shared
-        shared["users"] -= 1
-        if shared["users"] > 0:
-            return
-        browser, cm, playwright, workdir = shared["browser"], shared["cm"], shared["playwright"], shared["workdir"]
-        shared.update(browser=None, cm=None, playwright=None, workdir=None, lock=None, users=0)
-        try:
-            if browser is not None:
-                with contextlib.suppress(Exception):  # already closed by a handler, or gone with its driver
-                    await browser.close()
-            if cm is not None:
-                await cm.__aexit__()
-            if playwright is not None:
-                with contextlib.suppress(Exception):
-                    await playwright.stop()
-        finally:
-            if workdir is not None and Path(workdir).is_dir():
-                shutil.rmtree(workdir, ignore_errors=True)

@@ -1,5 +1,5 @@
 """Render the run's report bundle when the crawl closes (after the run lifecycle extension has scored what
-was left and recorded how the run ended). A joining worker of a distributed run renders nothing."""
+was left and recorded how the run ended, and after the screenshots the report links). A joining worker of a distributed run renders nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from govaudit.extensions import close_order
 from govaudit.runs import AuditRun, current_run
 from govaudit.store.db import get_engine
 
@@ -37,9 +38,10 @@ class ReportOnClose:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    async def spider_closed(self, spider: Any, reason: str) -> None:
         from govaudit.reporting.render import BundleIncomplete, render_bundle
 
+        await close_order.after(self.crawler, close_order.SCREENSHOTS)  # the report links them
         run_id = self.run.run_id
         stats = self.crawler.stats
         try:

@@ -72,8 +72,8 @@ def test_tab_shows_the_archived_page_with_its_relative_resources(archive: Archiv
 
         with get_engine(archive.db_url).connect() as db:
             async with async_playwright() as pw:
-                shots = ShotBrowser(shotter, db)
-                await shots.open(pw)
+                shots = ShotBrowser.launching(shotter, db, pw)
+                await shots.open()
                 try:
                     rows = [await shots.shoot(ShotTarget("s1", f"{base}/zwgk/index.html", "veto")),
                             await shots.shoot(ShotTarget("s1", f"{base}/zwgk/other.html", "home"))]

@@ -1,16 +1,21 @@
 """Screenshots taken while the crawl runs: a scored site is shot once the archive index holds its pages, and
-the run's screenshots at the end are exactly its plan under the cap (early shots reused, the rest deleted)."""
+the run's screenshots at the end are exactly its plan under the cap (early shots reused, the rest deleted).
+The stream is a task on the running loop, in a context of the process's shared Chromium."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from govaudit.archive.screenshots import Screenshotter, plan
+from govaudit.archive.screenshots import Screenshotter, ShotTarget, plan
 from govaudit.archive.shotstream import ShotStream
+from govaudit.crawl.browser import CHROMIUM
 from govaudit.store import models as m
+from tests.processes import browsers, playwright_drivers
 
 from .conftest import RUN, Archive, fetch, html
 
@@ -45,31 +50,35 @@ def _images(archive: Archive) -> dict[str, float]:
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*.jpg")} if folder.exists() else {}
 
 
-def _wait_for(archive: Archive, n: int, timeout: float = 90.0) -> dict[str, float]:
+async def _wait_for(archive: Archive, n: int, timeout: float = 90.0) -> dict[str, float]:
     deadline = time.monotonic() + timeout
     while len(_images(archive)) < n:
         assert time.monotonic() < deadline, f"{len(_images(archive))} of {n} screenshots after {timeout} s"
-        time.sleep(0.2)
+        await asyncio.sleep(0.2)
     return _images(archive)
 
 
 def test_sites_are_shot_as_scored_and_the_end_keeps_the_plan(archive: Archive) -> None:
     _province(archive)
     indexed = [0]
-    stream = _stream(archive, indexed)
-    stream.start()
-    for site in SITES[:5]:
-        stream.site_scored(site, 7)  # scored when 7 responses had been downloaded
-    time.sleep(1.5)
-    assert _images(archive) == {}  # the index has not caught up: nothing is planned, nothing shot
-    indexed[0] = 7
-    early = _wait_for(archive, 6)  # five home pages and s00's deduction page
-    assert len(early) == 6
 
-    with Session(archive.engine) as s:
-        targets = plan(s, RUN, RUN, limit=4)  # the cap: s05's veto page, then the first three home pages
+    async def crawl() -> tuple[dict[str, float], list[ShotTarget], list[dict[str, Any]], ShotStream]:
+        stream = _stream(archive, indexed)
+        stream.start()
+        for site in SITES[:5]:
+            stream.site_scored(site, 7)  # scored when 7 responses had been downloaded
+        await asyncio.sleep(1.5)
+        assert _images(archive) == {}  # the index has not caught up: nothing is planned, nothing shot
+        indexed[0] = 7
+        early = await _wait_for(archive, 6)  # five home pages and s00's deduction page
+        with Session(archive.engine) as s:
+            targets = plan(s, RUN, RUN, limit=4)  # the cap: s05's veto page, then the first three home pages
+        return early, targets, await stream.finish(targets), stream
+
+    early, targets, rows, stream = asyncio.run(crawl())
+    assert len(early) == 6
     assert [t.url for t in targets] == [f"{_home('s05')}ldxx/", _home("s00"), _home("s01"), _home("s02")]
-    rows = stream.finish(targets)
+    assert CHROMIUM.users == 0 and not CHROMIUM.running  # the stream's end released the shared browser
 
     assert [(r["site_id"], r["url"], r["reason"]) for r in rows] == [(t.site_id, t.url, t.reason) for t in targets]
     after = _images(archive)
@@ -89,11 +98,15 @@ def test_sites_are_shot_as_scored_and_the_end_keeps_the_plan(archive: Archive) -
 
 def test_an_interrupted_crawl_keeps_no_early_screenshot(archive: Archive) -> None:
     _province(archive)
-    stream = _stream(archive, [10])
-    stream.start()
-    stream.site_scored("s01", 1)
-    _wait_for(archive, 1)
-    stream.abandon()
+
+    async def crawl() -> None:
+        stream = _stream(archive, [10])
+        stream.start()
+        stream.site_scored("s01", 1)
+        await _wait_for(archive, 1)
+        await stream.abandon()
+
+    asyncio.run(crawl())
     assert _images(archive) == {}
     assert list((Path(archive.evidence) / RUN / "screenshots").rglob("*.json")) == []
 
@@ -103,19 +116,63 @@ def test_when_the_cap_will_bind_only_veto_pages_are_shot_early(archive: Archive)
     could lose its place to a later site's veto page, so only the veto page is shot before the end."""
     _province(archive)
     indexed = [0]
-    stream = _stream(archive, indexed, limit=4, sites=100)
-    stream.start()
-    for site in ("s00", "s01", "s05"):  # five pages planned for three sites: 167 projected for the run
-        stream.site_scored(site, 1)
-    indexed[0] = 1
-    early = _wait_for(archive, 1)
-    time.sleep(2.0)
-    assert _images(archive) == early and len(early) == 1  # s05's veto page, and nothing else
 
-    with Session(archive.engine) as s:
-        targets = plan(s, RUN, RUN, limit=4)
-    rows = stream.finish(targets)
+    async def crawl() -> tuple[dict[str, float], list[ShotTarget], list[dict[str, Any]]]:
+        stream = _stream(archive, indexed, limit=4, sites=100)
+        stream.start()
+        for site in ("s00", "s01", "s05"):  # five pages planned for three sites: 167 projected for the run
+            stream.site_scored(site, 1)
+        indexed[0] = 1
+        early = await _wait_for(archive, 1)
+        await asyncio.sleep(2.0)
+        assert _images(archive) == early and len(early) == 1  # s05's veto page, and nothing else
+        with Session(archive.engine) as s:
+            targets = plan(s, RUN, RUN, limit=4)
+        return early, targets, await stream.finish(targets)
+
+    early, targets, rows = asyncio.run(crawl())
     assert [(r["url"], r["reason"]) for r in rows] == [(t.url, t.reason) for t in targets]
     assert rows[0]["url"] == f"{_home('s05')}ldxx/" and len(_images(archive)) == 4
     veto_key = Path(rows[0]["path"]).relative_to(Path(RUN) / "screenshots").as_posix()
     assert _images(archive)[veto_key] == early[veto_key]  # the early veto shot is the one kept
+
+
+def test_the_stream_shoots_in_the_crawls_browser_and_outlives_the_handlers(archive: Archive) -> None:
+    """One Playwright driver and one Chromium for renders and screenshots: the shots take a context in the
+    browser the download handlers launched, and the handlers' close (before the run's plan is shot) leaves it
+    open until the stream has ended."""
+    from scrapy.settings import Settings
+    from scrapy_playwright.handler import Config
+
+    from govaudit.crawl.browser import LimitedChromiumProvider
+
+    _province(archive)
+    config = Config.from_settings(Settings({"PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": "/usr/bin/chromium",
+                                                                          "headless": True}}))
+
+    async def crawl() -> list[dict[str, Any]]:
+        handler = LimitedChromiumProvider(config)
+        await handler.start()
+        rendering = await handler.launch_browser()  # a render
+        stream = _stream(archive, [10])
+        stream.start()
+        stream.site_scored("s01", 1)
+        await _wait_for(archive, 1)
+        assert len(playwright_drivers()) == 1 and len(browsers()) == 1
+        assert len(rendering.contexts) == 1  # the shots' own context, in the renders' browser
+        await handler.close()  # the downloader closes first
+        assert rendering.is_connected()
+        with Session(archive.engine) as s:
+            targets = plan(s, RUN, RUN, limit=3)
+        rows = await stream.finish(targets)  # two of them shot now, in that browser
+        assert not rendering.is_connected()
+        for _ in range(50):  # the driver exits once the last user has released it
+            if not playwright_drivers():
+                break
+            await asyncio.sleep(0.1)
+        assert playwright_drivers() == []
+        return rows
+
+    rows = asyncio.run(crawl())
+    assert [r["url"] for r in rows] == [f"{_home('s05')}ldxx/", _home("s00"), _home("s01")]
+    assert all((Path(archive.evidence) / r["path"]).stat().st_size == r["bytes"] for r in rows)

@@ -1,40 +1,28 @@
-"""One Playwright driver and one Chromium per crawler process (govaudit.crawl.render.LimitedChromiumProvider):
-Scrapy makes a download handler per scheme and each would start its own; here both share them, the driver starts
-at the first render, and the last handler to close stops both."""
+"""One Playwright driver and one Chromium per crawler process (govaudit.crawl.browser.LimitedChromiumProvider):
+Scrapy makes a download handler per scheme and each would start its own; here both share them (and the screenshots
+with them), the driver starts at the first render, and the last user to close stops both."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
 
+from tests.processes import playwright_drivers
+
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")]
-
-
-def _drivers() -> list[int]:
-    """Playwright driver (Node) processes whose parent is this process."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int(Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmd = Path(entry.path, "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == os.getpid() and b"playwright" in cmd and b"run-driver" in cmd:
-            found.append(int(entry.name))
-    return found
 
 
 def test_handlers_of_both_schemes_share_one_driver_and_one_browser() -> None:
     from scrapy_playwright.handler import Config
 
-    from govaudit.crawl.render import LimitedChromiumProvider
+    from govaudit.crawl.browser import LimitedChromiumProvider
 
     config = Config.from_settings(Settings({
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
@@ -45,22 +33,61 @@ def test_handlers_of_both_schemes_share_one_driver_and_one_browser() -> None:
         http, https = LimitedChromiumProvider(config), LimitedChromiumProvider(config)
         await http.start()
         await https.start()
-        assert _drivers() == []  # nothing rendered yet: no driver
+        assert playwright_drivers() == []  # nothing rendered yet: no driver
         one, two = await asyncio.gather(http.launch_browser(), https.launch_browser())
         assert one is two and one.is_connected()
-        assert len(_drivers()) == 1
+        assert len(playwright_drivers()) == 1
         await one.close()  # a browser that died (a hostile page) is launched again at the next render
         again = await https.launch_browser()
-        assert again is not one and again.is_connected() and len(_drivers()) == 1
+        assert again is not one and again.is_connected() and len(playwright_drivers()) == 1
         await http.close()
         assert again.is_connected()  # the other handler still renders
         await https.close()
         assert not again.is_connected()
         for _ in range(50):
-            if not _drivers():
+            if not playwright_drivers():
                 break
             await asyncio.sleep(0.1)
-        assert _drivers() == []
+        assert playwright_drivers() == []
         assert os.environ.get("NODE_OPTIONS")  # the driver was started lean (or as the operator set it)
 
     asyncio.run(scenario())
+
+
+# A download handler is built by a crawler on Twisted's asyncio reactor: its own process, as in a crawl.
+HANDLER_CLOSE = """
+import asyncio
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from scrapy.utils.test import get_crawler
+from govaudit.crawl.browser import CHROMIUM, SharedBrowserHandler
+
+OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True}
+
+async def main():
+    crawler = get_crawler(settings_dict={"PLAYWRIGHT_LAUNCH_OPTIONS": OPTIONS,
+                                         "PLAYWRIGHT_BROWSER_PROVIDER": "govaudit.crawl.browser.LimitedChromiumProvider"})
+    handler = SharedBrowserHandler.from_crawler(crawler)
+    await handler._launch()
+    await handler._maybe_launch_browser()  # a render
+    browser = handler.browser
+    CHROMIUM.use()  # the screenshots
+    print("same browser", await CHROMIUM.browser(OPTIONS) is browser)
+    await handler._close()  # the crawl's downloader closes before the last screenshots are taken
+    print("open after the handler closed", browser.is_connected())
+    await CHROMIUM.release()
+    await asyncio.sleep(0.5)  # the handler's disconnection callback, had it been left, would run now
+    print("open after the last user", browser.is_connected(), CHROMIUM.running)
+
+asyncio.run(main())
+"""
+
+
+def test_a_closing_download_handler_leaves_the_browser_to_its_other_users() -> None:
+    """scrapy-playwright's handler closes its browser when it closes; the screenshots still use it then."""
+    done = subprocess.run([sys.executable, "-c", HANDLER_CLOSE], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["same browser True", "open after the handler closed True",
+                                        "open after the last user False False"]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
