@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 REASONS = ("home", "veto", "deduction")
 SIZE_CAP = "screenshot size cap of the run reached"
 NOT_ARCHIVED = "not in the archive"
+BROWSER_GONE = "the browser closed during the shot"  # not the page's fault: shot again at the end
 _PRIORITY = ("veto", "home", "deduction")  # the order targets are kept in under GOVAUDIT_SCREENSHOTS_MAX
 VETO_RANK = _PRIORITY.index("veto")
 VIEWPORT: Any = {"width": 1280, "height": 900}
@@ -344,7 +345,8 @@ class ShotBrowser:
             return await self.shotter._one(self.browser, self.tab, self.current, self.db, target)
         except Exception as exc:  # one hostile page must not cost the others their screenshots
             logger.warning("screenshot of %s failed: %s", target.url, exc)
-            self.shotter.skipped.append((target, f"{type(exc).__name__}: {exc}"[:300]))
+            gone = not self.browser.is_connected()  # the browser died (under another page, a render's maybe)
+            self.shotter.skipped.append((target, BROWSER_GONE if gone else f"{type(exc).__name__}: {exc}"[:300]))
             await self._mend()
             return None
         finally:

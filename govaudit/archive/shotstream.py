@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from govaudit.archive.capture import ArchiveCapture, archive_of
 from govaudit.archive.screenshots import (
+    BROWSER_GONE,
     NOT_ARCHIVED,
     SIZE_CAP,
     VETO_RANK,
@@ -215,7 +216,7 @@ class ShotStream:
             return
         reasons = [why for _t, why in self.shotter.skipped[skipped:]]
         del self.shotter.skipped[skipped:]  # said at the end, and only of the pages the plan keeps
-        if reasons != [NOT_ARCHIVED]:  # not archived yet may be archived at the end; a failure is final
+        if reasons not in ([NOT_ARCHIVED], [BROWSER_GONE]):  # either may be shot at the end; a failure is final
             self._broken.add(self._key(target))
             self.shotter.skipped.append((target, reasons[0] if reasons else "failed"))
 

@@ -5,6 +5,7 @@ The stream is a task on the running loop, in a context of the process's shared C
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -175,4 +176,31 @@ def test_the_stream_shoots_in_the_crawls_browser_and_outlives_the_handlers(archi
 
     rows = asyncio.run(crawl())
     assert [r["url"] for r in rows] == [f"{_home('s05')}ldxx/", _home("s00"), _home("s01")]
+    assert all((Path(archive.evidence) / r["path"]).stat().st_size == r["bytes"] for r in rows)
+
+
+def test_a_shot_lost_with_the_shared_browser_is_taken_again(archive: Archive) -> None:
+    """The browser is the crawl's, and a page being rendered can take it down (a crash, its memory limit): the
+    shot in flight is not the page's fault, so it is not given up; the next shot launches the browser again
+    and the lost one is taken at the end."""
+    import signal
+
+    _province(archive)
+
+    async def crawl() -> list[dict[str, Any]]:
+        stream = _stream(archive, [10])
+        stream.start()
+        stream.site_scored("s01", 1)
+        await _wait_for(archive, 1)
+        [browser] = browsers()
+        os.kill(browser, signal.SIGKILL)  # while s02's home page is being shot, or just before
+        stream.site_scored("s02", 1)
+        stream.site_scored("s03", 1)
+        await _wait_for(archive, 2)
+        with Session(archive.engine) as s:
+            targets = [t for t in plan(s, RUN, RUN, limit=100) if t.site_id in ("s01", "s02", "s03")]
+        return await stream.finish(targets)
+
+    rows = asyncio.run(crawl())
+    assert sorted(r["site_id"] for r in rows) == ["s01", "s02", "s03"]
     assert all((Path(archive.evidence) / r["path"]).stat().st_size == r["bytes"] for r in rows)
