@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -285,7 +285,7 @@ def _defaults(cls: type) -> dict[str, Any]:
 def from_row(cls: type[R], row: Any, **extra: Any) -> R:
     """The record of a SQL row (ORM object or mapping): the row's values for the record's fields (NULL ->
     the field's default), plus `extra` (e.g. a column's entries)."""
-    get = row.get if isinstance(row, dict) else (lambda name, _d=None: getattr(row, name, _d))
+    get = row.get if isinstance(row, Mapping) else (lambda name, _d=None: getattr(row, name, _d))
     defaults = _defaults(cls)
     values: dict[str, Any] = {}
     for name in _field_names(cls):

@@ -96,9 +96,12 @@ _ORDER: dict[type[m.Base], tuple[str, ...]] = {
 
 
 def _rows(session: Session, model: type[m.Base], run_id: str, site_id: str) -> list[Any]:
-    order = [getattr(model, name) for name in _ORDER[model]]
-    q = select(model).where(model.run_id == run_id, model.site_id == site_id).order_by(*order)  # type: ignore[attr-defined]
-    return list(session.scalars(q))
+    """The site's rows of `model` as plain mappings (not ORM objects: scoring reads them once, and building
+    ORM instances cost the crawl's thread most of the evidence's loading)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    order = [table.c[name] for name in _ORDER[model]]
+    q = select(table).where(table.c.run_id == run_id, table.c.site_id == site_id).order_by(*order)
+    return list(session.execute(q).mappings())
 
 
 def _attachment_status(ev: SiteEvidence) -> None:
@@ -130,8 +133,9 @@ def load_evidence(
 
     entries: dict[str, list[Entry]] = defaultdict(list)
     for a in _rows(session, m.Article, run_id, site_id):
-        entries[a.column_url].append(from_row(Entry, a))
-    ev.columns = [from_row(Column, c, entries=entries.get(c.url, [])) for c in _rows(session, m.Column, run_id, site_id)]
+        entries[a["column_url"]].append(from_row(Entry, a))
+    ev.columns = [from_row(Column, c, entries=entries.get(c["url"], []))
+                  for c in _rows(session, m.Column, run_id, site_id)]
     ev.pages = [from_row(Page, p) for p in _rows(session, m.Page, run_id, site_id)]
     ev.links = [from_row(Link, x) for x in _rows(session, m.Link, run_id, site_id)]
     ev.guides = [from_row(Guide, g) for g in _rows(session, m.Guide, run_id, site_id)]
