@@ -146,6 +146,26 @@ def prepare_database(crawl_rest: list[str]) -> None:
         raise SystemExit(f"{PROG}: the database is not usable: {reason}") from None
 
 
+def parse_workers_env(jobs: int, crawl_rest: list[str], cores: int | None = None) -> dict[str, str]:
+    """Each worker's parse processes (GOVAUDIT_PARSE_WORKERS), unless the operator set them: the cores the
+    crawler processes leave, shared among them; none when there are as many crawlers as cores (each then parses
+    on its own thread: at 600 sites on 2 cores, -j 2 took 234 s without parse processes and 269 s with one
+    each, and 160 MB more; benchmarks/README.md)."""
+    given = "GOVAUDIT_PARSE_WORKERS" in os.environ or any(
+        arg.startswith("GOVAUDIT_PARSE_WORKERS=") for arg in crawl_rest)
+    if jobs < 2 or given:
+        return {}
+    cores = cores or os.cpu_count() or 1
+    return {"GOVAUDIT_PARSE_WORKERS": str(max(0, cores - jobs) // jobs)}
+
+
+def prepare_database_apart(crawl_rest: list[str]) -> int:
+    """`prepare_database` in a process of its own, so the launcher, which then only waits for the workers, does
+    not hold Scrapy and SQLAlchemy in memory for the whole run (about 70 MB). Its exit status."""
+    code = "import sys; from govaudit.parallel import prepare_database; prepare_database(sys.argv[1:])"
+    return subprocess.run([sys.executable, "-c", code, *crawl_rest]).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ours, crawl_args = (argv[: argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
@@ -166,13 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     run_id = spider_args.get("run") or f"p{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:4]}"
     commands = worker_commands(opts.jobs, run_id, crawl_args)
     print(f"{PROG}: run {run_id} with {opts.jobs} worker(s) sharing its {share}", file=sys.stderr, flush=True)
+    env = {**os.environ, **parse_workers_env(opts.jobs, rest)}
     if share == "sites":
-        prepare_database(rest)
-        return run_workers(commands, {**os.environ, "GOVAUDIT_SHARE_SITES": "1", "GOVAUDIT_REDIS_URL": ""})
+        code = prepare_database_apart(rest)
+        if code:
+            return code
+        return run_workers(commands, {**env, "GOVAUDIT_SHARE_SITES": "1", "GOVAUDIT_REDIS_URL": ""})
     if opts.redis:
-        return run_workers(commands, {**os.environ, "GOVAUDIT_REDIS_URL": opts.redis})
+        return run_workers(commands, {**env, "GOVAUDIT_REDIS_URL": opts.redis})
     with private_redis() as url:
-        return run_workers(commands, {**os.environ, "GOVAUDIT_REDIS_URL": url})
+        return run_workers(commands, {**env, "GOVAUDIT_REDIS_URL": url})
 
 
 if __name__ == "__main__":

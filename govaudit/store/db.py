@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from govaudit.store.models import Base
@@ -21,7 +22,13 @@ def get_engine(url: str, create: bool = True) -> Engine:
     if engine is not None:
         return engine
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:  # said as the database's error: every command names the database it cannot use
+            raise OperationalError(f"mkdir {folder}", None, OSError(
+                f"the SQLite file's folder {folder} cannot be made "
+                f"({'a file is there' if folder.is_file() else err.strerror})")) from None
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")

@@ -37,6 +37,7 @@ def _check_fails_cleanly(out: str, returncode: int, words: str) -> None:
         (["-a", "rubric=/nonexistent/rubric.yaml"], "rubric"),
         (["-a", "registry={header_only}"], "no site to audit"),
         (["-s", "GOVAUDIT_REPORTS_DIR={file}/reports"], "reports folder"),
+        (["-s", "GOVAUDIT_DATABASE_URL=sqlite:///{file}/govaudit.sqlite"], "cannot be made (a file is there)"),
         (["-s", "GOVAUDIT_DATABASE_URL=postgresql+psycopg://govaudit:SECRET@127.0.0.1:{port}/govaudit"],
          "is not usable"),
     ],
