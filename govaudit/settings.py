@@ -174,6 +174,8 @@ GOVAUDIT_RENDER_TAB_USES = _env("GOVAUDIT_RENDER_TAB_USES", 20)
 # Seconds a rendering tab may wait unused before it is closed (it holds a renderer process, about 40 MB);
 # 0 = kept until its last use.
 GOVAUDIT_RENDER_TAB_IDLE_S = _env("GOVAUDIT_RENDER_TAB_IDLE_S", 30.0)
+# Chromium and its Playwright driver (about 300 MB) stop when no render or screenshot has used them this long
+GOVAUDIT_BROWSER_IDLE_S = _env("GOVAUDIT_BROWSER_IDLE_S", 60.0)
 # Data segment (RLIMIT_DATA) of each Chromium process, MB: bounds a script's allocation bomb.
 GOVAUDIT_RENDER_MEMORY_MB = _env("GOVAUDIT_RENDER_MEMORY_MB", 1024)
 # V8 old-space (JS heap) limit of a rendered page, MB.

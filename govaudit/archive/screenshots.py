@@ -309,11 +309,12 @@ class ShotBrowser:
     (`own_browser`, closed with them) or the crawl's (govaudit.crawl.browser.CHROMIUM, left open)."""
 
     def __init__(self, shotter: Screenshotter, db: Any, launch: Callable[[], Awaitable[Any]], *,
-                 own_browser: bool = False) -> None:
+                 own_browser: bool = False, shared: Any = None) -> None:
         self.shotter = shotter
         self.db = db
         self.launch = launch
         self.own_browser = own_browser
+        self.shared = shared  # the shared browser's owner (govaudit.crawl.browser.SharedChromium): held per shot
         self.current: dict[str, Any] = {}
         self.browser: Any = None
         self.archived: Any = None
@@ -341,6 +342,17 @@ class ShotBrowser:
 
     async def shoot(self, target: ShotTarget) -> dict[str, Any] | None:
         """The target's row, or None (the reason is in the shotter's `skipped`)."""
+        if self.shared is None:
+            return await self._shoot(target)
+        await self.shared.hold()
+        try:
+            if self.browser is None or not self.browser.is_connected():  # stopped while idle, or never opened
+                await self.open()
+            return await self._shoot(target)
+        finally:
+            self.shared.unhold()
+
+    async def _shoot(self, target: ShotTarget) -> dict[str, Any] | None:
         try:
             return await self.shotter._one(self.browser, self.tab, self.current, self.db, target)
         except Exception as exc:  # one hostile page must not cost the others their screenshots

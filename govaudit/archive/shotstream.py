@@ -133,7 +133,8 @@ class ShotStream:
     async def _main(self) -> None:
         engine = get_engine(self.shotter.database_url)
         with engine.connect() as db, Session(engine) as session:
-            shots = ShotBrowser(self.shotter, db, lambda: self.chromium.browser(self.launch_options))
+            shots = ShotBrowser(self.shotter, db, lambda: self.chromium.browser(self.launch_options),
+                                shared=self.chromium)
             try:
                 await self._loop(session, shots)
             finally:
@@ -173,8 +174,7 @@ class ShotStream:
                 target = heapq.heappop(pending)[2]
                 if self._key(target) in self._shot or self._key(target) in self._broken:
                     continue
-                await self._open(shots)
-                await self._shoot(shots, target)
+                await self._shoot(shots, target)  # opens the shots' context at the first (none if none)
                 continue
             await self._sleep(POLL_S if waiting else None)
 
@@ -184,12 +184,6 @@ class ShotStream:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
         self._wake.clear()
-
-    @staticmethod
-    async def _open(shots: ShotBrowser) -> None:
-        """The shots' context in the browser, the first time only (a run with nothing to shoot opens none)."""
-        if shots.browser is None:
-            await shots.open()
 
     def _cap_binds(self) -> bool:
         """Whether the run will plan more pages than the cap keeps, projected from the sites planned so far.
@@ -232,7 +226,6 @@ class ShotStream:
                 continue
             row = self._shot.pop(key, None)
             if row is None and key not in self._broken:
-                await self._open(shots)
                 row = await shots.shoot(target)
                 self.taken += 1
                 self.at_end += 1

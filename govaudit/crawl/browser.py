@@ -24,6 +24,8 @@ import logging
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,12 @@ class SharedChromium:
         self._browser: Any = None
         self._workdir: Path | None = None
         self._lock: asyncio.Lock | None = None
+        self.idle_s = 0.0  # unused this long (nothing held), the browser and the driver stop (0: never)
+        self.holds = 0  # renders and shots under way
+        self._last_used = time.monotonic()
+        self._stopping: asyncio.Event | None = None  # an idle stop under way (set when it is over)
+        self._watcher: asyncio.Task[None] | None = None
+        self._on_stop: list[Callable[[], Awaitable[None]]] = []
 
     def use(self) -> None:
         """One more user; the driver itself starts when a browser is first asked for."""
@@ -116,7 +124,66 @@ class SharedChromium:
             logger.info("Launching Chromium (each process's data segment <= %d MB, JS heap <= %d MB)",
                         _LIMITS["memory_mb"], _LIMITS["js_heap_mb"])
             self._browser = await driver.chromium.launch(**options)
+            self._last_used = time.monotonic()
+            self._watch()
             return self._browser
+
+    async def hold(self) -> None:
+        """A render or a shot begins: the browser is not stopped for being idle until `unhold`."""
+        while self._stopping is not None:
+            await self._stopping.wait()
+        self.holds += 1
+        self._last_used = time.monotonic()
+
+    def unhold(self) -> None:
+        self.holds -= 1
+        self._last_used = time.monotonic()
+
+    def on_idle_stop(self, forget: Callable[[], Awaitable[None]]) -> None:
+        """`forget` is awaited before an idle stop closes the browser (a download handler drops its contexts)."""
+        if forget not in self._on_stop:
+            self._on_stop.append(forget)
+
+    def _watch(self) -> None:
+        if self.idle_s > 0 and (self._watcher is None or self._watcher.done()):
+            self._watcher = asyncio.get_running_loop().create_task(self._idle_watch(), name="govaudit-chromium-idle")
+
+    async def _idle_watch(self) -> None:
+        """Stop the browser and the driver once nothing has used them for `idle_s`: renders are rare, and a
+        worker that has rendered its last page would hold both (about 300 MB) until its crawl closes."""
+        while self._browser is not None:
+            idle = time.monotonic() - self._last_used
+            if self.holds == 0 and idle >= self.idle_s:
+                await self._idle_stop()
+                return
+            await asyncio.sleep(max(self.idle_s - idle, self.idle_s / 4, 0.05))
+
+    async def _idle_stop(self) -> None:
+        stopping = self._stopping = asyncio.Event()
+        try:
+            async with self.lock():
+                browser, cm, playwright = self._browser, self._cm, self._playwright
+                self._browser = self._cm = self._playwright = None
+                for forget in list(self._on_stop):
+                    with contextlib.suppress(Exception):
+                        await forget()
+                await self._stop(browser, cm, playwright)
+                logger.info("Chromium and its Playwright driver stopped: unused for %.0f s", self.idle_s)
+        finally:
+            self._stopping = None
+            stopping.set()
+
+    @staticmethod
+    async def _stop(browser: Any, cm: Any, playwright: Any) -> None:
+        if browser is not None:
+            with contextlib.suppress(Exception):  # gone already, with its driver or a hostile page
+                await browser.close()
+        if cm is not None:
+            with contextlib.suppress(Exception):
+                await cm.__aexit__()
+        if playwright is not None:
+            with contextlib.suppress(Exception):
+                await playwright.stop()
 
     async def release(self) -> None:
         """One user fewer; the last one closes the browser and stops the driver."""
@@ -124,16 +191,11 @@ class SharedChromium:
         if self.users > 0:
             return
         browser, cm, playwright, workdir = self._browser, self._cm, self._playwright, self._workdir
+        if self._watcher is not None:
+            self._watcher.cancel()
         self._reset()  # a later crawl in this process starts afresh
         try:
-            if browser is not None:
-                with contextlib.suppress(Exception):  # gone already, with its driver or a hostile page
-                    await browser.close()
-            if cm is not None:
-                await cm.__aexit__()
-            if playwright is not None:
-                with contextlib.suppress(Exception):
-                    await playwright.stop()
+            await self._stop(browser, cm, playwright)
         finally:
             if workdir is not None and workdir.is_dir():
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -171,7 +233,22 @@ class LimitedChromiumProvider(PlaywrightBrowserProvider):
 
 class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's download handler, except that at close it closes only its own contexts: the browser
-    is `CHROMIUM`'s, closed by its last user (the screenshots still use it while the crawl closes)."""
+    is `CHROMIUM`'s, closed by its last user (the screenshots still use it while the crawl closes). When
+    `CHROMIUM` stops an idle browser, the handler drops its contexts and the browser first, and the next
+    render launches them again."""
+
+    async def _maybe_launch_browser(self) -> None:
+        await super()._maybe_launch_browser()
+        CHROMIUM.on_idle_stop(self._forget_browser)
+
+    async def _forget_browser(self) -> None:
+        with contextlib.suppress(Exception):  # their close callbacks give back the context places
+            await asyncio.gather(*(w.context.close() for w in list(self.context_wrappers.values())))
+        self.context_wrappers.clear()
+        browser = self.__dict__.pop("browser", None)
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                browser.remove_listener("disconnected", self._browser_disconnected_callback)
 
     async def _close(self) -> None:
         browser = self.__dict__.pop("browser", None)

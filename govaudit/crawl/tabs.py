@@ -10,6 +10,8 @@ renderer process, a new frame tree), so a crawl that renders pages of many sites
   GOVAUDIT_RENDER_TAB_IDLE_S seconds is closed too (renders are rare in most crawls: each open tab holds a
   renderer process); a tab whose render failed (time limit, crash, closed) is closed, never reused: a hostile
   page cannot carry anything into the next render.
+* A render holds the process's shared browser (govaudit.crawl.browser.CHROMIUM) from its lease to its end:
+  the browser and its driver are stopped once nothing has held them for GOVAUDIT_BROWSER_IDLE_S seconds.
 * The page never travels with the request beyond the download (the retry and redirect middlewares copy
   requests into the scheduler, whose queues hold plain data).
 Each render still binds its own scope policy to the tab (govaudit.crawl.render.init_page, called by
@@ -23,6 +25,8 @@ import weakref
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
+
+from govaudit.crawl.browser import CHROMIUM
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +144,8 @@ class ReuseRenderTabs:
         uses = s.getint("GOVAUDIT_RENDER_TAB_USES")
         if uses <= 1:
             raise NotConfigured("every render opens its own tab (GOVAUDIT_RENDER_TAB_USES <= 1)")
+        # every render is held here, so the shared browser may stop when none has run for a while
+        CHROMIUM.idle_s = s.getfloat("GOVAUDIT_BROWSER_IDLE_S")
         return cls(TabPool(s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4), uses,  # closed with the browser
                            idle_s=s.getfloat("GOVAUDIT_RENDER_TAB_IDLE_S")))
 
@@ -147,7 +153,12 @@ class ReuseRenderTabs:
         meta = request.meta
         if not meta.get("playwright") or meta.get(_INCLUDE) or _PAGE in meta:
             return  # not a render, or one that manages its own page
-        page = await self.pool.lease()
+        await CHROMIUM.hold()  # waits while an idle browser is being stopped
+        try:
+            page = await self.pool.lease()
+        except BaseException:
+            CHROMIUM.unhold()
+            raise
         meta[_LEASED] = True
         meta[_INCLUDE] = True  # scrapy-playwright leaves the tab open and hands it back in the meta
         if page is not None:
@@ -165,4 +176,7 @@ class ReuseRenderTabs:
         if not meta.pop(_LEASED, False):
             return
         meta.pop(_INCLUDE, None)
-        await self.pool.give_back(meta.pop(_PAGE, None), reusable)
+        try:
+            await self.pool.give_back(meta.pop(_PAGE, None), reusable)
+        finally:
+            CHROMIUM.unhold()

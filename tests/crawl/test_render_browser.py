@@ -79,6 +79,25 @@ async def main():
     await asyncio.sleep(0.5)  # the handler's disconnection callback, had it been left, would run now
     print("open after the last user", browser.is_connected(), CHROMIUM.running)
 
+    # an idle stop: the handler forgets its contexts and browser first, and its next render launches them again
+    CHROMIUM.idle_s = 0.3
+    handler = SharedBrowserHandler.from_crawler(crawler)
+    await handler._launch()
+    await handler._maybe_launch_browser()
+    ctx = await handler._create_browser_context("govaudit", {})
+    first = handler.browser
+    await asyncio.sleep(1.5)
+    print("stopped when idle", first.is_connected(), hasattr(handler, "browser"), len(handler.context_wrappers))
+    await CHROMIUM.hold()  # as govaudit.crawl.tabs does for every render
+    ctx = await handler._create_browser_context("govaudit", {})
+    page = await ctx.context.new_page()
+    await page.set_content("<p>again</p>")
+    await asyncio.sleep(1.0)  # held: not stopped however long the render takes
+    print("renders again", handler.browser is not first, await page.inner_text("p"))
+    CHROMIUM.unhold()
+    await handler._close()
+    print("closed", CHROMIUM.users, CHROMIUM.running)
+
 asyncio.run(main())
 """
 
@@ -89,5 +108,38 @@ def test_a_closing_download_handler_leaves_the_browser_to_its_other_users() -> N
                           cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.splitlines() == ["same browser True", "open after the handler closed True",
-                                        "open after the last user False False"]
+                                        "open after the last user False False",
+                                        "stopped when idle False False 0", "renders again True again",
+                                        "closed 0 False"]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
+
+
+def test_an_unused_browser_and_its_driver_stop_and_start_again_when_needed() -> None:
+    """Renders are rare: a worker that has rendered its last page would hold Chromium and its driver (about
+    300 MB) until its crawl closes. Unused (nothing held) for `idle_s`, both stop; a holder keeps them; the next
+    user starts them again."""
+    from govaudit.crawl.browser import SharedChromium
+
+    chromium = SharedChromium()
+    options = {"executable_path": "/usr/bin/chromium", "headless": True}
+
+    async def scenario() -> None:
+        chromium.use()
+        chromium.idle_s = 0.5
+        first = await chromium.browser(options)
+        await chromium.hold()  # a render under way for longer than idle_s
+        await asyncio.sleep(1.5)
+        assert first.is_connected() and len(playwright_drivers()) == 1
+        chromium.unhold()
+        for _ in range(50):
+            if not playwright_drivers():
+                break
+            await asyncio.sleep(0.1)
+        assert not first.is_connected() and playwright_drivers() == [] and not chromium.running
+        assert chromium.users == 1  # still in use by the crawl: only the processes stopped
+        again = await chromium.browser(options)  # the next render
+        assert again is not first and again.is_connected() and len(playwright_drivers()) == 1
+        await chromium.release()
+        assert not again.is_connected()
+
+    asyncio.run(scenario())
