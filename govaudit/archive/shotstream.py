@@ -3,11 +3,12 @@ after the crawl (at the cap of 200 pages that was a minute at the end of every l
 
 The shots run as a task on the crawl's event loop, in a context of their own in the crawl's browser
 (govaudit.crawl.browser.CHROMIUM: one Playwright driver and one Chromium per process, not two). Each site,
-once scored (its SiteDoneItem has passed the pipelines), is planned (its veto pages, home page and deduction pages: govaudit.archive.screenshots.ranked_plan) as soon as the
-archive index holds every response downloaded before it was scored. The browser takes the pending pages best
-rank first, at most GOVAUDIT_SCREENSHOTS_MAX of them, while the crawl goes on. When the run will plan more
-pages than the cap keeps (projected from the pages per site planned so far), only veto pages are shot during
-the crawl: a home or deduction page shot then could lose its place to a veto page of a site scored later.
+once scored (its SiteDoneItem has passed the pipelines), is planned (its veto pages, home page and deduction
+pages: govaudit.archive.screenshots.ranked_plan) as soon as the archive index holds every response downloaded
+before it was scored. The browser takes the pending pages best rank first, at most GOVAUDIT_SCREENSHOTS_MAX
+of them, while the crawl goes on. When the run will plan more pages than the cap keeps (projected from the
+pages per site planned so far), only veto pages are shot during the crawl: a home or deduction page shot then
+could lose its place to a veto page of a site scored later.
 
 When the crawl finishes, the run's plan is made as it always was, the cap over the whole run: a planned page
 already shot is kept, the others are shot then, and a page shot early that the plan does not keep (the cap went

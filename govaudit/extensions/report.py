@@ -1,5 +1,6 @@
 """Render the run's report bundle when the crawl closes (after the run lifecycle extension has scored what
-was left and recorded how the run ended, and after the screenshots the report links). A joining worker of a distributed run renders nothing."""
+was left and recorded how the run ended, and after the screenshots the report links). A joining worker of a
+distributed run renders nothing."""
 
 from __future__ import annotations
 
