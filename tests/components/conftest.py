@@ -110,7 +110,9 @@ class Harness:
         for p in self.pipelines:
             if hasattr(p, "close_spider"):
                 p.close_spider()
-        self.crawler.signals.send_catch_log(signal=signals.spider_closed, spider=self.spider, reason=reason)
+        # as the engine sends it: every handler awaited (the report waits for the screenshots' close step)
+        asyncio.run(self.crawler.signals.send_catch_log_async(signal=signals.spider_closed, spider=self.spider,
+                                                              reason=reason))
 
 
 @pytest.fixture
