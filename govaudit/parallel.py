@@ -12,6 +12,10 @@ Everything after `--` is what `scrapy crawl audit` takes; the seeder gets all of
 * `requests`: the distributed mode over Redis (scrapy-redis queue, per-site ledger); any worker handles any
   request. Without GOVAUDIT_REDIS_URL (or --redis) a private redis-server is started on a free loopback port.
 
+Renders: the seeder serves the other workers' renders on a Unix socket in a private folder
+(GOVAUDIT_RENDER_SOCKET, govaudit.crawl.renderservice), so the machine runs one Chromium, not one per worker;
+`--render-in-each` gives every worker its own.
+
 The database must be one every worker reaches: the default SQLite file works on one machine (WAL, one writer
 at a time), PostgreSQL across machines. Exit status: the seeder's, or the first failing worker's.
 """
@@ -159,6 +163,23 @@ def parse_workers_env(jobs: int, crawl_rest: list[str], cores: int | None = None
     return {"GOVAUDIT_PARSE_WORKERS": str(max(0, cores - jobs) // jobs)}
 
 
+@contextmanager
+def render_socket_env(jobs: int, in_each: bool, crawl_rest: list[str]) -> Iterator[dict[str, str]]:
+    """GOVAUDIT_RENDER_SOCKET for the workers: a socket in a folder of its own, closed to other users and
+    removed at the end (nothing when one worker runs, each renders in its own browser, or the operator named
+    the socket)."""
+    given = os.environ.get("GOVAUDIT_RENDER_SOCKET") is not None or any(
+        arg.startswith("GOVAUDIT_RENDER_SOCKET=") for arg in crawl_rest)
+    if jobs < 2 or in_each or given:
+        yield {}
+        return
+    folder = tempfile.mkdtemp(prefix="govaudit-render-")  # mode 700
+    try:
+        yield {"GOVAUDIT_RENDER_SOCKET": str(Path(folder, "render.sock"))}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def prepare_database_apart(crawl_rest: list[str]) -> int:
     """`prepare_database` in a process of its own, so the launcher, which then only waits for the workers, does
     not hold Scrapy and SQLAlchemy in memory for the whole run (about 70 MB). Its exit status."""
@@ -176,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                          "requests when --redis or GOVAUDIT_REDIS_URL is given, else sites)")
     ap.add_argument("--redis", default=os.environ.get("GOVAUDIT_REDIS_URL", ""),
                     help="Redis URL of --share requests (default: GOVAUDIT_REDIS_URL, else a private server)")
+    ap.add_argument("--render-in-each", action="store_true",
+                    help="every worker renders in its own Chromium (default: the seeder renders for all)")
     opts = ap.parse_args(ours)
     if opts.jobs < 1:
         ap.error("-j must be at least 1")
@@ -186,14 +209,19 @@ def main(argv: list[str] | None = None) -> int:
     run_id = spider_args.get("run") or f"p{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:4]}"
     commands = worker_commands(opts.jobs, run_id, crawl_args)
     print(f"{PROG}: run {run_id} with {opts.jobs} worker(s) sharing its {share}", file=sys.stderr, flush=True)
-    env = {**os.environ, **parse_workers_env(opts.jobs, rest)}
+    with render_socket_env(opts.jobs, opts.render_in_each, rest) as render_env:
+        env = {**os.environ, **parse_workers_env(opts.jobs, rest), **render_env}
+        return _launch(share, opts.redis, commands, rest, env)
+
+
+def _launch(share: str, redis_url: str, commands: list[list[str]], rest: list[str], env: dict[str, str]) -> int:
     if share == "sites":
         code = prepare_database_apart(rest)
         if code:
             return code
         return run_workers(commands, {**env, "GOVAUDIT_SHARE_SITES": "1", "GOVAUDIT_REDIS_URL": ""})
-    if opts.redis:
-        return run_workers(commands, {**env, "GOVAUDIT_REDIS_URL": opts.redis})
+    if redis_url:
+        return run_workers(commands, {**env, "GOVAUDIT_REDIS_URL": redis_url})
     with private_redis() as url:
         return run_workers(commands, {**env, "GOVAUDIT_REDIS_URL": url})
 

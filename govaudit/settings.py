@@ -176,6 +176,9 @@ GOVAUDIT_RENDER_TAB_USES = _env("GOVAUDIT_RENDER_TAB_USES", 20)
 GOVAUDIT_RENDER_TAB_IDLE_S = _env("GOVAUDIT_RENDER_TAB_IDLE_S", 30.0)
 # Chromium and its Playwright driver (about 300 MB) stop when no render or screenshot has used them this long
 GOVAUDIT_BROWSER_IDLE_S = _env("GOVAUDIT_BROWSER_IDLE_S", 60.0)
+# A Unix socket in a folder only this user can enter: the run's owner renders there for the other workers of
+# the machine, which then start no browser (set by `python -m govaudit.parallel`; empty: each renders itself)
+GOVAUDIT_RENDER_SOCKET = _env("GOVAUDIT_RENDER_SOCKET", "")
 # Data segment (RLIMIT_DATA) of each Chromium process, MB: bounds a script's allocation bomb.
 GOVAUDIT_RENDER_MEMORY_MB = _env("GOVAUDIT_RENDER_MEMORY_MB", 1024)
 # V8 old-space (JS heap) limit of a rendered page, MB.
@@ -261,7 +264,8 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "govaudit.crawl.jobdir.PrivateJobDir": 50,  # JOBDIR 0700, refused when others could write to it
-    "govaudit.extensions.run_lifecycle.RunLifecycle": 100,  # opens the run; at close: scores what is left, status
+    "govaudit.extensions.run_lifecycle.RunLifecycle": 100,
+    "govaudit.crawl.renderservice.RenderService": 110,  # the owner renders for the machine's other workers  # opens the run; at close: scores what is left, status
     "govaudit.archive.capture.ArchiveCapture": 120,  # WARC of every response; index flushed at close
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,

@@ -32,6 +32,8 @@ from typing import Any
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
+from govaudit.crawl.renderservice import CONNECT_WAIT_S, RenderServiceUnavailable, render_apart, render_socket
+
 logger = logging.getLogger(__name__)
 
 # the Playwright driver is a Node process; with V8's default young generation (16 MB semi-spaces) it held about
@@ -235,7 +237,33 @@ class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's download handler, except that at close it closes only its own contexts: the browser
     is `CHROMIUM`'s, closed by its last user (the screenshots still use it while the crawl closes). When
     `CHROMIUM` stops an idle browser, the handler drops its contexts and the browser first, and the next
-    render launches them again."""
+    render launches them again. In a worker that does not own a run of several workers, renders go to the
+    owner's browser (govaudit.crawl.renderservice), or are made here if it cannot be reached."""
+
+    _apart: str | bool | None = False  # where renders go (False: not looked up yet)
+    _apart_failed = False
+
+    async def download_request(self, request: Any) -> Any:
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        if self._apart is False:
+            self._apart = render_socket(self._crawler)
+        if isinstance(self._apart, str):
+            try:  # once the socket has failed, it is tried again without waiting for it
+                response = await render_apart(self._apart, request, 0.0 if self._apart_failed else CONNECT_WAIT_S)
+            except RenderServiceUnavailable as exc:
+                self._apart_failed = True
+                self.stats.inc_value("govaudit/renders_fallback")
+                logger.warning("govaudit: %s; rendering %s in this worker's own browser", exc, request.url)
+            else:
+                self.stats.inc_value("govaudit/renders_apart")
+                return response
+            await CHROMIUM.hold()  # not leased a tab (the tab middleware left it to the owner): held here
+            try:
+                return await super().download_request(request)
+            finally:
+                CHROMIUM.unhold()
+        return await super().download_request(request)
 
     async def _maybe_launch_browser(self) -> None:
         await super()._maybe_launch_browser()

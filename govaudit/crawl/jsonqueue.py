@@ -24,38 +24,40 @@ class Unqueueable(TypeError):
     """A request whose attributes or meta hold something JSON cannot carry."""
 
 
-def _encode(value: Any, path: str) -> Any:
+def encode_value(value: Any, path: str) -> Any:
+    """`value` in the tagged JSON form (`path` names where it sits, for the error)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, bytes):
         return {"$b": base64.b64encode(value).decode("ascii")}
     if isinstance(value, list):
-        return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [encode_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, tuple):
-        return {"$t": [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]}
+        return {"$t": [encode_value(v, f"{path}[{i}]") for i, v in enumerate(value)]}
     if isinstance(value, dict):
         if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: _encode(v, f"{path}.{k}") for k, v in value.items()}
-        return {"$d": [[_encode(k, f"{path}<key>"), _encode(v, f"{path}.{k!r}")] for k, v in value.items()]}
+            return {k: encode_value(v, f"{path}.{k}") for k, v in value.items()}
+        return {"$d": [[encode_value(k, f"{path}<key>"), encode_value(v, f"{path}.{k!r}")] for k, v in value.items()]}
     if isinstance(value, dt.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
     if dataclasses.is_dataclass(value) and type(value).__module__ == RECORDS_MODULE:
         return {"$rec": {"cls": type(value).__name__,
-                         "fields": {f.name: _encode(getattr(value, f.name), f"{path}.{f.name}")
+                         "fields": {f.name: encode_value(getattr(value, f.name), f"{path}.{f.name}")
                                     for f in dataclasses.fields(value)}}}
     if type(value).__name__ == "PageMethod" and type(value).__module__.startswith("scrapy_playwright"):
-        return {"$pm": {"method": _encode(value.method, f"{path}.method"),
-                        "args": _encode(list(value.args), f"{path}.args"),
-                        "kwargs": _encode(dict(value.kwargs), f"{path}.kwargs")}}
+        return {"$pm": {"method": encode_value(value.method, f"{path}.method"),
+                        "args": encode_value(list(value.args), f"{path}.args"),
+                        "kwargs": encode_value(dict(value.kwargs), f"{path}.kwargs")}}
     raise Unqueueable(f"request {path} is a {type(value).__module__}.{type(value).__qualname__}, which cannot be "
                       f"queued without pickle; keep request meta to plain data (str, numbers, lists, dicts)")
 
 
-def _decode(value: Any) -> Any:
+def decode_value(value: Any) -> Any:
+    """The value `encode_value` tagged."""
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [decode_value(v) for v in value]
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
@@ -63,9 +65,9 @@ def _decode(value: Any) -> Any:
         if tag == "$b":
             return base64.b64decode(inner)
         if tag == "$t":
-            return tuple(_decode(v) for v in inner)
+            return tuple(decode_value(v) for v in inner)
         if tag == "$d":
-            return {_decode(k): _decode(v) for k, v in inner}
+            return {decode_value(k): decode_value(v) for k, v in inner}
         if tag == "$date":
             return dt.date.fromisoformat(inner)
         if tag == "$dt":
@@ -75,9 +77,9 @@ def _decode(value: Any) -> Any:
         if tag == "$pm":
             from scrapy_playwright.page import PageMethod
 
-            return PageMethod(str(inner["method"]), *_decode(inner.get("args") or []),
-                              **_decode(inner.get("kwargs") or {}))
-    return {k: _decode(v) for k, v in value.items()}
+            return PageMethod(str(inner["method"]), *decode_value(inner.get("args") or []),
+                              **decode_value(inner.get("kwargs") or {}))
+    return {k: decode_value(v) for k, v in value.items()}
 
 
 def _record(inner: dict[str, Any]) -> Any:
@@ -88,15 +90,15 @@ def _record(inner: dict[str, Any]) -> Any:
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == RECORDS_MODULE):
         raise ValueError(f"queued record of class {inner.get('cls')!r} refused")
     names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: _decode(v) for k, v in (inner.get("fields") or {}).items() if k in names})
+    return cls(**{k: decode_value(v) for k, v in (inner.get("fields") or {}).items() if k in names})
 
 
 def dumps(obj: dict[str, Any]) -> str:
-    return json.dumps(_encode(obj, "request"), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(encode_value(obj, "request"), ensure_ascii=False, separators=(",", ":"))
 
 
 def loads(data: str | bytes) -> dict[str, Any]:
-    obj = _decode(json.loads(data))
+    obj = decode_value(json.loads(data))
     if not isinstance(obj, dict):
         raise ValueError("a queued request must be a JSON object")
     cls = obj.get("_class")

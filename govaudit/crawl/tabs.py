@@ -27,6 +27,7 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 
 from govaudit.crawl.browser import CHROMIUM
+from govaudit.crawl.renderservice import render_socket
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +136,9 @@ async def _close(page: Any) -> None:
 
 
 class ReuseRenderTabs:
-    def __init__(self, pool: TabPool) -> None:
+    def __init__(self, pool: TabPool, apart: str | None = None) -> None:
         self.pool = pool
+        self.apart = apart  # renders go to the run owner's browser (govaudit.crawl.renderservice): no tab here
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ReuseRenderTabs:
@@ -147,12 +149,13 @@ class ReuseRenderTabs:
         # every render is held here, so the shared browser may stop when none has run for a while
         CHROMIUM.idle_s = s.getfloat("GOVAUDIT_BROWSER_IDLE_S")
         return cls(TabPool(s.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4), uses,  # closed with the browser
-                           idle_s=s.getfloat("GOVAUDIT_RENDER_TAB_IDLE_S")))
+                           idle_s=s.getfloat("GOVAUDIT_RENDER_TAB_IDLE_S")),
+                   render_socket(crawler))  # the spider, built before the middlewares, has attached its run
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         meta = request.meta
-        if not meta.get("playwright") or meta.get(_INCLUDE) or _PAGE in meta:
-            return  # not a render, or one that manages its own page
+        if not meta.get("playwright") or meta.get(_INCLUDE) or _PAGE in meta or self.apart:
+            return  # not a render, one that manages its own page, or one the run's owner makes
         await CHROMIUM.hold()  # waits while an idle browser is being stopped
         try:
             page = await self.pool.lease()
