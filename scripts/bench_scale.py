@@ -15,8 +15,9 @@ the sum (all pages x delay). `cpu` is the operating system's accounting of the p
 waited for (user+sys): it misses Chromium's processes, whose parent is the Playwright driver, which does not
 wait for them all. `machine cpu` is the machine's busy CPU during the run less the demo server's and this
 script's own: on a machine running nothing else, every process of the run, browsers included.
-Figures only; nothing is asserted. The last line is
-    bench: sites=N pages=P wall=S audit_pages_per_s=X bare_pages_per_s=Y ratio=R peak_rss_mb=M
+Figures only; nothing is asserted. The last lines are, for one process and then (with --workers) the most
+workers sharing sites,
+    bench: sites=N pages=P wall=S audit_pages_per_s=X bare_pages_per_s=Y ratio=R peak_rss_mb=M jobs=J
 """
 
 from __future__ import annotations
@@ -285,9 +286,11 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
                           tmp / "rescore.log"), "rescore")
     print(f"report render (scrapy report)  wall {report.wall:6.1f} s  cpu {report.cpu:6.1f} s")
     print(f"rescore (scrapy rescore)       wall {rescore.wall:6.1f} s  cpu {rescore.cpu:6.1f} s")
+    parallel: dict[int, Proc] = {}
     for jobs in workers(args):
-        w = bench.audit(f"s{jobs}", f"sqlite:///{tmp / f's{jobs}.sqlite'}", parallel=jobs, share="sites")
-        print(line(f"audit, {jobs} worker(s) sharing sites (SQLite)", w, pages))
+        w = parallel[jobs] = bench.audit(f"s{jobs}", f"sqlite:///{tmp / f's{jobs}.sqlite'}", parallel=jobs,
+                                         share="sites")
+        print(line(f"audit, {jobs} worker(s) sharing sites (SQLite)", w, pages) + _render_counts(w))
 
     cluster: Path | None = None
     if not args.no_pg:
@@ -321,10 +324,21 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
         print(f"with DOWNLOAD_DELAY={args.delay}: wall {d.wall:.1f} s; largest site's floor {floor:.1f} s "
               f"({max(per_site.values())} pages); sum over sites {pages * args.delay:.1f} s; "
               f"wall/floor {d.wall / floor:.2f}")
-    audit_pps, bare_pps = pages / audit.wall, pages / bare.wall
-    print(f"bench: sites={bench.sites} pages={pages} wall={audit.wall:.1f} audit_pages_per_s={audit_pps:.1f} "
-          f"bare_pages_per_s={bare_pps:.1f} ratio={audit_pps / bare_pps:.2f} peak_rss_mb={audit.rss_mb:.0f}")
+    # one process, then (last) the most crawler processes sharing sites, the way a province is run on one machine
+    for jobs, p in [(1, audit), *sorted(parallel.items())[-1:]]:
+        audit_pps, bare_pps = pages / p.wall, pages / bare.wall
+        print(f"bench: sites={bench.sites} pages={pages} wall={p.wall:.1f} audit_pages_per_s={audit_pps:.1f} "
+              f"bare_pages_per_s={bare_pps:.1f} ratio={audit_pps / bare_pps:.2f} peak_rss_mb={p.rss_mb:.0f} "
+              f"jobs={jobs}")
     return cluster
+
+
+def _render_counts(p: Proc) -> str:
+    """How the workers' renders were made: in the owner's browser for the others, or in their own."""
+    counts = {k.rsplit("/", 1)[1]: p.stats.get(k, 0) for k in
+              ("govaudit/pages_rendered", "govaudit/renders_apart", "govaudit/renders_fallback",
+               "playwright/browser_count")}
+    return "  renders: " + " ".join(f"{k}={v}" for k, v in counts.items())
 
 
 def workers(args: argparse.Namespace) -> list[int]:

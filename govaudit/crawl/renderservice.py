@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 SETTING = "GOVAUDIT_RENDER_SOCKET"
 CONNECT_WAIT_S = 10.0  # how long a worker waits for the owner's socket before rendering itself
+REQUEST_WAIT_S = 30.0  # for the asking worker to send its request once connected
 ANSWER_MARGIN_S = 60.0  # beyond the request's download timeout: the owner may first wait for a free tab
 _PEERCRED = struct.Struct("3i")
 
@@ -191,7 +192,7 @@ class RenderService:
             if uid is not None and uid != os.getuid():
                 logger.warning("govaudit: a process of user %d connected to the render socket; refused", uid)
                 return
-            request = decode_request(await read_frame(reader, MAX_HEAD))
+            request = decode_request(await asyncio.wait_for(read_frame(reader, MAX_HEAD), REQUEST_WAIT_S))
             before = dict(request.meta)
             try:
                 response = await self._render(request)
@@ -202,8 +203,10 @@ class RenderService:
             await write_frame(writer, encode_response(response, request.meta, meta_changes(before, request.meta)))
             await write_frame(writer, response.body)
             stats.inc_value("govaudit/renders_served")
-        except (WireError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        except (WireError, asyncio.IncompleteReadError, ConnectionError, TimeoutError) as exc:
             logger.warning("govaudit: a render request on %s was not answered: %s", self.path, exc)
+        except Exception:  # the asking worker renders itself; this worker's crawl goes on
+            logger.exception("govaudit: a render request on %s failed", self.path)
         finally:
             writer.close()
 
