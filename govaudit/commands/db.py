@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from typing import Any, ClassVar
 
-from alembic.util import CommandError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy.engine import make_url
@@ -43,6 +42,8 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         url = self.settings.get("GOVAUDIT_DATABASE_URL")
         sub, rest = args[0], args[1:]
+        from alembic.util import CommandError  # imported when used: every scrapy command loads this module
+
         try:
             if sub == "upgrade":
                 if len(rest) > 1:

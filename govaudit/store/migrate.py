@@ -14,17 +14,21 @@ from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, inspect
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
+
+if TYPE_CHECKING:  # Alembic (with Mako and Pygments) is imported only where a migration is read or run
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 # The revision that created the schema as first shipped (before the registry and manual findings).
 BASELINE = "0001_initial"
+# The newest migration's revision (tests/ops/test_migrations.py holds it to Alembic's head): a database at it
+# is opened without importing Alembic, which every crawler process and command would otherwise pay for.
+SCHEMA_HEAD = "0012_column_feed"
 
 
 class SchemaOutdated(RuntimeError):
@@ -54,6 +58,8 @@ def script_location() -> str:
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", script_location())
     if url is not None:
@@ -65,6 +71,8 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 @lru_cache(maxsize=1)
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -80,6 +88,8 @@ def revisions() -> list[str]:
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -91,6 +101,8 @@ def _engine(url: str) -> Engine:
 
 def stamp(connection: Connection, revision: str = "head") -> None:
     """Record ``revision`` as the schema's version without running anything (caller commits)."""
+    from alembic.runtime.migration import MigrationContext
+
     ctx = MigrationContext.configure(connection)
     ctx.stamp(script_directory(), revision)
 
@@ -118,6 +130,8 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
             before = current_revision(conn)
             if before is None:
                 _adopt_unversioned(conn)
+        from alembic import command
+
         with engine.begin() as conn:
             command.upgrade(alembic_config(connection=conn), revision)
         with engine.connect() as conn:
@@ -128,6 +142,8 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     engine = _engine(url)
     try:
         with engine.begin() as conn:
@@ -150,6 +166,8 @@ def ensure_schema(engine: Engine) -> None:
     schema is behind (the operator runs `scrapy db upgrade`)."""
     from govaudit.store.models import Base
 
+    if _at_schema_head(engine):
+        return
     head = head_revision()
     with engine.begin() as conn:
         tables = set(inspect(conn).get_table_names())
@@ -180,3 +198,12 @@ def ensure_schema(engine: Engine) -> None:
             f"{', '.join(sorted(set(Base.metadata.tables) - tables))}: run `scrapy db upgrade` first "
             f"(it keeps every run)"
         )
+
+
+def _at_schema_head(engine: Engine) -> bool:
+    """Is the database at SCHEMA_HEAD? Read with one plain query (no Alembic); False when it cannot tell."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all() == [SCHEMA_HEAD]
+    except Exception:  # no version table yet, or a database that is not ours: the full check says why
+        return False

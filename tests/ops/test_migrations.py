@@ -5,6 +5,8 @@ databases at head and refuses outdated ones."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +192,17 @@ def test_unversioned_databases_are_adopted(tmp_path: Path, capsys: pytest.Captur
 def test_unknown_revision_is_an_error(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run_command(DbCommand, ["upgrade", "9999_nope"], sqlite_url, capsys)
     assert code == 1 and "9999_nope" in out
+
+
+def test_the_schema_head_named_in_code_is_alembics() -> None:
+    """A database at SCHEMA_HEAD is opened without Alembic: the constant must name the newest migration."""
+    assert migrate.head_revision() == migrate.SCHEMA_HEAD
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'current.sqlite'}"
+    get_engine(db).dispose()  # created at the head
+    code = ("import sys; from govaudit.store.db import get_engine; get_engine(sys.argv[1]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako', 'pygments')))")
+    out = subprocess.run([sys.executable, "-c", code, db], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
