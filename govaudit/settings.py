@@ -264,8 +264,8 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "govaudit.crawl.jobdir.PrivateJobDir": 50,  # JOBDIR 0700, refused when others could write to it
-    "govaudit.extensions.run_lifecycle.RunLifecycle": 100,
-    "govaudit.crawl.renderservice.RenderService": 110,  # the owner renders for the machine's other workers  # opens the run; at close: scores what is left, status
+    "govaudit.extensions.run_lifecycle.RunLifecycle": 100,  # opens the run; at close: scores what is left, status
+    "govaudit.crawl.renderservice.RenderService": 110,  # the owner renders for the machine's other workers
     "govaudit.archive.capture.ArchiveCapture": 120,  # WARC of every response; index flushed at close
     "govaudit.distributed.closing.DistributedClose": 150,  # a distributed worker closes once every site is scored
     "govaudit.extensions.progress.ProgressLog": 500,

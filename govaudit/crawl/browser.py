@@ -240,15 +240,13 @@ class SharedBrowserHandler(ScrapyPlaywrightDownloadHandler):
     render launches them again. In a worker that does not own a run of several workers, renders go to the
     owner's browser (govaudit.crawl.renderservice), or are made here if it cannot be reached."""
 
-    _apart: str | bool | None = False  # where renders go (False: not looked up yet)
-    _apart_failed = False
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._apart = render_socket(crawler)  # built at the first request, once the spider has attached its run
+        self._apart_failed = False
 
     async def download_request(self, request: Any) -> Any:
-        if not request.meta.get("playwright"):
-            return await super().download_request(request)
-        if self._apart is False:
-            self._apart = render_socket(self._crawler)
-        if isinstance(self._apart, str):
+        if self._apart is not None and request.meta.get("playwright"):
             try:  # once the socket has failed, it is tried again without waiting for it
                 response = await render_apart(self._apart, request, 0.0 if self._apart_failed else CONNECT_WAIT_S)
             except RenderServiceUnavailable as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
+from ipaddress import ip_address
 from typing import Any
 
 from scrapy import Request
@@ -60,11 +61,22 @@ def _portable(meta: dict[str, Any], keys: Any) -> dict[str, Any]:
     return out
 
 
+def _encode_headers(headers: Headers) -> list[Any]:
+    return [[encode_value(k, "headers"), [encode_value(v, "headers") for v in vs]] for k, vs in headers.items()]
+
+
+def _decode_headers(pairs: list[Any]) -> Headers:
+    headers = Headers()
+    for k, vs in pairs:
+        headers.setlist(decode_value(k), [decode_value(v) for v in vs])
+    return headers
+
+
 def encode_request(request: Request) -> bytes:
     """The request as the serving process rebuilds it (callbacks stay behind: it only downloads)."""
     return json.dumps({
         "url": request.url, "method": request.method, "body": encode_value(request.body, "body"),
-        "headers": [[encode_value(k, "headers"), [encode_value(v, "headers") for v in vs]] for k, vs in request.headers.items()],
+        "headers": _encode_headers(request.headers),
         "meta": _portable(request.meta, list(request.meta)), "flags": list(request.flags),
         "priority": request.priority,
     }, ensure_ascii=False).encode("utf-8")
@@ -74,10 +86,8 @@ def decode_request(data: bytes) -> Request:
     """The request `encode_request` sent."""
     try:
         head = json.loads(data)
-        headers = Headers()
-        for k, vs in head["headers"]:
-            headers.setlist(decode_value(k), [decode_value(v) for v in vs])
-        return Request(head["url"], method=head["method"], body=decode_value(head["body"]), headers=headers,
+        return Request(head["url"], method=head["method"], body=decode_value(head["body"]),
+                       headers=_decode_headers(head["headers"]),
                        meta={k: decode_value(v) for k, v in head["meta"].items()}, flags=list(head["flags"]),
                        priority=int(head["priority"]), dont_filter=True)
     except (KeyError, TypeError, ValueError) as exc:
@@ -95,8 +105,7 @@ def encode_response(response: Response, meta: dict[str, Any], changed_meta: list
     cls = type(response)
     return json.dumps({
         "cls": f"{cls.__module__}.{cls.__qualname__}", "url": response.url, "status": response.status,
-        "headers": [[encode_value(k, "headers"), [encode_value(v, "headers") for v in vs]]
-                    for k, vs in response.headers.items()],
+        "headers": _encode_headers(response.headers),
         "flags": list(response.flags), "ip_address": str(response.ip_address or "") or None,
         "protocol": response.protocol, "meta": _portable(meta, changed_meta),
     }, ensure_ascii=False).encode("utf-8")
@@ -107,26 +116,17 @@ def decode_response(head_data: bytes, body: bytes, request: Request) -> Response
     try:
         head = json.loads(head_data)
         path = str(head["cls"])
-        if not path.startswith("scrapy.http."):
-            raise WireError(f"response class {path!r} refused (only scrapy.http classes)")
-        cls = load_object(path)
-        if not (isinstance(cls, type) and issubclass(cls, Response)):
-            raise WireError(f"response class {path!r} refused: not a Response class")
-        headers = Headers()
-        for k, vs in head["headers"]:
-            headers.setlist(decode_value(k), [decode_value(v) for v in vs])
-        request.meta.update({k: decode_value(v) for k, v in head["meta"].items()})
-        ip = head.get("ip_address")
-        if ip:
-            from ipaddress import ip_address
-
-            ip = ip_address(ip)
-        return cls(url=head["url"], status=int(head["status"]), headers=headers, body=body, request=request,
-                   flags=list(head["flags"]), ip_address=ip or None, protocol=head.get("protocol"))
+        cls = load_object(path) if path.startswith("scrapy.http.") else None
+        ip = ip_address(head["ip_address"]) if head.get("ip_address") else None
+        headers = _decode_headers(head["headers"])
+        meta = {k: decode_value(v) for k, v in head["meta"].items()}
     except (KeyError, TypeError, ValueError, ImportError, AttributeError, NameError) as exc:
-        if isinstance(exc, WireError):
-            raise
         raise WireError(f"render answer not readable: {exc}") from exc
+    if not (isinstance(cls, type) and issubclass(cls, Response)):
+        raise WireError(f"response class {path!r} refused (only scrapy.http Response classes)")
+    request.meta.update(meta)
+    return cls(url=head["url"], status=int(head["status"]), headers=headers, body=body, request=request,
+               flags=list(head["flags"]), ip_address=ip, protocol=head.get("protocol"))
 
 
 def encode_error(exc: BaseException) -> bytes:
