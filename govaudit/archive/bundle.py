@@ -37,12 +37,40 @@ def copies_of(sites: list[SiteView]) -> dict[str, list[Any]]:
     return out
 
 
-def write_archived_copies(sites: list[SiteView], bundle: Path, evidence_dir: Path | str, env: Any) -> int:
-    """Copy the screenshots and write the archived-page views of every copy the report links; a copy whose
-    file is gone (pruned) keeps no link. Returns how many files were written."""
+ArchivedView = tuple[str | None, str]  # (the page as the bundle shows it, or None; why it is not shown)
+
+
+def archived_views(sites: list[SiteView], evidence_dir: Path | str) -> dict[tuple[str, str], ArchivedView]:
+    """The archived page of every copy the report links, read and made inert, keyed by (site stem, copy key);
+    a copy whose archive file is gone (pruned) has none."""
+    evidence_dir = Path(evidence_dir)
+    out: dict[tuple[str, str], ArchivedView] = {}
+    for stem, copies in copies_of(sites).items():
+        for copy in copies:
+            view = _view(evidence_dir, copy)
+            if view is not None:
+                out[(stem, copy.key)] = view
+    return out
+
+
+def _view(evidence_dir: Path, copy: Any) -> ArchivedView | None:
+    if not copy.warc_file:
+        return None
+    html, missing = _page_text(evidence_dir, copy)
+    if html is None and not (evidence_dir / copy.warc_file).is_file():
+        return None  # the archive was pruned: no view to show
+    return html, missing
+
+
+def write_archived_copies(sites: list[SiteView], bundle: Path, evidence_dir: Path | str, env: Any,
+                          views: dict[tuple[str, str], ArchivedView] | None = None) -> int:
+    """Copy the screenshots and write the archived-page views of every copy the report links (`views`: read
+    already by `archived_views`; the others are read now); a copy whose file is gone (pruned) keeps no link.
+    Returns how many files were written."""
     evidence_dir = Path(evidence_dir)
     template = env.get_template("archived_page.html")
     by_stem = {s.stem: s for s in sites}
+    views = None if views is None else dict(views)
     written = 0
     for stem, copies in copies_of(sites).items():
         folder = bundle / "evidence" / stem
@@ -57,15 +85,14 @@ def write_archived_copies(sites: list[SiteView], bundle: Path, evidence_dir: Pat
                     shutil.copyfile(source, folder / name)
                     copy.screenshot_file = f"evidence/{stem}/{name}"
                     written += 1
-            if copy.warc_file:
-                html, missing = _page_text(evidence_dir, copy)
-                if html is None and not (evidence_dir / copy.warc_file).is_file():
-                    continue  # the archive was pruned: no view to show
-                view = template.render(site=by_stem[stem], copy=copy, html=html, missing=missing,
-                                       kind_labels=KIND_LABELS)
-                (folder / f"{copy.key}.html").write_text(view, encoding="utf-8")
-                copy.archive_file = f"evidence/{stem}/{copy.key}.html"
-                written += 1
+            view = _view(evidence_dir, copy) if views is None else views.pop((stem, copy.key), None)
+            if view is None:
+                continue  # not archived, or the archive was pruned: no view to show
+            html, missing = view
+            page = template.render(site=by_stem[stem], copy=copy, html=html, missing=missing, kind_labels=KIND_LABELS)
+            (folder / f"{copy.key}.html").write_text(page, encoding="utf-8")
+            copy.archive_file = f"evidence/{stem}/{copy.key}.html"
+            written += 1
     return written
 
 

@@ -86,6 +86,7 @@ class ShotStream:
         self.at_end = 0  # of them, shot after the crawl finished
         self.dropped = 0  # shots taken in the crawl that the run's plan did not keep (deleted)
         self._rows: list[dict[str, Any]] = []
+        self._engine: Any = None
         self.error: BaseException | None = None
 
     # --- the crawl's side --------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class ShotStream:
             await self.chromium.release()
 
     async def _main(self) -> None:
-        engine = get_engine(self.shotter.database_url)
+        engine = self._engine = get_engine(self.shotter.database_url)
         with engine.connect() as db, Session(engine) as session:
             shots = ShotBrowser(self.shotter, db, lambda: self.chromium.browser(self.launch_options),
                                 shared=self.chromium)
@@ -218,24 +219,42 @@ class ShotStream:
     async def _finish(self, shots: ShotBrowser, targets: list[ShotTarget]) -> list[dict[str, Any]]:
         wanted = {self._key(t) for t in targets}
         self.shotter.skipped = [(t, why) for t, why in self.shotter.skipped if self._key(t) in wanted]
+        self.dropped += sum(1 for key in self._shot if key not in wanted)  # shot early, not kept by the run's plan
+        await self._shoot_many(shots, [t for t in targets if self._key(t) not in self._shot
+                                       and self._key(t) not in self._broken])
         rows: list[dict[str, Any]] = []
         total = 0
-        for target in targets:
-            key = self._key(target)
+        for target in targets:  # the size cap in the plan's order
             if total >= self.shotter.max_bytes:
                 self.shotter.skipped.append((target, SIZE_CAP))
                 continue
-            row = self._shot.pop(key, None)
-            if row is None and key not in self._broken:
-                row = await shots.shoot(target)
-                self.taken += 1
-                self.at_end += 1
+            row = self._shot.pop(self._key(target), None)
             if row is not None:
                 rows.append({**row, "reason": target.reason})
                 total += row["bytes"]
-        self.dropped += len(self._shot)
-        self._delete(list(self._shot))  # shot early, not kept by the run's plan
+        self._delete(list(self._shot))  # not kept: shot early and not planned, or past the size cap
         return rows
+
+    async def _shoot_many(self, shots: ShotBrowser, targets: list[ShotTarget]) -> None:
+        """`targets`, the shotter's `concurrency` at a time: each more in a context of its own in the same
+        browser (a context of its own has a renderer process of its own, so side by side they use the cores
+        the crawl has left)."""
+        queue = list(reversed(targets))
+        extra = max(0, min(self.shotter.concurrency, len(targets)) - 1)
+        with contextlib.ExitStack() as stack:
+            browsers = [shots, *(ShotBrowser(self.shotter, stack.enter_context(self._engine.connect()), shots.launch,
+                                             shared=self.chromium) for _ in range(extra))]
+
+            async def work(browser: ShotBrowser) -> None:
+                while queue:
+                    await self._shoot(browser, queue.pop())
+                    self.at_end += 1
+
+            try:
+                await asyncio.gather(*(work(b) for b in browsers))
+            finally:
+                for browser in browsers[1:]:
+                    await browser.close()
 
     def _delete(self, keys: list[Key]) -> None:
         for key in keys:

@@ -1,10 +1,13 @@
-"""Render the run's report bundle when the crawl closes (after the run lifecycle extension has scored what
-was left and recorded how the run ended, and after the screenshots the report links). A joining worker of a
-distributed run renders nothing."""
+"""Render the run's report bundle when the crawl closes, after the run lifecycle extension has scored what
+was left and recorded how the run ended. The bundle is rendered in a process of its own
+(govaudit.reporting.apart) beside the run's last screenshots; the pages that link them are written once close
+step "screenshots" has ended. A joining worker of a distributed run renders nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from govaudit.extensions import close_order
+from govaudit.reporting.apart import Outcome, ReportJob, ReportProcess
 from govaudit.runs import AuditRun, current_run
 from govaudit.store.db import get_engine
 
@@ -40,24 +44,57 @@ class ReportOnClose:
         return ext
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
+        settings = self.crawler.settings
+        job = ReportJob(database_url=self.database_url, run_id=self.run.run_id, reports_dir=str(self.reports_dir),
+                        templates_dir=str(self.templates_dir), rubrics_dir=self.rubrics_dir,
+                        evidence_dir=settings.get("GOVAUDIT_EVIDENCE_DIR"), log_file=settings.get("LOG_FILE"),
+                        log_level=settings.get("LOG_LEVEL") if settings.getbool("LOG_ENABLED") else "CRITICAL",
+                        log_format=settings.get("LOG_FORMAT"), log_datefmt=settings.get("LOG_DATEFORMAT"))
+        try:
+            child: ReportProcess | None = ReportProcess(job)  # renders now what does not link the screenshots
+        except Exception as exc:
+            logger.warning("report of run %s: no process of its own (%s); rendering in the crawler", job.run_id, exc)
+            child = None
+        try:
+            await close_order.after(self.crawler, close_order.SCREENSHOTS)
+            if child is not None:
+                child.go()
+                outcome = await asyncio.to_thread(child.outcome)
+        except BaseException:
+            if child is not None:
+                child.kill()
+            raise
+        if child is None or not outcome.answered:  # the process died (killed, out of memory): render here, once
+            if child is not None:
+                logger.error("report of run %s: %s; rendering in the crawler", job.run_id, outcome.error)
+            outcome = await asyncio.to_thread(self._render_here, job)
+        self._record(outcome)
+
+    def _render_here(self, job: ReportJob) -> Outcome:
         from govaudit.reporting.render import BundleIncomplete, render_bundle
 
-        await close_order.after(self.crawler, close_order.SCREENSHOTS)  # the report links them
+        try:
+            path = render_bundle(get_engine(job.database_url), job.run_id, self.reports_dir, self.templates_dir,
+                                 rubrics_dir=job.rubrics_dir, evidence_dir=job.evidence_dir)
+        except BundleIncomplete as exc:
+            return Outcome(path=str(exc.path), failed=exc.failed)
+        except Exception:
+            return Outcome(error=traceback.format_exc())
+        return Outcome(path=str(path))
+
+    def _record(self, outcome: Outcome) -> None:
         run_id = self.run.run_id
         stats = self.crawler.stats
-        try:
-            path = render_bundle(get_engine(self.database_url), run_id, self.reports_dir, self.templates_dir,
-                                 rubrics_dir=self.rubrics_dir,
-                                 evidence_dir=self.crawler.settings.get("GOVAUDIT_EVIDENCE_DIR"))
-        except BundleIncomplete as exc:  # every other output is in the bundle; name the ones that are not
-            logger.error("%s (render again: scrapy report %s)", exc, run_id)
-            stats.set_value("govaudit/report", str(exc.path))
-            stats.set_value("govaudit/report_failed", ", ".join(exc.failed))
-            return
-        except Exception:  # the results are in SQL already; `scrapy report RUN` can render again
-            logger.exception("report rendering failed for run %s (results are stored; retry: scrapy report %s)",
-                             run_id, run_id)
+        if outcome.error:  # the results are in SQL already; `scrapy report RUN` can render again
+            logger.error("report rendering failed for run %s (results are stored; retry: scrapy report %s)\n%s",
+                         run_id, run_id, outcome.error)
             stats.set_value("govaudit/report_failed", "the whole bundle")
             return
-        stats.set_value("govaudit/report", str(path))
-        logger.info("govaudit report bundle: %s", path / "index.html")
+        stats.set_value("govaudit/report", outcome.path)
+        if outcome.failed:  # every other output is in the bundle; name the ones that are not
+            details = "; ".join(f"{name} ({error})" for name, error in outcome.failed.items())
+            logger.error("report bundle %s: %d output(s) not written: %s (render again: scrapy report %s)",
+                         outcome.path, len(outcome.failed), details, run_id)
+            stats.set_value("govaudit/report_failed", ", ".join(outcome.failed))
+            return
+        logger.info("govaudit report bundle: %s", Path(str(outcome.path)) / "index.html")

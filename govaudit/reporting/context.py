@@ -297,13 +297,14 @@ def _rectification(session: Session, run: RunInfo, sites: list[SiteView]) -> lis
 
 
 def build_report(session: Session, run_id: str, now: dt.datetime | None = None, *,
-                 rubric: Rubric | None = None, region: str | None = None) -> Report:
+                 rubric: Rubric | None = None, region: str | None = None, copies: bool = True) -> Report:
     """The report of run `run_id`: its scores and findings, with the evidence rows (sites as crawled,
     columns, links, guides) of the run it scored — itself for a crawl, the source crawl for a rescore.
     `rubric` is the rubric the run was scored with (`govaudit.store.runs.rubric_of_run`): the verdict
     wording comes from it; without it the stored verdict reasons are shown. `region`: a region bundle, only
     the sites of that region (with its own pass rate; the province's registry totals and the comparison with
-    the previous run are left out)."""
+    the previous run are left out). `copies=False`: the archived copies and screenshots are not attached yet
+    (`attach_archived_copies` later, once the run's screenshots are taken)."""
     run_row = session.get(Run, run_id)
     if run_row is None:
         raise RunNotFound(f"no run with id {run_id!r}")
@@ -368,7 +369,8 @@ def build_report(session: Session, run_id: str, now: dt.datetime | None = None, 
             )
         )
 
-    attach_archived_copies(session, run, sites)  # screenshots and archived copies the site pages link
+    if copies:
+        attach_archived_copies(session, run, sites)  # screenshots and archived copies the site pages link
     qualified = sum(1 for s in sites if s.verdict == "qualified")
     unqualified = sum(1 for s in sites if s.verdict == "unqualified")
     totals = run.totals if region is None else {}

@@ -18,7 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from govaudit.archive.bundle import write_archived_copies
+from govaudit.archive.bundle import ArchivedView, archived_views, write_archived_copies
+from govaudit.reporting.archived import attach_archived_copies
 from govaudit.reporting.chart import trend_chart
 from govaudit.reporting.context import build_report
 from govaudit.reporting.exports import EXPORT_FILES, export_writers
@@ -152,10 +153,12 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_bundle(report: Report, bundle: Path, templates_dir: Path,
-                 evidence_dir: Path | str | None = None) -> dict[str, str]:
+def write_bundle(report: Report, bundle: Path, templates_dir: Path, evidence_dir: Path | str | None = None,
+                 attach: Callable[[], None] | None = None) -> dict[str, str]:
     """Render every output of the bundle into `bundle` (an empty folder), each on its own. Returns the
-    outputs that failed, {name: error}; each failure is logged with its traceback."""
+    outputs that failed, {name: error}; each failure is logged with its traceback. `attach` adds the
+    screenshots to the archived copies of `report`'s sites (None: they are there already); it is called once
+    every output that does not link them is written, before the evidence copies and the site pages."""
     tpl_dir, static_dir = resolve_assets(templates_dir)
     failed: dict[str, str] = {}
 
@@ -195,22 +198,26 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path,
     def site_page(site: SiteView) -> None:
         _write(bundle / site.file, env.get_template("site.html").render(root="../", page=site.file, site=site, **common))
 
-    # the bundle's own copies of the screenshots and archived pages, before the site pages that link them
-    attempt("evidence", write_archived_copies, report.sites, bundle, _evidence_dir(evidence_dir), env)
     for name in pages:
         attempt(name, page, name)
-    for site in report.sites:
-        attempt(site.file, site_page, site)
     attempt("static", _copy_static, static_dir, bundle / "static")
     if wording is None:
         failed.update(dict.fromkeys((*EXPORT_FILES, "notice.docx"), "needs wording.yaml"))
-        return failed
-    for name, writer in export_writers(report, wording).items():
-        attempt(name, writer, bundle / name)
-    if "notice.html" in rendered:
-        attempt("notice.docx", write_notice_docx, report, rendered["notice.html"], bundle / "notice.docx", wording)
     else:
-        failed["notice.docx"] = "notice.html was not rendered"
+        for name, writer in export_writers(report, wording).items():
+            attempt(name, writer, bundle / name)
+        if "notice.html" in rendered:
+            attempt("notice.docx", write_notice_docx, report, rendered["notice.html"], bundle / "notice.docx", wording)
+        else:
+            failed["notice.docx"] = "notice.html was not rendered"
+    # the bundle's own copies of the screenshots and archived pages, then the site pages that link them; the
+    # archived pages are read before the screenshots are attached (the crawl's last ones may be being taken)
+    views: dict[tuple[str, str], ArchivedView] = {}
+    attempt("evidence", lambda: views.update(archived_views(report.sites, _evidence_dir(evidence_dir))))
+    if attach is None or attempt("evidence", attach):
+        attempt("evidence", write_archived_copies, report.sites, bundle, _evidence_dir(evidence_dir), env, views)
+    for site in report.sites:
+        attempt(site.file, site_page, site)
     return failed
 
 
@@ -244,15 +251,36 @@ def _run_rubric(session: Session, run_id: str, rubrics_dir: Path | str | None) -
         return None
 
 
-def _report(session: Session, run_id: str, rubrics_dir: Path | str | None, region: str | None = None) -> Report:
-    return build_report(session, run_id, rubric=_run_rubric(session, run_id, rubrics_dir), region=region)
+def _report(session: Session, run_id: str, rubrics_dir: Path | str | None,
+            region: str | None = None) -> tuple[Report, Callable[[Session], None]]:
+    """The report, its archived copies attached without their screenshots, and what adds the screenshots."""
+    report = build_report(session, run_id, rubric=_run_rubric(session, run_id, rubrics_dir), region=region,
+                          copies=False)
+    return report, attach_archived_copies(session, report.run, report.sites, screenshots=False)
+
+
+def _screenshot_adder(session_or_engine: Session | Engine, add: Callable[[Session], None],
+                      copies_ready: Callable[[], None] | None) -> Callable[[], None]:
+    def attach() -> None:
+        if copies_ready is not None:
+            copies_ready()
+        if isinstance(session_or_engine, Session):
+            add(session_or_engine)
+            return
+        with Session(session_or_engine) as session:
+            add(session)
+
+    return attach
 
 
 def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Path, templates_dir: Path, *,
                   rubrics_dir: Path | str | None = None, region: str | None = None,
-                  evidence_dir: Path | str | None = None) -> Path:
+                  evidence_dir: Path | str | None = None, copies_ready: Callable[[], None] | None = None) -> Path:
     """Render run `run_id` from SQL into out_dir/<run_id>/ and return that folder; with `region`, the region's
     own bundle (its sites only) into out_dir/<run_id>/regions/<region>/.
+
+    `copies_ready` is called (it may block) before the run's screenshots are read: the crawl's own report
+    renders in a thread while the last screenshots are taken, and waits there for them.
 
     The bundle is written to a temporary sibling folder and swapped in at the end, so a crash never leaves a
     half-written bundle in place of a good one. Outputs that failed are missing from it: they are logged,
@@ -260,10 +288,10 @@ def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Pat
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if isinstance(session_or_engine, Session):
-        report = _report(session_or_engine, run_id, rubrics_dir, region)
+        report, add_screenshots = _report(session_or_engine, run_id, rubrics_dir, region)
     else:
         with Session(session_or_engine) as session:
-            report = _report(session, run_id, rubrics_dir, region)
+            report, add_screenshots = _report(session, run_id, rubrics_dir, region)
     final = out_dir / bundle_dir_name(run_id)
     if region is not None:
         out_dir = final / "regions"
@@ -272,7 +300,8 @@ def render_bundle(session_or_engine: Session | Engine, run_id: str, out_dir: Pat
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=out_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a bundle is meant to be published
     try:
-        failed = write_bundle(report, tmp, templates_dir, evidence_dir)
+        failed = write_bundle(report, tmp, templates_dir, evidence_dir,
+                              attach=_screenshot_adder(session_or_engine, add_screenshots, copies_ready))
         if final.exists():
             old = out_dir / f".{final.name}.old"
             if old.exists():
