@@ -41,7 +41,6 @@ SIZE_CAP = "screenshot size cap of the run reached"
 NOT_ARCHIVED = "not in the archive"
 BROWSER_GONE = "the browser closed during the shot"  # not the page's fault: shot again at the end
 _PRIORITY = ("veto", "home", "deduction")  # the order targets are kept in under GOVAUDIT_SCREENSHOTS_MAX
-VETO_RANK = _PRIORITY.index("veto")
 VIEWPORT: Any = {"width": 1280, "height": 900}
 # headers a fulfilled response must not repeat: the body handed over is already decoded and measured
 _DROP = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}

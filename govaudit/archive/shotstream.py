@@ -5,10 +5,12 @@ The shots run as a task on the crawl's event loop, in a context of their own in 
 (govaudit.crawl.browser.CHROMIUM: one Playwright driver and one Chromium per process, not two). Each site,
 once scored (its SiteDoneItem has passed the pipelines), is planned (its veto pages, home page and deduction
 pages: govaudit.archive.screenshots.ranked_plan) as soon as the archive index holds every response downloaded
-before it was scored. The browser takes the pending pages best rank first, at most GOVAUDIT_SCREENSHOTS_MAX
-of them, while the crawl goes on. When the run will plan more pages than the cap keeps (projected from the
-pages per site planned so far), only veto pages are shot during the crawl: a home or deduction page shot then
-could lose its place to a veto page of a site scored later.
+before it was scored. The browser takes the pending pages in the plan's order (rank, then site), at most
+GOVAUDIT_SCREENSHOTS_MAX of them, while the crawl goes on, each once the run's plan is projected to keep it:
+its place in the plan is projected from the pages of each rank per site planned so far (the sites of the run
+not planned yet, by site id, taken at that mean), and a page is shot early only well inside the cap
+(SURE_SHARE of it). A page the projection got wrong is deleted at the end; the projection only decides how
+much is shot before the end.
 
 When the crawl finishes, the run's plan is made as it always was, the cap over the whole run: a planned page
 already shot is kept, the others are shot then, and a page shot early that the plan does not keep (the cap went
@@ -19,10 +21,11 @@ it finishes."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import heapq
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,6 @@ from govaudit.archive.screenshots import (
     BROWSER_GONE,
     NOT_ARCHIVED,
     SIZE_CAP,
-    VETO_RANK,
     Screenshotter,
     ShotBrowser,
     ShotTarget,
@@ -54,7 +56,7 @@ from govaudit.store.db import get_engine
 logger = logging.getLogger(__name__)
 
 POLL_S = 0.25  # the browser thread looks for newly scored sites this often when it has nothing to shoot
-MIN_SITES_SEEN = 3  # sites planned before their pages per site are taken to project the run's
+SURE_SHARE = 0.8  # a page is shot during the crawl when projected to stand within this share of the cap
 
 Key = tuple[str, str]  # (site id, url)
 
@@ -65,13 +67,13 @@ class ShotStream:
     shared one (`chromium`, launched with `launch_options` if it is not running), used from `start` to the end."""
 
     def __init__(self, shotter: Screenshotter, limit: int, evidence_run_id: str, indexed: Callable[[], int],
-                 sites: int = 0, *, launch_options: dict[str, Any] | None = None,
+                 site_ids: Sequence[str] = (), *, launch_options: dict[str, Any] | None = None,
                  chromium: SharedChromium = CHROMIUM) -> None:
         self.shotter = shotter
         self.limit = limit
-        self.sites = sites  # sites of the run: with the pages per site seen so far, whether the cap will bind
-        self._planned_sites = 0
-        self._planned_pages = 0
+        self._site_ids = sorted(set(site_ids))  # the run's sites: with the pages per site seen, where a page stands
+        self._planned_ids: list[str] = []  # sorted
+        self._rank_sites: dict[int, list[str]] = {}  # rank -> the site of each page of that rank planned, sorted
         self.evidence_run_id = evidence_run_id
         self.indexed = indexed  # how far the archive index has caught up with the downloads (ArchiveCapture)
         self.launch_options = launch_options or {"executable_path": shotter.chromium, "headless": True}
@@ -144,7 +146,7 @@ class ShotStream:
 
     async def _loop(self, session: Session, shots: ShotBrowser) -> None:
         waiting: list[tuple[int, str]] = []  # (archive mark, site id) of scored sites not planned yet
-        pending: list[tuple[int, int, ShotTarget]] = []  # heap of (rank, order, target)
+        pending: list[tuple[int, str, int, ShotTarget]] = []  # heap of (rank, site, order, target): the plan's order
         order = 0
         while True:
             final: list[ShotTarget] | None = None
@@ -163,17 +165,15 @@ class ShotStream:
             for _mark, site_id in [w for w in waiting if w[0] <= indexed]:
                 ranked = ranked_plan(session, self.shotter.run_id, self.evidence_run_id, site_id)
                 session.rollback()
-                self._planned_sites += 1
-                self._planned_pages += len(ranked)
+                bisect.insort(self._planned_ids, site_id)
                 for rank, target in ranked:
-                    heapq.heappush(pending, (rank, order, target))
+                    bisect.insort(self._rank_sites.setdefault(rank, []), target.site_id)
+                    heapq.heappush(pending, (rank, target.site_id, order, target))
                     order += 1
-            if self._cap_binds():  # only veto pages are sure to be kept: the rest waits for the run's plan
-                pending = [p for p in pending if p[0] == VETO_RANK]
-                heapq.heapify(pending)
             waiting = [w for w in waiting if w[0] > indexed]
-            if pending and len(self._shot) < self.limit and self._bytes < self.shotter.max_bytes:
-                target = heapq.heappop(pending)[2]
+            if (pending and len(self._shot) < self.limit and self._bytes < self.shotter.max_bytes
+                    and self._position(pending[0][0], pending[0][1]) < SURE_SHARE * self.limit):
+                target = heapq.heappop(pending)[3]
                 if self._key(target) in self._shot or self._key(target) in self._broken:
                     continue
                 await self._shoot(shots, target)  # opens the shots' context at the first (none if none)
@@ -187,12 +187,19 @@ class ShotStream:
             await asyncio.wait_for(self._wake.wait(), timeout)
         self._wake.clear()
 
-    def _cap_binds(self) -> bool:
-        """Whether the run will plan more pages than the cap keeps, projected from the sites planned so far.
-        Then a home or deduction page shot now may lose its place to a veto page of a site scored later."""
-        if self._planned_sites < MIN_SITES_SEEN:
-            return self.sites > 0 and self._planned_pages > self.limit
-        return self._planned_pages / self._planned_sites * max(self.sites, self._planned_sites) > self.limit
+    def _position(self, rank: int, site_id: str) -> float:
+        """The pages projected to stand before a page of `rank` of site `site_id` in the run's plan: the pages
+        of better ranks and of this rank of earlier sites, counted for the sites planned so far and taken at
+        their mean per site for the others. Positions grow with (rank, site), as the plan orders its pages."""
+        planned = len(self._planned_ids)
+        if planned == 0:
+            return float("inf")
+        total = max(len(self._site_ids), planned)
+        better = sum(len(sites) for r, sites in self._rank_sites.items() if r < rank)
+        same = self._rank_sites.get(rank, [])
+        earlier_sites = bisect.bisect_left(self._site_ids, site_id) - bisect.bisect_left(self._planned_ids, site_id)
+        return (better + (total - planned) * better / planned
+                + bisect.bisect_left(same, site_id) + max(0, earlier_sites) * len(same) / planned)
 
     def _drain(self) -> list[tuple[Any, ...]]:
         out, self._inbox = self._inbox, []
@@ -282,7 +289,8 @@ class Screenshots:
         self.stream: ShotStream | None = None
         if archive is not None:
             self.stream = ShotStream(settings_shotter(self.settings, run), self.settings.getint("GOVAUDIT_SCREENSHOTS_MAX"),
-                                     run.evidence_run_id, lambda: archive.indexed, sites=len(run.targets),
+                                     run.evidence_run_id, lambda: archive.indexed,
+                                     site_ids=[t.site_id for t in run.targets],
                                      launch_options=self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or None)
 
     @classmethod

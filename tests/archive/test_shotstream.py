@@ -41,9 +41,11 @@ def _province(archive: Archive) -> None:
 
 
 def _stream(archive: Archive, indexed: list[int], *, limit: int = 100, sites: int = 6) -> ShotStream:
+    """`sites`: the run's (SITES and more ids after them)."""
     shotter = Screenshotter(database_url=archive.db_url, evidence_dir=archive.evidence, run_id=RUN,
                             archive_run_id=RUN, timeout_ms=10000)
-    return ShotStream(shotter, limit=limit, evidence_run_id=RUN, indexed=lambda: indexed[0], sites=sites)
+    return ShotStream(shotter, limit=limit, evidence_run_id=RUN, indexed=lambda: indexed[0],
+                      site_ids=[f"s{i:02d}" for i in range(sites)])
 
 
 def _images(archive: Archive) -> dict[str, float]:
@@ -121,7 +123,7 @@ def test_when_the_cap_will_bind_only_veto_pages_are_shot_early(archive: Archive)
     async def crawl() -> tuple[dict[str, float], list[ShotTarget], list[dict[str, Any]]]:
         stream = _stream(archive, indexed, limit=4, sites=100)
         stream.start()
-        for site in ("s00", "s01", "s05"):  # five pages planned for three sites: 167 projected for the run
+        for site in ("s00", "s01", "s05"):  # five pages of three sites: the veto page projected 2nd, homes 34th+
             stream.site_scored(site, 1)
         indexed[0] = 1
         early = await _wait_for(archive, 1)
@@ -136,6 +138,32 @@ def test_when_the_cap_will_bind_only_veto_pages_are_shot_early(archive: Archive)
     assert rows[0]["url"] == f"{_home('s05')}ldxx/" and len(_images(archive)) == 4
     veto_key = Path(rows[0]["path"]).relative_to(Path(RUN) / "screenshots").as_posix()
     assert _images(archive)[veto_key] == early[veto_key]  # the early veto shot is the one kept
+
+
+def test_pages_projected_well_inside_the_cap_are_shot_early_in_the_plans_order(archive: Archive) -> None:
+    """Every site scored: eight pages for a cap of 6. The plan keeps s05's veto page and the homes of s00-s04;
+    the pages standing within 80% of the cap (the veto page and four homes) are shot during the crawl, s04's
+    home (6th) at the end, and s05's home and s00's deduction page (past the cap) never."""
+    _province(archive)
+
+    async def crawl() -> tuple[dict[str, float], list[ShotTarget], list[dict[str, Any]], ShotStream]:
+        stream = _stream(archive, [1], limit=6)
+        stream.start()
+        for site in reversed(SITES):  # scored out of the plan's order
+            stream.site_scored(site, 1)
+        early = await _wait_for(archive, 5)
+        await asyncio.sleep(2.0)
+        assert _images(archive) == early
+        with Session(archive.engine) as s:
+            targets = plan(s, RUN, RUN, limit=6)
+        return early, targets, await stream.finish(targets), stream
+
+    early, targets, rows, stream = asyncio.run(crawl())
+    assert [t.url for t in targets] == [f"{_home('s05')}ldxx/", *(_home(f"s{i:02d}") for i in range(5))]
+    assert [r["url"] for r in rows] == [t.url for t in targets]
+    shot_early = {Path(r["path"]).relative_to(Path(RUN) / "screenshots").as_posix(): r["url"] for r in rows}
+    assert sorted(u for k, u in shot_early.items() if k in early) == sorted(t.url for t in targets[:5])
+    assert (stream.taken, stream.at_end, stream.dropped) == (6, 1, 0)
 
 
 def test_the_stream_shoots_in_the_crawls_browser_and_outlives_the_handlers(archive: Archive) -> None:
