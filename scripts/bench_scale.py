@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import datetime as dt
 import json
 import os
 import re
@@ -278,7 +279,7 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
     scored = int(audit.stats.get("govaudit/sites_scored", 0) or 0)  # type: ignore[call-overload]
     print(f"province: {bench.sites} sites ({scored} scored), {pages} requests handed to the downloader "
           f"({audit.pages()} responses)")
-    print(line("audit (SQLite)", audit, pages))
+    print(line("audit (SQLite)", audit, pages) + _close_figures(audit))
     print(line("bare Scrapy, same URLs", bare, pages))
     report = checked(run(scrapy("report", "sqlite", "--out", str(tmp / "report-again")),
                          env_for(sqlite, tmp / "reports"), tmp / "report.log"), "report")
@@ -290,7 +291,7 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
     for jobs in workers(args):
         w = parallel[jobs] = bench.audit(f"s{jobs}", f"sqlite:///{tmp / f's{jobs}.sqlite'}", parallel=jobs,
                                          share="sites")
-        print(line(f"audit, {jobs} worker(s) sharing sites (SQLite)", w, pages) + _render_counts(w))
+        print(line(f"audit, {jobs} worker(s) sharing sites (SQLite)", w, pages) + _render_counts(w) + _close_figures(w))
 
     cluster: Path | None = None
     if not args.no_pg:
@@ -331,6 +332,21 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
               f"bare_pages_per_s={bare_pps:.1f} ratio={audit_pps / bare_pps:.2f} peak_rss_mb={p.rss_mb:.0f} "
               f"jobs={jobs}")
     return cluster
+
+
+def _close_figures(p: Proc) -> str:
+    """The crawl's close, from the log's timestamps (seconds): from the last worker's end of crawling to the
+    screenshots stored, and from there to the report bundle written."""
+    def when(pattern: str) -> dt.datetime | None:
+        found = re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \[[^]]+\] \w+: " + pattern, p.out, re.M)
+        return dt.datetime.strptime(found[-1], "%Y-%m-%d %H:%M:%S") if found else None
+
+    closing, shots, report = (when(r"Closing spider \(finished\)"), when("govaudit screenshots:"),
+                              when("govaudit report bundle:"))
+    if closing is None or shots is None or report is None:
+        return ""
+    return (f"  close: screenshots {(shots - closing).total_seconds():.0f} s "
+            f"({p.stats.get('govaudit/screenshots_at_end', 0)} taken then), report {(report - shots).total_seconds():.0f} s")
 
 
 def _render_counts(p: Proc) -> str:
