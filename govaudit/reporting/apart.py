@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import shutil
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -47,6 +49,8 @@ class Outcome:
 class ReportProcess:
     def __init__(self, job: ReportJob) -> None:
         ctx = multiprocessing.get_context("forkserver")  # the parse pool's fork server when it runs
+        self._job = job
+        self._started = time.time()
         self._conn, child = ctx.Pipe()
         self._proc = ctx.Process(target=_main, args=(child, job), daemon=True, name="govaudit-report")
         self._proc.start()
@@ -63,12 +67,22 @@ class ReportProcess:
             answer: Outcome = self._conn.recv()
         except (EOFError, OSError):
             self._proc.join(5)
+            self._remove_leftovers()
             return Outcome(error=f"the report process exited with code {self._proc.exitcode} without answering",
                            answered=False)
         finally:
             self._conn.close()
         self._proc.join(30)
         return answer
+
+    def _remove_leftovers(self) -> None:
+        """The half-written bundle folder a killed process left (render_bundle writes beside the bundle)."""
+        from govaudit.reporting.safety import bundle_dir_name
+
+        for folder in Path(self._job.reports_dir).glob(f".{bundle_dir_name(self._job.run_id)}.*"):
+            with contextlib.suppress(OSError):
+                if folder.is_dir() and folder.stat().st_mtime >= self._started - 1:
+                    shutil.rmtree(folder)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):

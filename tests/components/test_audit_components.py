@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +96,28 @@ def test_a_finished_site_is_scored_and_the_run_finished_and_reported(harness: An
     with _session(h) as s:
         assert s.get(m.Run, "r-fin").status == "finished"
     assert (Path(h.crawler.settings.get("GOVAUDIT_REPORTS_DIR")) / "r-fin" / "index.html").is_file()
+
+
+def test_a_report_process_that_dies_is_rendered_by_the_crawler(harness: Any, monkeypatch: Any, caplog: Any) -> None:
+    """The report renders in a process of its own; killed before it finishes (out of memory, say), the
+    crawler renders the bundle itself and says so."""
+    from govaudit.extensions import report as report_extension
+    from govaudit.reporting.apart import ReportProcess
+
+    class KilledBeforeGo(ReportProcess):
+        def go(self) -> None:
+            os.kill(self._proc.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            self._proc.join(10)
+            super().go()
+
+    monkeypatch.setattr(report_extension, "ReportProcess", KilledBeforeGo)
+    h = harness([site_row("A1", "http://127.0.0.2:9/")], asof=ASOF, run="r-killed")
+    _crawl_site(h, fail_rest=True)
+    h.close("finished")
+    reports = Path(h.crawler.settings.get("GOVAUDIT_REPORTS_DIR"))
+    assert (reports / "r-killed" / "index.html").is_file() and list(reports.iterdir()) == [reports / "r-killed"]
+    assert "without answering; rendering in the crawler" in caplog.text
+    assert h.crawler.stats.get_value("govaudit/report") == str(reports / "r-killed")
 
 
 def test_an_interrupted_run_scores_nothing_unfinished_and_names_it(harness: Any, caplog: Any) -> None:

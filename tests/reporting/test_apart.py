@@ -87,6 +87,7 @@ def test_a_process_that_dies_is_said_so(tmp_path: Path) -> None:
     outcome = child.outcome()
     assert not outcome.answered and outcome.path is None
     assert "without answering" in outcome.error
+    assert list((tmp_path / "out").iterdir()) == []  # its half-written folder is removed
 
 
 def test_a_render_that_fails_answers_with_its_error(tmp_path: Path) -> None:
