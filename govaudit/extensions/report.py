@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from govaudit.extensions import close_order
-from govaudit.reporting.apart import Outcome, ReportJob, ReportProcess
+from govaudit.reporting.apart import Outcome, ReportJob, ReportProcess, render
 from govaudit.runs import AuditRun, current_run
-from govaudit.store.db import get_engine
 
 logger = logging.getLogger(__name__)
 
@@ -67,20 +65,8 @@ class ReportOnClose:
         if child is None or not outcome.answered:  # the process died (killed, out of memory): render here, once
             if child is not None:
                 logger.error("report of run %s: %s; rendering in the crawler", job.run_id, outcome.error)
-            outcome = await asyncio.to_thread(self._render_here, job)
+            outcome = await asyncio.to_thread(render, job)
         self._record(outcome)
-
-    def _render_here(self, job: ReportJob) -> Outcome:
-        from govaudit.reporting.render import BundleIncomplete, render_bundle
-
-        try:
-            path = render_bundle(get_engine(job.database_url), job.run_id, self.reports_dir, self.templates_dir,
-                                 rubrics_dir=job.rubrics_dir, evidence_dir=job.evidence_dir)
-        except BundleIncomplete as exc:
-            return Outcome(path=str(exc.path), failed=exc.failed)
-        except Exception:
-            return Outcome(error=traceback.format_exc())
-        return Outcome(path=str(path))
 
     def _record(self, outcome: Outcome) -> None:
         run_id = self.run.run_id
@@ -92,9 +78,10 @@ class ReportOnClose:
             return
         stats.set_value("govaudit/report", outcome.path)
         if outcome.failed:  # every other output is in the bundle; name the ones that are not
-            details = "; ".join(f"{name} ({error})" for name, error in outcome.failed.items())
-            logger.error("report bundle %s: %d output(s) not written: %s (render again: scrapy report %s)",
-                         outcome.path, len(outcome.failed), details, run_id)
+            from govaudit.reporting.render import BundleIncomplete
+
+            logger.error("%s (render again: scrapy report %s)", BundleIncomplete(Path(str(outcome.path)), outcome.failed),
+                         run_id)
             stats.set_value("govaudit/report_failed", ", ".join(outcome.failed))
             return
         logger.info("govaudit report bundle: %s", Path(str(outcome.path)) / "index.html")

@@ -17,6 +17,7 @@ import shutil
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -95,10 +96,25 @@ class _Stopped(Exception):
     pass
 
 
-def _main(conn: Connection, job: ReportJob) -> None:
-    _log_to(job)
+def render(job: ReportJob, copies_ready: Callable[[], None] | None = None) -> Outcome:
+    """The job's bundle rendered here (in the report's process, or in the crawler when that process died)."""
     from govaudit.reporting.render import BundleIncomplete, render_bundle
     from govaudit.store.db import get_engine
+
+    try:
+        path = render_bundle(get_engine(job.database_url), job.run_id, Path(job.reports_dir), Path(job.templates_dir),
+                             rubrics_dir=job.rubrics_dir, evidence_dir=job.evidence_dir, copies_ready=copies_ready)
+    except BundleIncomplete as exc:
+        return Outcome(path=str(exc.path), failed=exc.failed)
+    except _Stopped:
+        raise
+    except Exception:  # said to the crawler, which logs it with the run's id
+        return Outcome(error=traceback.format_exc())
+    return Outcome(path=str(path))
+
+
+def _main(conn: Connection, job: ReportJob) -> None:
+    _log_to(job)
 
     def copies_ready() -> None:
         try:
@@ -107,17 +123,10 @@ def _main(conn: Connection, job: ReportJob) -> None:
         except (EOFError, OSError):  # the crawler is gone: nothing to finish for
             raise _Stopped from None
 
-    answer: Outcome
     try:
-        path = render_bundle(get_engine(job.database_url), job.run_id, Path(job.reports_dir), Path(job.templates_dir),
-                             rubrics_dir=job.rubrics_dir, evidence_dir=job.evidence_dir, copies_ready=copies_ready)
-        answer = Outcome(path=str(path))
-    except BundleIncomplete as exc:
-        answer = Outcome(path=str(exc.path), failed=exc.failed)
+        answer = render(job, copies_ready)
     except _Stopped:
         return
-    except BaseException:  # said to the crawler, which logs it with the run's id
-        answer = Outcome(error=traceback.format_exc())
     with contextlib.suppress(OSError):
         conn.send(answer)
 

@@ -212,10 +212,11 @@ def write_bundle(report: Report, bundle: Path, templates_dir: Path, evidence_dir
             failed["notice.docx"] = "notice.html was not rendered"
     # the bundle's own copies of the screenshots and archived pages, then the site pages that link them; the
     # archived pages are read before the screenshots are attached (the crawl's last ones may be being taken)
+    evidence = _evidence_dir(evidence_dir)
     views: dict[tuple[str, str], ArchivedView] = {}
-    attempt("evidence", lambda: views.update(archived_views(report.sites, _evidence_dir(evidence_dir))))
+    attempt("evidence", lambda: views.update(archived_views(report.sites, evidence)))
     if attach is None or attempt("evidence", attach):
-        attempt("evidence", write_archived_copies, report.sites, bundle, _evidence_dir(evidence_dir), env, views)
+        attempt("evidence", write_archived_copies, report.sites, bundle, evidence, env, views)
     for site in report.sites:
         attempt(site.file, site_page, site)
     return failed
