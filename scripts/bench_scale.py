@@ -326,12 +326,24 @@ def report_all(bench: Bench, args: argparse.Namespace) -> Path | None:
               f"({max(per_site.values())} pages); sum over sites {pages * args.delay:.1f} s; "
               f"wall/floor {d.wall / floor:.2f}")
     # one process, then (last) the most crawler processes sharing sites, the way a province is run on one machine
-    for jobs, p in [(1, audit), *sorted(parallel.items())[-1:]]:
+    runs = [(1, audit), *sorted(parallel.items())[-1:]]
+    print(cpu_bound(bare, runs, pages))
+    for jobs, p in runs:
         audit_pps, bare_pps = pages / p.wall, pages / bare.wall
         print(f"bench: sites={bench.sites} pages={pages} wall={p.wall:.1f} audit_pages_per_s={audit_pps:.1f} "
               f"bare_pages_per_s={bare_pps:.1f} ratio={audit_pps / bare_pps:.2f} peak_rss_mb={p.rss_mb:.0f} "
               f"jobs={jobs}")
     return cluster
+
+
+def cpu_bound(bare: Proc, runs: list[tuple[int, Proc]], pages: int) -> str:
+    """The highest ratio this machine allows each audit run: a run cannot take less wall time than its
+    machine CPU spread over every core, so ratio = bare wall / audit wall <= cores x bare wall / audit CPU."""
+    cores = len(os.sched_getaffinity(0))
+    parts = [f"{1000 * p.machine_cpu / max(pages, 1):.2f} ms/page with {jobs} process(es): at most "
+             f"{cores * bare.wall / p.machine_cpu:.2f}" for jobs, p in runs if p.machine_cpu > 0]
+    return (f"cpu bound: {cores} cores; bare Scrapy {1000 * bare.machine_cpu / max(pages, 1):.2f} ms/page of "
+            f"machine cpu; audit " + "; ".join(parts))
 
 
 def _close_figures(p: Proc) -> str:

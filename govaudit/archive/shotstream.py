@@ -178,6 +178,7 @@ class ShotStream:
                     continue
                 await self._shoot(shots, target)  # opens the shots' context at the first (none if none)
                 continue
+            await shots.rest()
             await self._sleep(POLL_S if waiting else None)
 
     async def _sleep(self, timeout: float | None) -> None:

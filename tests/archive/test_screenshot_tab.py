@@ -71,3 +71,47 @@ def test_veto_pages_survive_the_cap_of_a_large_province(archive: Archive) -> Non
     assert capped[0].reason == "home"  # the veto's page is the home page: one shot, kept as the home shot
     assert len(everything) == 14 and everything[-1].url == "http://www.s00.gov.cn/tzgg/"
     assert everything[-1].reason == "deduction"
+
+
+MARQUEE = ("<html><head><meta charset='utf-8'><title>滚动公告</title></head><body>"
+           "<marquee direction='up' scrollamount='2'><p>通知公告第1条</p><p>通知公告第2条</p></marquee>"
+           "</body></html>").encode()
+
+
+def test_a_resting_tab_holds_no_archived_page_and_the_next_shot_is_taken(archive: Archive) -> None:
+    """While the stream waits for sites to be scored its tab is emptied: an archived page left showing can go
+    on moving (a marquee here, scripts off) and Chromium would draw it all the while."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+    from sqlalchemy.orm import Session
+
+    from govaudit.archive.screenshots import ShotBrowser
+
+    base = "http://www.a.gov.cn"
+    archive.add(fetch(f"{base}/gg/", MARQUEE), fetch(f"{base}/tzgg/", html("通知公告")))
+    archive.close()
+    shotter = Screenshotter(database_url=archive.db_url, evidence_dir=archive.evidence, run_id=RUN,
+                            archive_run_id=RUN, timeout_ms=10000)
+
+    async def scenario() -> tuple[str, str, str, dict[str, object], list[dict[str, object] | None]]:
+        with Session(archive.engine) as db:
+            async with async_playwright() as pw:
+                shots = ShotBrowser.launching(shotter, db, pw)
+                await shots.open()
+                try:
+                    first = await shots.shoot(ShotTarget("s1", f"{base}/gg/", "home"))
+                    shown = await shots.tab.content()
+                    await shots.rest()
+                    rested = await shots.tab.content()
+                    left = dict(shots.current)
+                    second = await shots.shoot(ShotTarget("s1", f"{base}/tzgg/", "veto"))
+                    after = await shots.tab.content()
+                finally:
+                    await shots.close()
+        return shown, rested, after, left, [first, second]
+
+    shown, rested, after, left, rows = asyncio.run(scenario())
+    assert "<marquee" in shown
+    assert "marquee" not in rested and "通知公告" not in rested and left == {}
+    assert all(r is not None for r in rows) and "通知公告第1条" in after
