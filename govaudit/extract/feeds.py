@@ -28,10 +28,11 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from govaudit.extract import dates
 from govaudit.extract.encoding import decode_html
+from govaudit.extract.joinurl import join_url
 
 PAGE = "\ue000"  # stands for the page number inside a feed's URL or data until it is filled in
 MAX_CODE = 400_000  # script code read for feeds (pages are capped before parsing; this bounds the scan)
@@ -235,7 +236,7 @@ def _feed(url: str | None, method: str, data: list[tuple[str, str]] | None, page
         url = url.split(" ", 1)[0]  # jQuery .load("/list.html #content")
     if not url or url.startswith(("javascript:", "data:", "#")) or _STATIC.search(url):
         return None
-    absolute = urljoin(page_url, url)
+    absolute = join_url(page_url, url)
     if urlsplit(absolute).scheme not in ("http", "https"):
         return None
     form: list[tuple[str, str]] = []
@@ -616,7 +617,7 @@ def read_feed(body: bytes, charset: str | None, feed: dict[str, Any], asof: dt.d
                 return page, True
     number = int(feed.get("page") or 1)
     entries = [
-        Entry(title=title, url=urljoin(base, link) if link else f"{feed_request(feed)[0]}#{number}-{i}",
+        Entry(title=title, url=join_url(base, link) if link else f"{feed_request(feed)[0]}#{number}-{i}",
               date=date, date_source="text" if date is not None else "", date_text=date_text, pinned=pinned)
         for i, (title, link, date, date_text, pinned) in enumerate(records)
     ]

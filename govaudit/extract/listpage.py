@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 from lxml.cssselect import CSSSelector
@@ -49,6 +49,7 @@ from govaudit.extract.cms import datastore, detect_cms, generic
 from govaudit.extract.datenodes import Ctx, DateNode, date_in_piece, document_date, scan_dates
 from govaudit.extract.document import Document
 from govaudit.extract.encoding import decode_html
+from govaudit.extract.joinurl import join_url
 from govaudit.extract.pagestate import one_document, placeholder_and_note
 from govaudit.extract.pagination import PageInfo, link_pagination
 from govaudit.extract.phrases import list_phrases
@@ -444,7 +445,7 @@ def _entry(row: _Row, base: str, ctx: Ctx) -> Entry | None:
     if found is None:
         return None
     a, title = found
-    url = urljoin(base, a.get("href").strip())
+    url = join_url(base, a.get("href").strip())
     entry = Entry(title, url, None, "")
     valid = [n for n in row.nodes if n.date is not None]
     if not valid:
@@ -475,7 +476,7 @@ def _url_rows(root: Any, ctx: Ctx, base: str) -> list[_Row]:
         href = a.get("href")
         if not usable(href) or not squash(text_of(a) or a.get("title")):
             continue
-        found = dates.date_from_url(urljoin(base, href.strip()), ctx.asof)
+        found = dates.date_from_url(join_url(base, href.strip()), ctx.asof)
         if found is None:
             continue
         row = _widen(a, root)
@@ -498,7 +499,7 @@ def _article_rows(root: Any, base: str) -> list[_Row]:
         text = squash(text_of(a) or a.get("title"))
         if len(text) < 4:
             continue
-        absolute = urljoin(base, href.strip())
+        absolute = join_url(base, href.strip())
         if not _ARTICLE_URL_RE.search(absolute):
             path = urlsplit(absolute).path
             if len(text) < _MIN_LINK_ITEM_CHARS or _COLUMN_PATH_RE.search(path) or _MORE_RE.match(text):
@@ -650,7 +651,7 @@ def _rows_by_selectors(root: Any, selectors: dict[str, str], ctx: Ctx, base: str
         a = links[0] if links and links[0] is not None else None
         if a is None or not usable(a.get("href")):
             continue
-        url = urljoin(base, a.get("href").strip())
+        url = join_url(base, a.get("href").strip())
         titles = CSSSelector(title_sel)(item) if title_sel else []
         title = squash(text_of(titles[0])) if titles else _title_of(a)
         date_text = " ".join(squash(text_of(d)) for d in CSSSelector(date_sel)(item)) if date_sel else ""
@@ -688,7 +689,7 @@ def _subcolumns(root: Any, url: str, base: str, taken: set[str]) -> list[SubColu
             continue
         if not _COLUMN_PATH_RE.search(href.split("?", 1)[0].split("#", 1)[0]):
             continue
-        absolute = urljoin(base, href.strip())
+        absolute = join_url(base, href.strip())
         if absolute in taken or absolute in seen:
             continue
         p = urlsplit(absolute)
@@ -800,7 +801,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
     base = url
     base_el = root.find(".//base[@href]")
     if base_el is not None and usable(base_el.get("href")):
-        base = urljoin(url, base_el.get("href").strip())
+        base = join_url(url, base_el.get("href").strip())
 
     # pagination: family scripts first, then what the links show
     info = PageInfo()
@@ -817,7 +818,7 @@ def _extract(page: ListPage, body: bytes | str, url: str, encoding: str | None, 
     if selectors and selectors.get("next"):
         for a in CSSSelector(selectors["next"])(root):
             if usable(a.get("href")):
-                info.next_pages.insert(0, urljoin(base, a.get("href").strip()))
+                info.next_pages.insert(0, join_url(base, a.get("href").strip()))
     page.next_pages = list(dict.fromkeys(info.next_pages))
     page.total_pages = info.total_pages
     page.total_records = info.total_records

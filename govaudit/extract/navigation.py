@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from govaudit.extract.dates import iter_dates, url_date
+from govaudit.extract.joinurl import fast_join, join_url
 
 if TYPE_CHECKING:
     from govaudit.extract.document import Document
@@ -84,7 +85,7 @@ def base_url(root: lxml.html.HtmlElement, url: str) -> str:
     for base in root.iter("base"):
         href = (base.get("href") or "").strip()
         if href:
-            return urljoin(url, href)
+            return join_url(url, href)
     return url
 
 
@@ -98,8 +99,11 @@ def absolute_url(href: str | None, base: str) -> str | None:
     low = href.lower()
     if low.startswith(("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:", "sms:", "weixin:")):
         return None
+    fast = fast_join(base, href)
+    if fast is not None and "#" not in fast:  # a relative link on an http(s) base: nothing left to check
+        return fast
     try:
-        full = urljoin(base, href)
+        full = fast if fast is not None else join_url(base, href)
         full = urldefrag(full)[0]
         parts = urlsplit(full)
     except ValueError:

@@ -11,9 +11,11 @@ import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 import lxml.etree
+
+from govaudit.extract.joinurl import join_url
 
 _NEXT_TEXTS = {"下一页", "下页", "后一页", "后页", "下一頁", "next", "next page", ">", "›", "»", ">>", "下一页>", "下一页>>",
                "下一页 >", "下一页 >>", "下一页»"}
@@ -142,7 +144,7 @@ def link_pagination(root: Any, url: str) -> PageInfo:
             text = _clean_text(a)
             if not _usable(href):
                 continue
-            absolute = urljoin(url, href.strip())
+            absolute = join_url(url, href.strip())
             if text in _NEXT_TEXTS and absolute != url:
                 if next_url is None:
                     next_url = absolute
@@ -188,7 +190,7 @@ def _query_next(root: Any, url: str) -> str | None:
         href = a.get("href")
         if not _usable(href) or "=" not in href:
             continue
-        absolute = urljoin(url, href.strip())
+        absolute = join_url(url, href.strip())
         qp = _query_page(absolute)
         if qp and qp[1] == want and _clean_text(a) == str(want):
             return absolute
@@ -245,7 +247,7 @@ def postback_next(root: Any, url: str) -> PageRequest | None:
                   if i.get("name") and (i.get("type") or "text").lower() == "hidden"]
         fields = [(k, v) for k, v in fields if k not in ("__EVENTTARGET", "__EVENTARGUMENT")]
         fields += [("__EVENTTARGET", call.group(1)), ("__EVENTARGUMENT", call.group(2))]
-        action = urljoin(url, (form.get("action") or "").strip() or url)
+        action = join_url(url, (form.get("action") or "").strip() or url)
         return PageRequest(action, "POST", tuple(fields))
     return None
 

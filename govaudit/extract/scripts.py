@@ -5,6 +5,7 @@ outside comments. Linear regular expressions only (pages here are capped in size
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,15 +18,25 @@ _JS_TOKEN = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\
                        re.DOTALL)
 _JS_TYPES = ("", "text/javascript", "application/javascript", "module", "text/ecmascript")
 
-# calls that fetch or write a list / menu (searched in lowercased script code)
-SCRIPT_MARKERS = tuple(re.compile(p) for p in (
-    r"\$\.(?:ajax|get|post|getjson)\s*\(", r"xmlhttprequest", r"\bfetch\s*\(", r"axios\.", r"\.getjson\s*\(",
-    r"laypage", r"layui\.", r"template\.render", r"arttemplate", r"dot\.template", r"handlebars", r"mustache",
-    r"pagination\s*\(", r"\.jqpaginator", r"jpage\(", r"new\s+vue\s*\(", r"document\.write", r"\.innerhtml\s*[+]?=",
-    r"createapp\s*\(", r"reactdom\.",
+# calls that fetch or write a list / menu (searched in lowercased script code), each with a word it cannot match
+# without: the regular expression runs only where the word is (a leading \b costs a check at every character)
+SCRIPT_MARKERS = tuple((word, re.compile(p)) for word, p in (
+    ("$.", r"\$\.(?:ajax|get|post|getjson)\s*\("), ("xmlhttprequest", r"xmlhttprequest"), ("fetch", r"\bfetch\s*\("),
+    ("axios.", r"axios\."), (".getjson", r"\.getjson\s*\("), ("laypage", r"laypage"), ("layui.", r"layui\."),
+    ("template.render", r"template\.render"), ("arttemplate", r"arttemplate"), ("dot.template", r"dot\.template"),
+    ("handlebars", r"handlebars"), ("mustache", r"mustache"), ("pagination", r"pagination\s*\("),
+    (".jqpaginator", r"\.jqpaginator"), ("jpage(", r"jpage\("), ("vue", r"new\s+vue\s*\("),
+    ("document.write", r"document\.write"), (".innerhtml", r"\.innerhtml\s*[+]?="), ("createapp", r"createapp\s*\("),
+    ("reactdom.", r"reactdom\."),
 ))
 # client-side templates in the markup (searched in lowercased markup without comments and scripts)
-MARKUP_MARKERS = tuple(re.compile(p) for p in (r"\bv-for=", r"\bng-repeat=", r"\{\{\s*[\w.]+\s*\}\}"))
+MARKUP_MARKERS = tuple((word, re.compile(p)) for word, p in (
+    ("v-for=", r"\bv-for="), ("ng-repeat=", r"\bng-repeat="), ("{{", r"\{\{\s*[\w.]+\s*\}\}"),
+))
+
+
+def _marked(text: str, markers: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
+    return any(word in text and rx.search(text) is not None for word, rx in markers)
 
 
 def strip_html_comments(html: str) -> str:
@@ -44,7 +55,10 @@ class ScriptParts:
     data: str  # bodies of non-JS script blocks (text/xml datastores, JSON, templates): data, not code
 
 
+@functools.lru_cache(maxsize=4)
 def script_parts(html: str) -> ScriptParts:
+    """The page's scripts and markup apart (remembered for the last few pages: the extractors of one page ask
+    for them several times)."""
     html = strip_html_comments(html)
     code: list[str] = []
     srcs: list[str] = []
@@ -66,11 +80,7 @@ def script_parts(html: str) -> ScriptParts:
 def builds_by_script(html: str) -> bool:
     """The page's own scripts (or templates) build content: a list, a pager or a menu."""
     parts = script_parts(html)
-    low = parts.code.lower()
-    if any(r.search(low) for r in SCRIPT_MARKERS):
-        return True
-    low_markup = parts.markup.lower()
-    return any(r.search(low_markup) for r in MARKUP_MARKERS)
+    return _marked(parts.code.lower(), SCRIPT_MARKERS) or _marked(parts.markup.lower(), MARKUP_MARKERS)
 
 
 # third-party libraries a page loads that do not build a site's list by themselves

@@ -67,3 +67,29 @@ def test_an_empty_list_filled_by_a_site_script_file_is_rendered(body: str, rende
     page = extract_list(html, "http://www.example.gov.cn/tzgg/", "utf-8", ASOF)
     assert page.blank and not page.entries
     assert page.needs_render is renders
+
+
+SCRIPT_CALLS = ["$.get('/a', f)", "new XMLHttpRequest()", "fetch ('/a')", "axios.get('/a')", "$.getJSON('/a')",
+                "laypage.render({})", "layui.use('laypage')", "template.render(tpl, d)", "artTemplate('t', d)",
+                "doT.template(s)", "Handlebars.compile(s)", "Mustache.render(t, v)", "pagination ({})",
+                "$('#p').jqPaginator({})", "jPage({})", "new Vue ({el: '#app'})", "document.write('<li>')",
+                "el.innerHTML += s", "Vue.createApp ({})", "ReactDOM.render(e, n)"]
+
+
+@pytest.mark.parametrize("call", SCRIPT_CALLS)
+def test_every_script_marker_is_found_after_its_word(call: str) -> None:
+    """Each marker's regular expression runs only where its word is: the word must be in whatever it matches."""
+    from govaudit.extract.scripts import SCRIPT_MARKERS
+
+    assert builds_by_script(f"<html><body><p>正文</p><script>{call}</script></body></html>")
+    low = call.lower()
+    for word, rx in SCRIPT_MARKERS:
+        m = rx.search(low)
+        assert m is None or word in m.group(0), (word, rx.pattern, call)
+
+
+def test_every_script_marker_has_a_call_that_shows_it() -> None:
+    from govaudit.extract.scripts import SCRIPT_MARKERS
+
+    calls = [c.lower() for c in SCRIPT_CALLS]
+    assert [rx.pattern for _w, rx in SCRIPT_MARKERS if not any(rx.search(c) for c in calls)] == []

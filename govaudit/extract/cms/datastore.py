@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from urllib.parse import urljoin
 
+from govaudit.extract.joinurl import join_url
 from govaudit.extract.pagination import PageInfo
 
 NAME = "datastore"
@@ -84,7 +84,7 @@ def pagination(text: str, url: str) -> PageInfo | None:
         info.total_pages = max(1, math.ceil(total / per_page))
     m = _NEXTGROUP_RE.search(xml)
     if m and total is not None and per_page:
-        base = urljoin(url, m.group(1).replace("&amp;", "&"))
+        base = join_url(url, m.group(1).replace("&amp;", "&"))
         start_m = _START_RE.search(url)
         shown_until = (int(start_m.group(1)) - 1 if start_m else 0) + n_records
         if shown_until < total:

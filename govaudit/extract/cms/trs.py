@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
+from govaudit.extract.joinurl import join_url
 from govaudit.extract.pagination import PageInfo
 
 NAME = "trs"
@@ -62,6 +62,6 @@ def pagination(text: str, url: str) -> PageInfo | None:
         info = PageInfo(total_pages=count, current_page=current + 1, total_records=records,
                         mechanism="createPageHTML")
         if current + 1 < count:
-            info.next_pages.append(urljoin(url, f"{name}_{current + 1}.{ext}"))
+            info.next_pages.append(join_url(url, f"{name}_{current + 1}.{ext}"))
         return info
     return None
