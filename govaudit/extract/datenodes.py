@@ -44,6 +44,9 @@ class DateNode:
 
 
 _RELATIVE_HINT_RE = re.compile(r"前|刚|今天|今日|昨|前天")
+# a piece date_in_piece could read holds a digit, a 〇 of a written-out year or a relative word's character:
+# the others (most text of a page) are passed over without a call
+_CANDIDATE = re.compile(r"[\d〇○零前刚天日昨]").search
 
 
 _TITLE_DATE_RE = re.compile(r"[(\[【〔]\s*([^()\[\]【】〔〕]{6,16}?)\s*[)\]】〕]\s*$")
@@ -142,14 +145,15 @@ def scan_dates(root: Any, ctx: Ctx) -> list[tuple[Any, DateNode, Any]]:
                 node = title_date(el, ctx)
                 if node is not None:
                     out.append((el, node, None))
-        elif el.text:
+        elif el.text and _CANDIDATE(el.text):
             node = date_in_piece(el.text, ctx)
             if node is not None and not chrome_context(el, None):
                 out.append((el, node, None))
-        if el.tail:
+        tail = el.tail
+        if tail and _CANDIDATE(tail):
             parent = el.getparent()
             if parent is not None and parent.tag != "a":
-                node = date_in_piece(el.tail, ctx)
+                node = date_in_piece(tail, ctx)
                 if node is not None and not chrome_context(parent, el):
                     out.append((parent, node, el))
     if not skip_depth_el:
