@@ -106,6 +106,8 @@ _URL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"/((?:19|20)\d{2})-(\d{2})/"), "month"),
 )
 
+_URL_YEAR_MARKS = ("/19", "/20", "/t19", "/t20")  # where a pattern above can begin
+
 
 @dataclass(frozen=True)
 class DateMatch:
@@ -277,6 +279,8 @@ def url_date(url: str, asof: datetime.date | None = None) -> UrlDate | None:
         return None
     asof = asof or datetime.date.today()
     path = url.split("?", 1)[0].split("#", 1)[0]
+    if not any(mark in path for mark in _URL_YEAR_MARKS):  # every pattern starts at one: most links have none
+        return None
     for pattern, precision in _URL_PATTERNS:
         for m in pattern.finditer(path):
             y, mo = int(m.group(1)), int(m.group(2))

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunspli
 import lxml.etree
 
 from govaudit.extract.joinurl import join_url
+from govaudit.extract.tree import text_of
 
 _NEXT_TEXTS = {"下一页", "下页", "后一页", "后页", "下一頁", "next", "next page", ">", "›", "»", ">>", "下一页>", "下一页>>",
                "下一页 >", "下一页 >>", "下一页»"}
@@ -56,7 +57,7 @@ class PageInfo:
 
 
 def _text(el: Any) -> str:
-    return "".join(el.itertext())
+    return text_of(el)
 
 
 def _clean_text(el: Any) -> str:

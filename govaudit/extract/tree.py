@@ -25,7 +25,10 @@ def ident(el: Any) -> str:
 
 
 def text_of(el: Any) -> str:
-    """All text under an element (plain lxml.etree elements: no HtmlElement class-lookup overhead)."""
+    """All text under an element (plain lxml.etree elements: no HtmlElement class-lookup overhead); an element
+    without children (most links) is read without starting an iteration."""
+    if len(el) == 0 and isinstance(el.tag, str):
+        return el.text or ""
     return "".join(el.itertext())
 
 

@@ -89,3 +89,16 @@ def test_date_from_url(url: str, expected: dt.date | None) -> None:
 def test_month_folders_have_month_precision() -> None:
     found = url_date("http://a.gov.cn/xjgtzy/xzfw/202609/d949dc13.shtml", ASOF)
     assert found is not None and found.precision == "month" and found.date == dt.date(2026, 9, 1)
+
+
+def test_every_url_date_pattern_begins_at_a_year_mark() -> None:
+    """url_date looks only at paths holding one of _URL_YEAR_MARKS: each pattern must need one."""
+    from govaudit.extract.dates import _URL_PATTERNS, _URL_YEAR_MARKS
+
+    samples = ["/c/t20171210_123.html", "/art/2017/12/10/art_1_2.html", "/2017/1210/a.html", "/2017-12/10/c.htm",
+               "/20171210/a.html", "/c_20171210_1.html", "/2017/news_1210/a.html", "/201712/a.html", "/2017-12/a.html",
+               "/t19991231_1.html", "/1999/12/31/a.html"]
+    for pattern, _precision in _URL_PATTERNS:
+        hits = [m.group(0) for s in samples for m in pattern.finditer(s)]
+        assert hits, pattern.pattern  # the samples show every pattern
+        assert all(h.startswith(_URL_YEAR_MARKS) for h in hits), pattern.pattern
