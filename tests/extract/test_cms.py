@@ -47,6 +47,14 @@ def test_createpagehtml_definition_is_not_the_call() -> None:
     assert info.next_pages == ["http://dnr.gxzf.gov.cn/zwgk/kyqjy/index_1.shtml"]
 
 
+def test_a_call_of_another_function_ending_in_createpagehtml_is_not_the_pager() -> None:
+    text = ('pager.createPageHTML(7, 0, "index", "html"); mycreatePageHTML(8, 0, "index", "html");\n'
+            'createPageHTML(55,0, "index","shtml","1089");')
+    info = trs.pagination(text, "http://dnr.gxzf.gov.cn/zwgk/kyqjy/index.shtml")
+    assert info is not None and info.total_pages == 55
+    assert trs.pagination('pager.createPageHTML(7, 0, "index", "html");', "http://a.gov.cn/") is None
+
+
 def test_createpagehtml_six_args_has_count_but_no_guessed_url() -> None:
     info = trs.pagination("createPageHTML('page-div',34, 1,'common_list','shtml',500);", "http://a.gov.cn/x/common_list.shtml")
     assert info is not None and (info.total_pages, info.current_page, info.total_records) == (34, 1, 500)

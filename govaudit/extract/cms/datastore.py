@@ -38,8 +38,8 @@ def dynamic(text: str) -> bool:
 def unwrap(text: str) -> str:
     """The datastore XML from a page or a JSON/JSONP payload (JSON escapes undone)."""
     stripped = text.lstrip()
-    if stripped.startswith("<"):
-        return text
+    if stripped.startswith("<") or ("<datastore" not in text and "<record" not in text):
+        return text  # a page, or a payload without a string holding the XML (_JSON_STR_RE needs one)
     parts = []
     for m in _JSON_STR_RE.finditer(text):
         try:

@@ -9,7 +9,10 @@ from govaudit.extract.pagination import PageInfo
 
 NAME = "trs"
 
-_CALL_RE = re.compile(r"(?<![\w.])createPageHTML\s*\(([^()]{0,200})\)")
+# found from its name (a look-behind before it would cost a check at every character of the page); a call of
+# some.createPageHTML( or of myCreatePageHTML( is told apart by the character before it (_CALLED_ON)
+_CALL_RE = re.compile(r"createPageHTML\s*\(([^()]{0,200})\)")
+_CALLED_ON = re.compile(r"[\w.]")
 _DETECT_RE = re.compile(r"/t(?:19|20)\d{6}_\d+\.s?html?|TRS\s*WCM|trs_|TRS_")
 
 
@@ -35,6 +38,8 @@ def pagination(text: str, url: str) -> PageInfo | None:
     if "createPageHTML" not in text:
         return None
     for m in _CALL_RE.finditer(text):
+        if m.start() > 0 and _CALLED_ON.match(text, m.start() - 1):
+            continue
         if text[max(0, m.start() - 12) : m.start()].rstrip().endswith("function"):
             continue
         args = _args(m.group(1))
