@@ -145,8 +145,8 @@ def scan_dates(root: Any, ctx: Ctx) -> list[tuple[Any, DateNode, Any]]:
                 node = title_date(el, ctx)
                 if node is not None:
                     out.append((el, node, None))
-        elif el.text and _CANDIDATE(el.text):
-            node = date_in_piece(el.text, ctx)
+        elif (text := el.text) and _CANDIDATE(text):  # each read of .text makes a new string: read once
+            node = date_in_piece(text, ctx)
             if node is not None and not chrome_context(el, None):
                 out.append((el, node, None))
         tail = el.tail

@@ -126,8 +126,10 @@ def link_pagination(root: Any, url: str) -> PageInfo:
     info = PageInfo()
     roots = [root]
     for el in root.iter("div", "span", "p", "td", "nav"):
+        if len(el) or not el.text:  # a base64 pager is a childless block holding only the encoded links
+            continue
         ident = (el.get("id") or "") + " " + (el.get("class") or "")
-        if el.text and len(el) == 0 and _PAGER_HINT_RE.search(ident):
+        if _PAGER_HINT_RE.search(ident):
             html = decode_base64_pager(el.text)
             if html:
                 try:
