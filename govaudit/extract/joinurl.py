@@ -16,37 +16,35 @@ _UNSAFE = re.compile(r"[\x00-\x20\x7f\\;\[\]]|//|\?#|[?#]$")  # what urljoin may
 _NETLOC = re.compile(r"[A-Za-z0-9.\-_]+(?::[0-9]*)?")
 
 
+def _origin(url: str) -> tuple[str, str] | None:
+    """(scheme://netloc, what follows) of a plain http(s) URL that urljoin reads as written, else None."""
+    scheme = "http://" if url.startswith("http://") else "https://" if url.startswith("https://") else ""
+    rest = url[len(scheme):]
+    if not scheme or _UNSAFE.search(rest):
+        return None
+    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    return (scheme + rest[:cut], rest[cut:]) if _NETLOC.fullmatch(rest[:cut]) else None
+
+
 @functools.lru_cache(maxsize=256)
 def _base_parts(base: str) -> tuple[str, str, str] | None:
     """(scheme://netloc, the path's folder ending in "/", the base without its query and fragment), or None
     when links against this base must go through urljoin."""
-    scheme = "http://" if base.startswith("http://") else "https://" if base.startswith("https://") else ""
-    rest = base[len(scheme):]
-    if not scheme or _UNSAFE.search(rest):
+    split = _origin(base)
+    if split is None:
         return None
-    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-    netloc, path = rest[:cut], rest[cut:].split("?", 1)[0].split("#", 1)[0]
-    if not _NETLOC.fullmatch(netloc) or "/." in path:
+    origin, tail = split
+    path = tail.split("?", 1)[0].split("#", 1)[0]
+    if "/." in path:
         return None
-    folder = path[: path.rfind("/") + 1] or "/"
-    return scheme + netloc, folder, scheme + netloc + path
-
-
-def _absolute(href: str) -> str | None:
-    """`href` itself when it is a plain http(s) URL, which urljoin gives back as it is."""
-    scheme = "http://" if href.startswith("http://") else "https://" if href.startswith("https://") else ""
-    rest = href[len(scheme):]
-    if not scheme or _UNSAFE.search(rest):
-        return None
-    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-    return href if _NETLOC.fullmatch(rest[:cut]) else None
+    return origin, path[: path.rfind("/") + 1] or "/", origin + path
 
 
 def fast_join(base: str, href: str) -> str | None:
     """urljoin(base, href) for a plain http(s), root-relative, folder-relative or query-only `href`; None for
     any other."""
-    if href.startswith(("http://", "https://")):
-        return _absolute(href) if _base_parts(base) is not None else None
+    if href.startswith(("http://", "https://")):  # urljoin gives such a URL back as it is
+        return href if _origin(href) is not None and _base_parts(base) is not None else None
     if not href or href[0] == "#" or _UNSAFE.search(href):
         return None
     first = href[0]
