@@ -56,12 +56,8 @@ class PageInfo:
             self.mechanism = other.mechanism
 
 
-def _text(el: Any) -> str:
-    return text_of(el)
-
-
 def _clean_text(el: Any) -> str:
-    return " ".join(_text(el).split()).lower()
+    return " ".join(text_of(el).split()).lower()
 
 
 def _usable(href: str | None) -> bool:
@@ -163,7 +159,7 @@ def link_pagination(root: Any, url: str) -> PageInfo:
             t = _clean_text(a)
             if t.isdigit() and len(t) <= 5:
                 numbers.append(int(t))
-        text_all = _text(container)
+        text_all = text_of(container)
         for m in _TOTAL_PAGES_RE.finditer(text_all):
             info.total_pages = int(next(g for g in m.groups() if g))
         for m in _TOTAL_RECORDS_RE.finditer(text_all):
